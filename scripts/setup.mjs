@@ -33,16 +33,15 @@ function hasJupyter(python) {
 }
 
 /** The Python to run Jupyter with: $JUPYTER_PYTHON, Debian's /usr/bin/python3, or python3 on PATH. */
-export function findJupyterPython() {
-  const candidates = [process.env.JUPYTER_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean);
+export function findJupyterPython(candidates = [process.env.JUPYTER_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean)) {
   return candidates.find(hasJupyter);
 }
 
-function ensureJupyter() {
-  let python = findJupyterPython();
+/** Finds (or, as root, installs) Jupyter. The parameters exist so tests can play a machine without it. */
+export function ensureJupyter({ candidates, isRoot = typeof process.getuid === 'function' && process.getuid() === 0 } = {}) {
+  let python = findJupyterPython(candidates);
   if (python) return python;
   const installCmd = `apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
     throw new SetupError(
       'Jupyter Notebook is not installed for any Python here (looked at $JUPYTER_PYTHON, /usr/bin/python3, python3).\n' +
@@ -53,7 +52,7 @@ function ensureJupyter() {
   }
   log(`Jupyter not found; installing Debian's packages: ${APT_PACKAGES.join(' ')}`);
   run('sh', ['-c', installCmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  python = findJupyterPython();
+  python = findJupyterPython(candidates);
   if (!python) throw new SetupError(`Installed ${APT_PACKAGES.join(' ')}, but still no Python can import notebook and nbconvert.`);
   return python;
 }
