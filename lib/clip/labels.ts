@@ -19,13 +19,14 @@ function normalizedText(text: string): string {
 /**
  * Checks a label list and returns it unchanged. Throws `ClipLabelError` for: not an array, no labels, a label
  * that is not a string or is empty/blank, and duplicates (compared after trimming, collapsing spaces and
- * lower-casing, since the tokenizer lower-cases: "Cat" and "cat" would get the same embedding).
+ * lower-casing, since the tokenizer lower-cases: "Cat" and "cat" would get the same embedding), unless
+ * `allowDuplicates` (as `embedTexts` does: embedding a text twice is harmless).
  *
  * @example
  *   checkLabels(['a photo of a cat', '']);
  *   // ClipLabelError: label #1 is empty. …
  */
-export function checkLabels(labels: unknown, what = 'labels'): string[] {
+export function checkLabels(labels: unknown, what = 'labels', options: { allowDuplicates?: boolean } = {}): string[] {
   if (!Array.isArray(labels)) {
     throw new ClipLabelError(`${what} must be an array of strings, got ${labels === null ? 'null' : typeof labels}. Fix: pass e.g. ['a photo of a cat', 'a photo of a dog'].`);
   }
@@ -42,7 +43,7 @@ export function checkLabels(labels: unknown, what = 'labels'): string[] {
     }
     const key = normalizedText(label);
     const first = seen.get(key);
-    if (first !== undefined) {
+    if (first !== undefined && !options.allowDuplicates) {
       throw new ClipLabelError(
         `${what}[${i}] ${JSON.stringify(label)} duplicates ${what}[${first}] ${JSON.stringify(labels[first])} (the tokenizer lower-cases and ignores extra spaces, so both get the same embedding and would split the probability). Fix: remove one of them.`,
       );
