@@ -1,0 +1,186 @@
+/**
+ * Plain-words checks for the exercise tests. Every failure says what was expected, why, and what came
+ * back, because the grader shows a learner exactly that message.
+ *
+ * Learner code is only ever called through `run` (directly or via the expect* helpers), which
+ *  - stops a call that runs longer than GRADE_TIMEOUT_MS (default 5000 ms): `vm.runInContext` with a
+ *    timeout interrupts even a synchronous endless loop (V8 terminates whatever JavaScript runs, in any
+ *    context), which jest's own test timeout cannot do; after one such timeout the remaining checks of
+ *    the same exercise fail at once instead of each waiting again;
+ *  - turns a thrown non-Error ("throw 'oops'") into a failure that explains what to throw instead;
+ *  - lets NotImplementedError through unchanged: it marks an exercise the learner has not started.
+ * Importing this module also replaces `process.exit` (of this test file's sandbox only) by a function
+ * that throws, so an exercise that calls process.exit fails its own tests instead of ending the run.
+ * Import it BEFORE the exercise, so that this also holds while the exercise file loads.
+ */
+import * as vm from 'node:vm';
+import { isDeepStrictEqual, types } from 'node:util';
+
+/** How long one call into learner code may run. */
+export const CALL_TIMEOUT_MS = Number(process.env.GRADE_TIMEOUT_MS) > 0 ? Number(process.env.GRADE_TIMEOUT_MS) : 5000;
+
+/** A failed expectation, in plain words. */
+export class ExpectationError extends Error {
+  override name = 'ExpectationError';
+}
+
+/** What an exercise gets when it calls process.exit. */
+export class ProcessExitCalledError extends Error {
+  override name = 'ProcessExitCalledError';
+}
+
+process.exit = ((code?: number | string | null) => {
+  throw new ProcessExitCalledError(
+    `The exercise called process.exit(${code ?? ''}), which would end the whole program. ` +
+      'An exercise function should return its result, or throw an error for bad input.',
+  );
+}) as typeof process.exit;
+
+const sandbox = vm.createContext({ call: undefined as unknown });
+let stuckIn: string | undefined;
+
+/** "cosineSimilarity (exercises/01-cosine-similarity.ts:42)": where in an exercise file an error came from. */
+function origin(error: Error): string {
+  const frame = /((?:exercises|solutions|[\w.-]+)\/\d\d-[\w-]+\.ts):(\d+)/.exec(error.stack ?? '');
+  return frame ? ` (at ${frame[1]}:${frame[2]})` : '';
+}
+
+/** A short, readable rendering of a value for messages. */
+export function show(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(7)));
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined (did you forget to return?)';
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    const items = Array.from(value as ArrayLike<unknown>);
+    const shown = items.slice(0, 8).map(show).join(', ');
+    return `[${shown}${items.length > 8 ? `, … (${items.length} entries)` : ''}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(', ')} }`;
+  }
+  return String(value);
+}
+
+function isNotImplemented(error: unknown): boolean {
+  return types.isNativeError(error) && error.name === 'NotImplementedError';
+}
+
+/**
+ * Calls learner code with a time limit; see the module comment.
+ *
+ * @example
+ * run('cosineSimilarity([1, 0], [0, 1])', () => cosineSimilarity([1, 0], [0, 1]));   // 0
+ */
+export function run<T>(what: string, fn: () => T): T {
+  if (stuckIn !== undefined) {
+    throw new ExpectationError(`Skipped: ${stuckIn} did not finish earlier, so this check was not run.`);
+  }
+  sandbox.call = fn;
+  try {
+    return vm.runInContext('call()', sandbox, { timeout: CALL_TIMEOUT_MS }) as T;
+  } catch (error) {
+    if (types.isNativeError(error) && (error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      stuckIn = what;
+      throw new ExpectationError(
+        `${what} did not finish within ${CALL_TIMEOUT_MS / 1000} s. Look for a loop that never ends ` +
+          '(a condition that stays true, a counter that is never increased).',
+      );
+    }
+    if (!types.isNativeError(error)) {
+      throw new ExpectationError(
+        `${what} threw ${show(error)}, which is not an Error. Throw an Error object instead, ` +
+          "e.g. throw new Error('what went wrong'), or the error class the exercise names.",
+      );
+    }
+    throw error;
+  } finally {
+    sandbox.call = undefined;
+  }
+}
+
+/** Runs `fn`; an unexpected Error becomes a plain failure saying what `what` should have done instead. */
+function value<T>(what: string, fn: () => T, expected: string): T {
+  try {
+    return run(what, fn);
+  } catch (error) {
+    if (error instanceof ExpectationError || isNotImplemented(error) || !types.isNativeError(error)) throw error;
+    throw new ExpectationError(`${what} should return ${expected}, but it threw ${error.name}: ${error.message}${origin(error)}`);
+  }
+}
+
+/** `fn()` must return a number within `tolerance` of `expected`. */
+export function expectClose(what: string, fn: () => unknown, expected: number, why: string, tolerance = 1e-6): void {
+  const actual = value(what, fn, show(expected));
+  if (typeof actual !== 'number' || !(Math.abs(actual - expected) <= tolerance)) {
+    throw new ExpectationError(`${what} should be ${show(expected)} (±${tolerance}), because ${why}. It returned ${show(actual)}.`);
+  }
+}
+
+/** `fn()` must return an array (or typed array) of numbers, each within `tolerance` of `expected`. */
+export function expectCloseArray(
+  what: string,
+  fn: () => unknown,
+  expected: readonly number[],
+  why: string,
+  tolerance = 1e-6,
+): void {
+  const actual = value(what, fn, show(expected));
+  if (!Array.isArray(actual) && !ArrayBuffer.isView(actual)) {
+    throw new ExpectationError(`${what} should be the array ${show(expected)}, because ${why}. It returned ${show(actual)}.`);
+  }
+  const numbers = Array.from(actual as ArrayLike<unknown>);
+  if (numbers.length !== expected.length) {
+    throw new ExpectationError(
+      `${what} should have ${expected.length} entries, ${show(expected)}, because ${why}. It returned ${numbers.length}: ${show(actual)}.`,
+    );
+  }
+  const bad = numbers.findIndex((x, i) => typeof x !== 'number' || !(Math.abs(x - expected[i]) <= tolerance));
+  if (bad >= 0) {
+    throw new ExpectationError(
+      `${what} should be ${show(expected)} (±${tolerance}), because ${why}. It returned ${show(actual)}: ` +
+        `entry ${bad} is ${show(numbers[bad])} instead of ${show(expected[bad])}.`,
+    );
+  }
+}
+
+/** `fn()` must return a value deeply equal to `expected` (same keys, same values). */
+export function expectEqual(what: string, fn: () => unknown, expected: unknown, why: string): void {
+  const actual = value(what, fn, show(expected));
+  if (!isDeepStrictEqual(actual, expected)) {
+    throw new ExpectationError(`${what} should be ${show(expected)}, because ${why}. It returned ${show(actual)}.`);
+  }
+}
+
+/** `fn()` must return an object; returns it for further checks. */
+export function expectObject<T extends object>(what: string, fn: () => T, description: string): T {
+  const actual = value(what, fn, description);
+  if (typeof actual !== 'object' || actual === null) {
+    throw new ExpectationError(`${what} should return ${description}. It returned ${show(actual)}.`);
+  }
+  return actual;
+}
+
+/** A condition about an already-computed result; `message` says what was expected and why. */
+export function expectThat(condition: boolean, message: string): void {
+  if (!condition) throw new ExpectationError(message);
+}
+
+/** `fn()` must throw an instance of `errorClass`. */
+export function expectThrows(
+  what: string,
+  fn: () => unknown,
+  errorClass: abstract new (...args: never[]) => Error,
+  why: string,
+): void {
+  let returned: unknown;
+  try {
+    returned = run(what, fn);
+  } catch (error) {
+    if (error instanceof errorClass) return;
+    if (error instanceof ExpectationError || isNotImplemented(error) || !types.isNativeError(error)) throw error;
+    throw new ExpectationError(
+      `${what} should throw ${errorClass.name}, because ${why}. It threw ${error.name}: ${error.message}${origin(error)} instead.`,
+    );
+  }
+  throw new ExpectationError(`${what} should throw ${errorClass.name}, because ${why}. It returned ${show(returned)} instead.`);
+}
