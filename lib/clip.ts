@@ -25,6 +25,7 @@ import {
   CLIPTextModelWithProjection,
   CLIPVisionModelWithProjection,
   Tensor,
+  env,
   pipeline,
 } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer, Processor, ZeroShotImageClassificationPipeline } from '@huggingface/transformers';
@@ -409,6 +410,8 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
   let visionModel: PreTrainedModel;
   try {
     const from = source.download ? source.modelId : source.dir;
+    // transformers.js downloads from env.remoteHost (one setting for the process): point it at the hub we probed.
+    if (source.download) env.remoteHost = `${hubUrlFor(options.hubUrl)}/`;
     const hubOptions = source.download
       ? { cache_dir: cacheDirOf(source), progress_callback: options.onProgress === false ? undefined : options.onProgress ?? createProgressBar() }
       : { local_files_only: true };
@@ -449,8 +452,12 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
   } else if (fs.existsSync(fullModel)) {
     const size = Number((preprocessorConfig as { crop_size?: { height?: number } }).crop_size?.height ?? 224);
     const pixel_values = new Tensor('float32', new Float32Array(3 * size * size).map((_, i) => Math.sin(i)), [1, 3, size, size]);
-    clip.logitScale = await probeLogitScale(source.dir, dtype, device, { ...clip.textInputs(['a probe']), pixel_values });
-    clip.logitScaleSource = 'probe';
+    try {
+      clip.logitScale = await probeLogitScale(source.dir, dtype, device, { ...clip.textInputs(['a probe']), pixel_values });
+      clip.logitScaleSource = 'probe';
+    } catch (err) {
+      warn(`clip: could not measure the logit scale with ${fullModel} (${((err as Error).message ?? String(err)).split('\n')[0]}); using CLIP's 100 instead. Zero-shot probabilities may be too sharp or too flat for this model.`);
+    }
   }
   return clip;
 }
@@ -527,6 +534,7 @@ export async function loadZeroShotPipeline(clip: Clip, options: Pick<LoadClipOpt
     }
   }
   try {
+    if (!local) env.remoteHost = `${hubUrlFor(options.hubUrl)}/`;
     const loadOptions = local
       ? { local_files_only: true, dtype, device }
       : { cache_dir: cacheDirOf(source), dtype, device, progress_callback: options.onProgress === false ? undefined : options.onProgress ?? createProgressBar() };
