@@ -44,6 +44,19 @@ const KNOWN_UNSUPPORTED: { name: string; test: (b: Uint8Array) => boolean }[] = 
   { name: 'SVG', test: (b) => /^\s*(<\?xml|<svg|<!DOCTYPE svg)/i.test(ascii(b, 0, 256)) && /<svg/i.test(ascii(b, 0, 4096)) },
 ];
 
+/** Signatures of the supported formats: bytes that start like one of them but fail to decode are damaged. */
+function looksLikeSupportedImage(b: Uint8Array): boolean {
+  const head = ascii(b, 0, 12);
+  return (
+    head.startsWith('\x89PNG') ||
+    (b[0] === 0xff && b[1] === 0xd8) ||
+    head.startsWith('GIF8') ||
+    (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') ||
+    head.startsWith('II*\x00') ||
+    head.startsWith('MM\x00*')
+  );
+}
+
 function ascii(b: Uint8Array, from: number, to: number): string {
   return Buffer.from(b.subarray(from, Math.min(to, b.length))).toString('latin1');
 }
@@ -156,7 +169,7 @@ function classifyDecodeError(bytes: Uint8Array, label: string, e: Error): ImageI
   if (/pixel limit/i.test(msg)) {
     return new ImageInputError(label, 'too-many-pixels', `it has more pixels than the limit (${msg})`, 'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.');
   }
-  if (/premature|truncat|end of (file|input|stream)|unexpected end|short read|not enough data|incomplete|read error/i.test(msg)) {
+  if (looksLikeSupportedImage(bytes) && /premature|truncat|corrupt header|end of (file|input|stream)|unexpected end|short read|not enough data|incomplete|read error/i.test(msg)) {
     return new ImageInputError(label, 'truncated', `the file is truncated or damaged (decoder: ${msg})`, 'Re-download or re-export the image; a partial copy cannot be decoded.');
   }
   return new ImageInputError(label, 'not-an-image', `it cannot be decoded (decoder: ${msg})`, 'The file is damaged or not really an image; re-download or re-export it.');
