@@ -96,6 +96,20 @@ function labelList(labels: ReadonlyArray<string>, expected: number, what: string
   });
 }
 
+/** Rows of numbers, or a row-major matrix like lib/similarity's `Matrix` ({ rows, cols, data }). */
+export type RowsInput = ReadonlyArray<ArrayLike<number>> | { rows: number; cols: number; data: ArrayLike<number> };
+
+/** The rows of a `RowsInput` as arrays of numbers (a Matrix is split into its rows). */
+export function rowsOf(input: RowsInput, what: string): ArrayLike<number>[] {
+  if (Array.isArray(input)) return input as ArrayLike<number>[];
+  const m = input as { rows?: unknown; cols?: unknown; data?: ArrayLike<number> };
+  if (m && typeof m.rows === 'number' && typeof m.cols === 'number' && m.data && m.data.length === m.rows * m.cols) {
+    const { rows, cols, data } = m as { rows: number; cols: number; data: ArrayLike<number> };
+    return Array.from({ length: rows }, (_, r) => Array.prototype.slice.call(data, r * cols, (r + 1) * cols) as number[]);
+  }
+  throw new PlotInputError(`${what}: expected an array of rows or a { rows, cols, data } matrix with data.length = rows × cols.`);
+}
+
 function titleParts(title: string, subtitle?: string): { text: string; subtitle?: string } {
   return subtitle ? { text: title, subtitle } : { text: title };
 }
@@ -103,8 +117,8 @@ function titleParts(title: string, subtitle?: string): { text: string; subtitle?
 // ------------------------------------------------------------------------------------------------ heatmap
 
 export interface SimilarityHeatmapOptions {
-  /** values[i][j]: similarity of row i (an image) and column j (a text). */
-  values: ReadonlyArray<ArrayLike<number>>;
+  /** values[i][j]: similarity of row i (an image) and column j (a text); rows, or a { rows, cols, data } Matrix. */
+  values: RowsInput;
   rowLabels: ReadonlyArray<string>;
   columnLabels: ReadonlyArray<string>;
   title?: string;
@@ -132,8 +146,9 @@ export interface SimilarityHeatmapOptions {
  * ```
  */
 export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
-  const { values, title = 'Cosine similarity', rowTitle = 'image', columnTitle = 'text', best = 'row', format = '.2f' } = options;
-  if (!Array.isArray(values) || values.length === 0) {
+  const { title = 'Cosine similarity', rowTitle = 'image', columnTitle = 'text', best = 'row', format = '.2f' } = options;
+  const values = rowsOf(options.values, 'similarityHeatmap values');
+  if (values.length === 0) {
     throw new PlotInputError('similarityHeatmap: `values` must be a non-empty array of rows (one row per image).');
   }
   const rows = values.map((r, i) => finiteNumbers(r, `similarityHeatmap: values row ${i}`));
@@ -409,9 +424,10 @@ export function projectionScatter(options: ProjectionScatterOptions): Chart {
 }
 
 export interface EmbeddingScatterOptions {
-  imageEmbeddings: ReadonlyArray<ArrayLike<number>>;
+  /** One row per image (rows, or a { rows, cols, data } Matrix). */
+  imageEmbeddings: RowsInput;
   imageLabels: ReadonlyArray<string>;
-  textEmbeddings: ReadonlyArray<ArrayLike<number>>;
+  textEmbeddings: RowsInput;
   textLabels: ReadonlyArray<string>;
   /** [imageIndex, textIndex] pairs to join; default: image i with text i when the counts are equal, else none. */
   pairs?: ReadonlyArray<readonly [number, number]>;
@@ -438,9 +454,11 @@ function checkPairs(pairs: ReadonlyArray<readonly [number, number]>, nImages: nu
  * ```
  */
 export function embeddingScatter(options: EmbeddingScatterOptions): Chart {
-  const { imageEmbeddings, textEmbeddings, title = 'Image and text embeddings (PCA to 2-D)', size } = options;
-  const nI = imageEmbeddings?.length ?? 0;
-  const nT = textEmbeddings?.length ?? 0;
+  const { title = 'Image and text embeddings (PCA to 2-D)', size } = options;
+  const imageEmbeddings = rowsOf(options.imageEmbeddings, 'embeddingScatter imageEmbeddings');
+  const textEmbeddings = rowsOf(options.textEmbeddings, 'embeddingScatter textEmbeddings');
+  const nI = imageEmbeddings.length;
+  const nT = textEmbeddings.length;
   if (nI + nT < 2) throw new PlotInputError('embeddingScatter: need at least two embeddings in all to project.');
   const imageLabels = labelList(options.imageLabels, nI, 'embeddingScatter imageLabels', 'image embeddings');
   const textLabels = labelList(options.textLabels, nT, 'embeddingScatter textLabels', 'text embeddings');
