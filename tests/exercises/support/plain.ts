@@ -77,13 +77,20 @@ export function run<T>(what: string, fn: () => T): T {
   }
   sandbox.call = fn;
   try {
-    return vm.runInContext('call()', sandbox, { timeout: CALL_TIMEOUT_MS }) as T;
+    return vm.runInContext('call()', sandbox, { timeout: CALL_TIMEOUT_MS, displayErrors: false }) as T;
   } catch (error) {
     if (types.isNativeError(error) && (error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       stuckIn = what;
       throw new ExpectationError(
         `${what} did not finish within ${CALL_TIMEOUT_MS / 1000} s. Look for a loop that never ends ` +
           '(a condition that stays true, a counter that is never increased).',
+      );
+    }
+    const missing = types.isNativeError(error) && error.name === 'TypeError' ? /\.(\w+)\)? is not a function/.exec(error.message) : null;
+    if (missing) {
+      throw new ExpectationError(
+        `${what} failed: the exercise file has no exported function named ${missing[1]}. ` +
+          'Keep the names and signatures of the stub (npm run grade -- --reset NAME brings the stub back, after a backup).',
       );
     }
     if (!types.isNativeError(error)) {
