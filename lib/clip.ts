@@ -186,9 +186,9 @@ function readJson(file: string): JsonObject {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as JsonObject;
 }
 
-/** The course's mini-CLIP marks itself in config.json; the folder itself also counts. */
+/** The course's mini-CLIP marks itself in config.json (its `mini_clip` section); the folder itself also counts. */
 function isCourseMiniClip(dir: string, config: JsonObject): boolean {
-  if (config.course_model === 'mini-clip' || config.pretrained === false) return true;
+  if (typeof config.mini_clip === 'object' && config.mini_clip !== null) return true;
   try {
     return fs.realpathSync(dir) === fs.realpathSync(MINI_CLIP_DIR);
   } catch {
@@ -196,9 +196,12 @@ function isCourseMiniClip(dir: string, config: JsonObject): boolean {
   }
 }
 
-/** exp(logit_scale) when config.json stores the learned value (as `logit_scale`, in log space like the PyTorch parameter). */
+/**
+ * exp(learned logit_scale) when config.json stores it, in log space like the PyTorch parameter: the mini-CLIP
+ * writes `course_logit_scale`. (`logit_scale_init_value` is only the value training started from, not used.)
+ */
 function logitScaleFromConfig(config: JsonObject): number | undefined {
-  const v = config.logit_scale;
+  const v = config.course_logit_scale ?? config.logit_scale;
   if (typeof v === 'number' && Number.isFinite(v)) return Math.exp(v);
   return undefined;
 }
@@ -504,6 +507,37 @@ export async function loadCourseClip(options: LoadClipOptions & { log?: (message
   }
 }
 
+type FullModelOptions = Pick<LoadClipOptions, 'onProgress' | 'hubUrl' | 'hubTimeoutMs'>;
+
+/**
+ * Where the combined text+vision model (onnx/model.onnx) of `clip` is loaded from: its folder when the file is
+ * there (the mini-CLIP, a complete local export), else the hub model into the same cache (checked with the preflight).
+ */
+async function fullModelLocation(clip: Clip, what: string, options: FullModelOptions): Promise<{ from: string; loadOptions: Record<string, unknown>; download: boolean }> {
+  const { source, dtype, device } = clip;
+  const file = `onnx/model${{ fp32: '', fp16: '_fp16', q8: '_quantized' }[dtype]}.onnx`;
+  if (fs.existsSync(path.join(source.dir, file))) {
+    return { from: source.dir, loadOptions: { local_files_only: true, dtype, device }, download: false };
+  }
+  if (!(source.kind === 'hub' || source.kind === 'hub-cache')) {
+    throw new ModelUnavailableError(
+      `${what} needs ${file} (the combined text+vision model), which ${source.dir} does not have.`,
+      'export the full CLIPModel into that folder, or use clip.zeroShot (which needs only the text and vision models).',
+    );
+  }
+  const hubUrl = hubUrlFor(options.hubUrl);
+  const probe = await probeHub(hubUrl, source.modelId, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
+  if (!probe.ok) {
+    throw new ModelUnavailableError(
+      `${what} needs ${file} of ${source.modelId}, which is not in ${source.dir}, and the hub cannot be reached (${probe.reason}).`,
+      'connect once to download it (it is then cached), or use clip.zeroShot, which needs only the text and vision models.',
+    );
+  }
+  env.remoteHost = `${hubUrl}/`;
+  const progress_callback = options.onProgress === false ? undefined : options.onProgress ?? createProgressBar();
+  return { from: source.modelId, loadOptions: { cache_dir: cacheDirOf(source), dtype, device, progress_callback }, download: true };
+}
+
 /**
  * transformers.js's one-line `zero-shot-image-classification` pipeline on the same model as `clip` (it needs the
  * combined onnx/model.onnx: present in the mini-CLIP, downloaded into the cache for a hub model).
@@ -513,33 +547,29 @@ export async function loadCourseClip(options: LoadClipOptions & { log?: (message
  *   await classify('assets/images/chelsea.png', ['a photo of a cat', 'a photo of a dog'], { hypothesis_template: '{}' });
  *   // [ { score: 0.99, label: 'a photo of a cat' }, { score: 0.01, label: 'a photo of a dog' } ]
  */
-export async function loadZeroShotPipeline(clip: Clip, options: Pick<LoadClipOptions, 'onProgress' | 'hubUrl' | 'hubTimeoutMs'> = {}): Promise<ZeroShotImageClassificationPipeline> {
-  const { source, dtype, device } = clip;
-  const suffix = { fp32: '', fp16: '_fp16', q8: '_quantized' }[dtype];
-  const file = `onnx/model${suffix}.onnx`;
-  const local = fs.existsSync(path.join(source.dir, file));
-  if (!local && !(source.kind === 'hub' || source.kind === 'hub-cache')) {
-    throw new ModelUnavailableError(
-      `The pipeline needs ${file} (the combined text+vision model), which ${source.dir} does not have.`,
-      'export the full CLIPModel into that folder, or use clip.zeroShot (which needs only the text and vision models).',
-    );
-  }
-  if (!local) {
-    const probe = await probeHub(hubUrlFor(options.hubUrl), source.modelId, options.hubTimeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
-    if (!probe.ok) {
-      throw new ModelUnavailableError(
-        `The pipeline needs ${file} of ${source.modelId}, which is not in ${source.dir}, and the hub cannot be reached (${probe.reason}).`,
-        'connect once to download it (it is then cached), or use clip.zeroShot, which needs only the text and vision models.',
-      );
-    }
-  }
+export async function loadZeroShotPipeline(clip: Clip, options: FullModelOptions = {}): Promise<ZeroShotImageClassificationPipeline> {
+  const { from, loadOptions, download } = await fullModelLocation(clip, 'The zero-shot pipeline', options);
   try {
-    if (!local) env.remoteHost = `${hubUrlFor(options.hubUrl)}/`;
-    const loadOptions = local
-      ? { local_files_only: true, dtype, device }
-      : { cache_dir: cacheDirOf(source), dtype, device, progress_callback: options.onProgress === false ? undefined : options.onProgress ?? createProgressBar() };
-    return (await pipeline('zero-shot-image-classification', local ? source.dir : source.modelId, loadOptions)) as ZeroShotImageClassificationPipeline;
+    return (await pipeline('zero-shot-image-classification', from, loadOptions)) as ZeroShotImageClassificationPipeline;
   } catch (err) {
-    throw wrapLoadError(err, { ...source, download: !local }, device);
+    throw wrapLoadError(err, { ...clip.source, download }, clip.device);
+  }
+}
+
+/**
+ * transformers.js's `CLIPModel` (text and vision towers plus the learned scale, outputs `image_embeds`,
+ * `text_embeds`, `logits_per_image`) for the same model as `clip`, as the chapter's step-by-step path uses it.
+ *
+ * @example
+ *   const model = await loadFullClipModel(clip);
+ *   const out = await model({ ...clip.tokenizer(labels, { padding: true }), ...(await processor(image)) });
+ *   out.image_embeds.dims;   // [1, 512]
+ */
+export async function loadFullClipModel(clip: Clip, options: FullModelOptions = {}): Promise<PreTrainedModel> {
+  const { from, loadOptions, download } = await fullModelLocation(clip, 'CLIPModel', options);
+  try {
+    return await CLIPModel.from_pretrained(from, loadOptions);
+  } catch (err) {
+    throw wrapLoadError(err, { ...clip.source, download }, clip.device);
   }
 }

@@ -27,18 +27,19 @@ export interface DemoInputs {
 }
 
 /**
- * A shapes-world image (seeded, not one of the held-out colour/shape pairs) and four labels: its own colour and
+ * A shapes-world image of one large object (seeded, not one of the held-out colour/shape pairs) and four labels: its own colour and
  * shape, the same colour with another shape, the same shape in another colour, and one that shares nothing.
  */
 export async function shapesDemoInputs(seed = 7): Promise<DemoInputs> {
-  const [sample] = await generateShapes({ seed, count: 1, heldOut: 'exclude' });
+  const [sample] = await generateShapes({ seed, count: 1, heldOut: 'exclude', sizes: ['large'] });
   const shape = (k: number) => SHAPES[(SHAPES.indexOf(sample.shape) + k) % SHAPES.length];
   const colour = (k: number) => COLOURS[(COLOURS.indexOf(sample.colour) + k) % COLOURS.length];
-  const truth = `a photo of a ${sample.colour} ${sample.shape}`;
+  const prompt = (c: string, s: string) => `a photo of ${/^[aeiou]/.test(c) ? 'an' : 'a'} ${c} ${s}`;
+  const truth = prompt(sample.colour, sample.shape);
   return {
     image: sample.png,
     imageName: `a shapes-world image (seed ${seed}; drawn as "${sample.caption}")`,
-    labels: [truth, `a photo of a ${sample.colour} ${shape(1)}`, `a photo of a ${colour(1)} ${sample.shape}`, `a photo of a ${colour(2)} ${shape(2)}`],
+    labels: [truth, prompt(sample.colour, shape(1)), prompt(colour(1), sample.shape), prompt(colour(2), shape(2))],
     truth,
   };
 }

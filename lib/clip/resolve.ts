@@ -107,7 +107,7 @@ export function hubUrlFor(hubUrl?: string): string {
  *   await probeHub('https://huggingface.co', 'Xenova/clip-vit-base-patch32', 4000);
  *   // { ok: false, reason: 'getaddrinfo ENOTFOUND huggingface.co' }   (offline)
  */
-export async function probeHub(hubUrl: string, modelId: string, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string; status?: number }> {
+export async function probeHub(hubUrl: string, modelId: string, timeoutMs: number): Promise<{ ok: true; reason?: undefined; status?: undefined } | { ok: false; reason: string; status?: number }> {
   const url = `${hubUrl}/${modelId}/resolve/main/config.json`;
   try {
     const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) });
