@@ -125,6 +125,16 @@ function outcomeOf(testFile: string, suite: JestSuite | undefined, output: strin
   return { testFile, tests };
 }
 
+function stopped(testFile: string, afterMs: number): FileOutcome {
+  return {
+    testFile,
+    tests: [],
+    loadError:
+      `its tests did not finish and were stopped after ${Math.round(afterMs / 1000)} s. Look for a loop that never ends, ` +
+      'especially in code outside any function (it runs as soon as the file loads).',
+  };
+}
+
 /**
  * Runs `testFiles` against the exercise files in `dir`; one outcome per test file, in the same order.
  *
@@ -148,17 +158,14 @@ export async function runExerciseTests(
     const byName = new Map(all.suites.map((s) => [s.name, s]));
     return testFiles.map((file) => outcomeOf(file, byName.get(file), all.output));
   }
-  if (!all.killed && testFiles.length === 1) return [outcomeOf(testFiles[0], undefined, all.output)];
+  if (testFiles.length === 1 && !all.killed) return [outcomeOf(testFiles[0], undefined, all.output)];
+  if (testFiles.length === 1) return [stopped(testFiles[0], deadline)];
   // The run was killed (or broke): one jest per file, so that only the culprit fails.
   const outcomes: FileOutcome[] = [];
   for (const file of testFiles) {
     const one = await runOnce(root, dir, [file], timeoutMs, perFileDeadline);
     if (one.killed) {
-      outcomes.push({
-        testFile: file,
-        tests: [],
-        loadError: `The tests of this exercise did not finish and were stopped after ${Math.round(perFileDeadline / 1000)} s. Look for a loop that never ends, especially in code outside any function (it runs as soon as the file loads).`,
-      });
+      outcomes.push(stopped(file, perFileDeadline));
     } else {
       outcomes.push(outcomeOf(file, one.suites?.find((s) => s.name === file), one.output));
     }
