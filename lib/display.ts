@@ -97,19 +97,17 @@ export function chartBundle(chart: Chart, rendered: RenderedPng): DisplayBundle 
 }
 
 /**
- * Shows a chart under the running cell as a PNG, with its Vega-Lite spec in the same output. Returns the
- * rendered PNG and its size.
+ * Shows a chart under the running cell as a PNG, with its Vega-Lite spec in the same output. Returns nothing,
+ * so that `await show(chart)` as a cell's last line prints nothing else (use `renderChart` for the bytes).
  *
  * ```ts
- * const { width, height } = await show(similarityHeatmap({ values, rowLabels, columnLabels }));
- * // the heatmap appears under the cell; width ≈ 420, height ≈ 310 (CSS pixels)
+ * await show(similarityHeatmap({ values, rowLabels, columnLabels }));   // the heatmap appears under the cell
  * ```
  */
-export async function show(chart: Chart, options: PngOptions = {}): Promise<RenderedPng> {
+export async function show(chart: Chart, options: PngOptions = {}): Promise<void> {
   if (!currentDisplayWriter()) displayBundle({ data: {}, metadata: {} }); // throws the explanatory DisplayError
   const rendered = await renderChart(chart, options);
   displayBundle(chartBundle(chart, rendered));
-  return rendered;
 }
 
 /**

@@ -185,7 +185,7 @@ export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
   const x = { field: 'column', type: 'nominal', sort: columnLabels, title: columnTitle,
     axis: { orient: 'top', labelAngle: -30, labelAlign: 'left', labelLimit: 200, domain: false, ticks: false } } as const;
   const y = { field: 'row', type: 'nominal', sort: rowLabels, title: rowTitle, axis: { labelLimit: 200, labelPadding: 6, domain: false, ticks: false } } as const;
-  const subtitle = best === 'none' ? undefined : `red outline: best match in each ${best} (${best === 'row' ? `${rowTitle} → ${columnTitle}` : `${columnTitle} → ${rowTitle}`})`;
+  const subtitle = best === 'none' ? undefined : `red outline: best match in each ${best}, ${best === 'row' ? `${rowTitle} → ${columnTitle}` : `${columnTitle} → ${rowTitle}`}`;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: titleParts(title, subtitle),
@@ -324,6 +324,45 @@ function squareDomains(xs: number[], ys: number[], extra: number[][]): { x: [num
 }
 
 /**
+ * Text layers for point labels that stay inside the plot and apart from their partner: a label sits on the side
+ * of its point that faces the centre (left half → to the right of the point); of a matched pair, the higher
+ * point is labelled above and the lower one below, so an image and its caption, usually close together, do not
+ * write over each other (unpaired points: images above, texts below).
+ */
+function labelLayers(
+  rows: Array<{ h: number; vpos: number; modality: Modality } & Record<string, unknown>>,
+  pairs: ReadonlyArray<readonly [number, number]>,
+  centre: number,
+  xEnc: object,
+  yEnc: object,
+): unknown[] {
+  const above = rows.map((r) => r.modality === 'image');
+  for (const [a, b] of pairs) {
+    if (a === b) continue;
+    const aHigher = rows[a].vpos > rows[b].vpos || (rows[a].vpos === rows[b].vpos && rows[a].modality === 'image');
+    above[a] = aHigher;
+    above[b] = !aHigher;
+  }
+  const layers: unknown[] = [];
+  for (const up of [true, false]) {
+    for (const side of ['right', 'left'] as const) {
+      const values = rows.filter((r, i) => above[i] === up && (side === 'right' ? r.h <= centre : r.h > centre));
+      if (!values.length) continue;
+      layers.push({
+        data: { values },
+        mark: {
+          type: 'text', fontSize: 12, limit: 190,
+          align: side === 'right' ? 'left' : 'right', dx: side === 'right' ? 8 : -8,
+          baseline: up ? 'bottom' : 'top', dy: up ? -3 : 3,
+        },
+        encoding: { x: xEnc, y: yEnc, text: { field: 'label' }, color: { value: '#222222' } },
+      });
+    }
+  }
+  return layers;
+}
+
+/**
  * Image and text points in one 2-D space, same scale on both axes (so distances and angles look right), a
  * dashed line joining each matched pair, labels next to the points.
  *
@@ -407,11 +446,7 @@ export function projectionScatter(options: ProjectionScatterOptions): Chart {
       shape: { field: 'modality', type: 'nominal', title: null, scale: { domain: ['image', 'text'], range: ['square', 'circle'] } },
     },
   });
-  layers.push({
-    data: { values: pointRows },
-    mark: { type: 'text', align: 'left', dx: 9, dy: -7, fontSize: 12, limit: 170 },
-    encoding: { x: xEnc, y: yEnc, text: { field: 'label' }, color: { value: '#222222' } },
-  });
+  layers.push(...labelLayers(pointRows.map((p) => ({ ...p, h: p.x, vpos: p.y })), pairs, (domain.x[0] + domain.x[1]) / 2, xEnc, yEnc));
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: titleParts(title, options.subtitle ?? (pairRows.length ? 'dashed line: an image and its caption' : undefined)),
@@ -671,11 +706,7 @@ export function staticScatter3d(options: StaticScatter3dOptions): Chart {
         order: { field: 'depth', type: 'quantitative' },
       },
     },
-    {
-      data: { values: pointRows },
-      mark: { type: 'text', align: 'left', dx: 9, dy: -7, fontSize: 12, limit: 170 },
-      encoding: { x: uEnc, y: vEnc, text: { field: 'label' }, color: { value: '#222222' } },
-    },
+    ...labelLayers(projected.map((p) => ({ ...p, h: p.u, vpos: p.v })), pairs, (domain.x[0] + domain.x[1]) / 2, uEnc, vEnc),
   );
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
