@@ -1,7 +1,8 @@
 /**
  * Grade the exercises from a notebook: `await grade('cosine')` prints the same report as
- * `npm run grade -- cosine` (it runs that grader, scripts/grade.ts, in a child process) and returns the score.
- * It never throws: if the grader cannot run, the report says why and the score is 0.
+ * `npm run grade -- cosine` (it runs that grader, scripts/grade.ts, in a child process) and returns the score;
+ * `await hint('cosine')` prints the exercise's hints (`npm run grade -- --hint cosine`).
+ * Neither ever throws: if the grader cannot run, the report says why and the score is 0.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
@@ -42,12 +43,28 @@ function courseRoot(): string {
  * // and returns { passed: 1, total: 1, report: '…' }
  */
 export function grade(name?: string, options: GradeOptions = {}): Promise<GradeSummary> {
+  const args: string[] = [];
+  if (name !== undefined && name !== '') args.push(name);
+  if (options.dir !== undefined) args.push('--dir', options.dir);
+  return runGrader(args, options);
+}
+
+/**
+ * Prints the hints of one exercise (a part of its name or its number) and returns them as text.
+ *
+ * @example
+ * await hint('02');
+ * // prints "02-softmax-topk: A numerically stable softmax … 1. softmax: multiply every logit by logitScale first, …"
+ */
+export async function hint(name: string): Promise<string> {
+  return (await runGrader(['--hint', name], {})).report;
+}
+
+function runGrader(graderArgs: string[], options: GradeOptions): Promise<GradeSummary> {
   const print = options.print ?? true;
   const root = courseRoot();
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const args = [tsx, path.join(root, 'scripts', 'grade.ts')];
-  if (name !== undefined && name !== '') args.push(name);
-  if (options.dir !== undefined) args.push('--dir', options.dir);
+  const args = [tsx, path.join(root, 'scripts', 'grade.ts'), ...graderArgs];
   const finish = (report: string, resolve: (s: GradeSummary) => void) => {
     const score = /^(\d+)\/(\d+) passed\s*$/m.exec(report);
     if (print) console.log(report.trimEnd());
@@ -61,7 +78,7 @@ export function grade(name?: string, options: GradeOptions = {}): Promise<GradeS
     let output = '';
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+      child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', GRADE_FROM: 'notebook' } });
     } catch (error) {
       finish(`grade: cannot start the grader: ${error instanceof Error ? error.message : String(error)}`, resolve);
       return;

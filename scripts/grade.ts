@@ -91,7 +91,8 @@ function reset(exercise: Exercise, dir: string): string {
 function hints(exercise: Exercise): string {
   const lines = [`${exercise.name}: ${exercise.title}`, ''];
   exercise.hints.forEach((h, i) => lines.push(`  ${i + 1}. ${h.topic ? `${h.topic}: ` : ''}${h.text}`));
-  lines.push('', `Grade it: npm run grade -- ${exercise.name.slice(0, 2)}`);
+  const again = process.env.GRADE_FROM === 'notebook' ? `await grade('${exercise.name.slice(0, 2)}')` : `npm run grade -- ${exercise.name.slice(0, 2)}`;
+  lines.push('', `Grade it: ${again}`);
   return lines.join('\n');
 }
 

@@ -100,6 +100,12 @@ export async function gradeExercises(exercises: readonly Exercise[], options: Gr
   });
 }
 
+/** How the learner runs the grader again: from a terminal, or (GRADE_FROM=notebook, set by lib/grade.ts) a notebook. */
+function command(action: 'grade' | 'hint', exercise: string): string {
+  if (process.env.GRADE_FROM === 'notebook') return `await ${action}('${exercise}')`;
+  return action === 'grade' ? `npm run grade -- ${exercise}` : `npm run grade -- --hint ${exercise}`;
+}
+
 const MARK = { passed: '✓', 'not started': '·', failed: '✗', missing: '?' } as const;
 
 /** The report a learner reads; its last line is `P/N passed`. */
@@ -118,12 +124,12 @@ export function formatReport(results: readonly ExerciseResult[], dirLabel: strin
     lines.push(`  ${MARK[r.status]} ${name}  ${summary}`);
     for (const detail of r.details) lines.push(`      ${detail}`);
     if (r.hint) lines.push(`      Hint: ${r.hint.topic ? `${r.hint.topic}: ` : ''}${r.hint.text}`);
-    if (r.status === 'failed') lines.push(`      More hints: npm run grade -- --hint ${r.exercise.name.slice(0, 2)}`);
+    if (r.status === 'failed') lines.push(`      More hints: ${command('hint', r.exercise.name.slice(0, 2))}`);
   }
   const passed = results.filter((r) => r.status === 'passed').length;
   const next = results.find((r) => r.status !== 'passed');
   lines.push('');
-  if (next) lines.push(`Next: ${next.exercise.name} (edit ${dirLabel}${next.exercise.name}.ts, then npm run grade -- ${next.exercise.name.slice(0, 2)})`);
+  if (next) lines.push(`Next: ${next.exercise.name} (edit ${dirLabel}${next.exercise.name}.ts, then ${command('grade', next.exercise.name.slice(0, 2))})`);
   lines.push(`Graded in ${seconds.toFixed(1)} s.`);
   lines.push(`${passed}/${results.length} passed`);
   return lines.join('\n');
