@@ -29,7 +29,7 @@ import {
   pipeline,
 } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer, Processor, ZeroShotImageClassificationPipeline } from '@huggingface/transformers';
-import { l2Normalize, similarityMatrix, softmax, type Matrix } from './similarity';
+import { cosineSimilarity, l2Normalize, similarityMatrix, softmax, type Matrix } from './similarity';
 import { loadPreprocessorConfig, preprocessImages, type ImageSource, type PreprocessorConfig } from './image';
 import { ClipDeviceError, ClipLabelError, ClipOptionsError, ModelUnavailableError } from './clip/errors';
 import { checkLabels, checkTemplates, encodeTruncated, promptsFor } from './clip/labels';
@@ -39,6 +39,7 @@ import {
   MINI_CLIP_DIR,
   hubUrlFor,
   probeHub,
+  onnxFile,
   requiredClipFiles,
   resolveClipSource,
   type ClipDtype,
@@ -214,12 +215,8 @@ async function probeLogitScale(dir: string, dtype: ClipDtype, device: ClipDevice
   const model = await CLIPModel.from_pretrained(dir, { local_files_only: true, dtype, device });
   try {
     const out = await model(inputs);
-    const logits = (out.logits_per_image as Tensor).data as Float32Array;
-    const img = l2Normalize({ rows: 1, cols: out.image_embeds.dims[1], data: out.image_embeds.data as Float32Array });
-    const txt = l2Normalize({ rows: 1, cols: out.text_embeds.dims[1], data: out.text_embeds.data as Float32Array });
-    let cos = 0;
-    for (let i = 0; i < img.cols; i++) cos += img.data[i] * txt.data[i];
-    return logits[0] / cos;
+    const logit = (out.logits_per_image.data as Float32Array)[0];
+    return logit / cosineSimilarity(out.image_embeds.data as Float32Array, out.text_embeds.data as Float32Array);
   } finally {
     await model.dispose();
   }
@@ -253,35 +250,67 @@ function wrapLoadError(err: unknown, source: ClipSource, device: ClipDevice): Er
   );
 }
 
+/** Everything `LoadedClip` is made of, as `loadClip` assembles it. */
+interface ClipParts {
+  source: ClipSource;
+  pretrained: boolean;
+  dtype: ClipDtype;
+  device: ClipDevice;
+  tokenizer: PreTrainedTokenizer;
+  textModel: PreTrainedModel;
+  visionModel: PreTrainedModel;
+  preprocessorConfig: PreprocessorConfig;
+  maxTextTokens: number;
+  embeddingDim: number;
+  imageBatchSize: number;
+  textBatchSize: number;
+  warn: (message: string) => void;
+  cacheTexts: boolean;
+}
+
+/** Most prompts whose embeddings one model keeps (a notebook's labels and templates fit many times over). */
+const TEXT_CACHE_LIMIT = 10_000;
+
 class LoadedClip implements Clip {
   readonly modelId: string;
+  readonly source: ClipSource;
+  readonly pretrained: boolean;
+  readonly dtype: ClipDtype;
+  readonly device: ClipDevice;
+  readonly tokenizer: PreTrainedTokenizer;
+  readonly textModel: PreTrainedModel;
+  readonly visionModel: PreTrainedModel;
+  readonly preprocessorConfig: PreprocessorConfig;
+  readonly maxTextTokens: number;
   readonly embeddingDim: number;
+  /** Set by `loadClip` once it knows where the scale comes from. */
+  logitScale = 100;
+  logitScaleSource: LogitScaleSource = 'clip-default';
+  private readonly parts: ClipParts;
   private readonly textCache = new Map<string, Float32Array>();
   private readonly textInputNames: string[];
   private readonly padTokenId: number;
 
-  constructor(
-    readonly source: ClipSource,
-    readonly pretrained: boolean,
-    readonly dtype: ClipDtype,
-    readonly device: ClipDevice,
-    readonly tokenizer: PreTrainedTokenizer,
-    readonly textModel: PreTrainedModel,
-    readonly visionModel: PreTrainedModel,
-    readonly preprocessorConfig: PreprocessorConfig,
-    readonly maxTextTokens: number,
-    embeddingDim: number,
-    public logitScale: number,
-    public logitScaleSource: LogitScaleSource,
-    private readonly imageBatchSize: number,
-    private readonly textBatchSize: number,
-    private readonly warn: (message: string) => void,
-    private readonly cacheTexts: boolean,
-  ) {
-    this.modelId = source.modelId;
-    this.embeddingDim = embeddingDim;
-    this.textInputNames = sessionInputNames(textModel);
-    this.padTokenId = tokenizer.pad_token_id ?? tokenizer.all_special_ids[tokenizer.all_special_ids.length - 1] ?? 0;
+  constructor(parts: ClipParts) {
+    this.parts = parts;
+    this.source = parts.source;
+    this.modelId = parts.source.modelId;
+    this.pretrained = parts.pretrained;
+    this.dtype = parts.dtype;
+    this.device = parts.device;
+    this.tokenizer = parts.tokenizer;
+    this.textModel = parts.textModel;
+    this.visionModel = parts.visionModel;
+    this.preprocessorConfig = parts.preprocessorConfig;
+    this.maxTextTokens = parts.maxTextTokens;
+    this.embeddingDim = parts.embeddingDim;
+    this.textInputNames = sessionInputNames(parts.textModel);
+    const special = parts.tokenizer.all_special_ids;
+    this.padTokenId = parts.tokenizer.pad_token_id ?? special[special.length - 1] ?? 0;
+  }
+
+  private warn(message: string): void {
+    this.parts.warn(message);
   }
 
   /** Token ids of each text, padded to the longest, as the text model's inputs. */
@@ -326,8 +355,9 @@ class LoadedClip implements Clip {
       throw new ClipLabelError('embedImages: no images given. Fix: pass an array of image paths, URLs or Buffers.');
     }
     const out = new Float32Array(sources.length * this.embeddingDim);
-    for (let start = 0; start < sources.length; start += this.imageBatchSize) {
-      const batch = sources.slice(start, start + this.imageBatchSize);
+    const size = this.parts.imageBatchSize;
+    for (let start = 0; start < sources.length; start += size) {
+      const batch = sources.slice(start, start + size);
       const pixel_values = await this.pixelValues(batch);
       const { image_embeds } = await this.visionModel({ pixel_values });
       out.set(image_embeds.data as Float32Array, start * this.embeddingDim);
@@ -338,10 +368,11 @@ class LoadedClip implements Clip {
 
   async embedTexts(texts: string[]): Promise<Matrix> {
     checkLabels(texts, 'texts', { allowDuplicates: true });
-    if (!this.cacheTexts) this.textCache.clear();
+    if (!this.parts.cacheTexts || this.textCache.size > TEXT_CACHE_LIMIT) this.textCache.clear();
     const missing = [...new Set(texts.filter((t) => !this.textCache.has(t)))];
-    for (let start = 0; start < missing.length; start += this.textBatchSize) {
-      const batch = missing.slice(start, start + this.textBatchSize);
+    const size = this.parts.textBatchSize;
+    for (let start = 0; start < missing.length; start += size) {
+      const batch = missing.slice(start, start + size);
       const { text_embeds } = await this.textModel(this.textInputs(batch));
       const rows = l2Normalize({ rows: batch.length, cols: this.embeddingDim, data: text_embeds.data as Float32Array }, 'text embeddings');
       batch.forEach((t, i) => this.textCache.set(t, rows.data.slice(i * this.embeddingDim, (i + 1) * this.embeddingDim)));
@@ -435,20 +466,22 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
   const config = readJson(path.join(source.dir, 'config.json'));
   const textConfig = (config.text_config ?? {}) as JsonObject;
   const preprocessorConfig = await loadPreprocessorConfig(path.join(source.dir, 'preprocessor_config.json'));
-  const tokenizerLimit = Number((tokenizer as unknown as { model_max_length?: number }).model_max_length);
-  const positionLimit = Number(textConfig.max_position_embeddings);
-  const maxTextTokens = Math.min(...[tokenizerLimit, positionLimit].filter((n) => Number.isFinite(n) && n > 1), 77 * 1000);
+  // The text limit: the tokenizer's model_max_length and the model's position table, whichever is known and smaller
+  // (some tokenizers say 1e30 for "no limit"); CLIP's 77 when neither is known.
+  const limits = [Number((tokenizer as unknown as { model_max_length?: number }).model_max_length), Number(textConfig.max_position_embeddings)]
+    .filter((n) => Number.isInteger(n) && n > 2 && n < 1e6);
+  const maxTextTokens = limits.length ? Math.min(...limits) : 77;
   const embeddingDim = Number(config.projection_dim ?? textConfig.projection_dim);
   if (!Number.isInteger(embeddingDim) || embeddingDim < 1) {
     throw new ModelUnavailableError(`${source.dir}/config.json has no projection_dim, so the embedding size is unknown.`, 'use a CLIP config.json (it has projection_dim).');
   }
 
-  const clip = new LoadedClip(
-    source, !isCourseMiniClip(source.dir, config), dtype, device, tokenizer, textModel, visionModel, preprocessorConfig,
-    maxTextTokens, embeddingDim, 100, 'clip-default', imageBatchSize, textBatchSize, warn, options.cacheTexts ?? true,
-  );
+  const clip = new LoadedClip({
+    source, pretrained: !isCourseMiniClip(source.dir, config), dtype, device, tokenizer, textModel, visionModel, preprocessorConfig,
+    maxTextTokens, embeddingDim, imageBatchSize, textBatchSize, warn, cacheTexts: options.cacheTexts ?? true,
+  });
   const fromConfig = logitScaleFromConfig(config);
-  const fullModel = path.join(source.dir, 'onnx', `model${dtype === 'fp32' ? '' : dtype === 'fp16' ? '_fp16' : '_quantized'}.onnx`);
+  const fullModel = path.join(source.dir, onnxFile('model', dtype));
   if (fromConfig !== undefined) {
     clip.logitScale = fromConfig;
     clip.logitScaleSource = 'config';
@@ -515,7 +548,7 @@ type FullModelOptions = Pick<LoadClipOptions, 'onProgress' | 'hubUrl' | 'hubTime
  */
 async function fullModelLocation(clip: Clip, what: string, options: FullModelOptions): Promise<{ from: string; loadOptions: Record<string, unknown>; download: boolean }> {
   const { source, dtype, device } = clip;
-  const file = `onnx/model${{ fp32: '', fp16: '_fp16', q8: '_quantized' }[dtype]}.onnx`;
+  const file = onnxFile('model', dtype);
   if (fs.existsSync(path.join(source.dir, file))) {
     return { from: source.dir, loadOptions: { local_files_only: true, dtype, device }, download: false };
   }

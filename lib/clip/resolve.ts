@@ -53,6 +53,21 @@ export interface ResolveOptions {
 const DTYPE_SUFFIX: Record<ClipDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized' };
 
 /**
+ * The ONNX file of one part of a CLIP export for a dtype, in transformers.js's naming.
+ *
+ * @example
+ *   onnxFile('vision_model', 'q8');   // 'onnx/vision_model_quantized.onnx'
+ *   onnxFile('model', 'fp32');        // 'onnx/model.onnx' (text and vision towers plus the logit scale)
+ */
+export function onnxFile(part: 'text_model' | 'vision_model' | 'model', dtype: ClipDtype): string {
+  const suffix = DTYPE_SUFFIX[dtype];
+  if (suffix === undefined) {
+    throw new ClipOptionsError(`dtype "${String(dtype)}" is not one of fp32, fp16, q8. Fix: pass one of those (fp32 is the default).`);
+  }
+  return `onnx/${part}${suffix}.onnx`;
+}
+
+/**
  * The files a CLIP folder needs for `loadClip`, for one dtype.
  *
  * @example
@@ -61,18 +76,7 @@ const DTYPE_SUFFIX: Record<ClipDtype, string> = { fp32: '', fp16: '_fp16', q8: '
  *   //  'onnx/text_model_quantized.onnx', 'onnx/vision_model_quantized.onnx']
  */
 export function requiredClipFiles(dtype: ClipDtype = 'fp32'): string[] {
-  const suffix = DTYPE_SUFFIX[dtype];
-  if (suffix === undefined) {
-    throw new ClipOptionsError(`dtype "${String(dtype)}" is not one of fp32, fp16, q8. Fix: pass one of those (fp32 is the default).`);
-  }
-  return [
-    'config.json',
-    'preprocessor_config.json',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    `onnx/text_model${suffix}.onnx`,
-    `onnx/vision_model${suffix}.onnx`,
-  ];
+  return ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile('text_model', dtype), onnxFile('vision_model', dtype)];
 }
 
 function missingFiles(dir: string, dtype: ClipDtype): string[] {
