@@ -19,7 +19,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CLIP_LOGIT_SCALE_MAX } from '../contrastive';
-import { MiniClip, MiniClipConfig, Weights, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, parameterShapes, MiniClipInputError } from './model';
+import { MiniClip, MiniClipConfig, Weights, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, CENTRE_EPSILON, parameterShapes, MiniClipInputError } from './model';
 import { OnnxGraph, parseOnnxModel } from './onnx';
 import { MiniClipTokenizer } from './tokenizer';
 
@@ -32,6 +32,15 @@ function addWeights(g: OnnxGraph, weights: Weights, names: string[]): void {
     if (!w) throw new MiniClipInputError(`weights: "${name}" is missing; export the weights of a complete mini-CLIP.`);
     g.initializer(name, w.data, w.shape);
   }
+}
+
+/** The foreground mask (model.ts `foreground`) as ONNX nodes. */
+function addForeground(g: OnnxGraph, c: MiniClipConfig, pixelValues: string): { rgb: string; mask: string } {
+  const rgb = g.op('Add', [g.op('Mul', [pixelValues, g.constFloat([...CLIP_IMAGE_STD], [1, 3, 1, 1])]), g.constFloat([...CLIP_IMAGE_MEAN], [1, 3, 1, 1])], {}, 'vision_rgb');
+  const saturation = g.op('Sub', [g.op('ReduceMax', [rgb], { axes: [1], keepdims: 1 }), g.op('ReduceMin', [rgb], { axes: [1], keepdims: 1 })]);
+  const scaled = g.op('Mul', [g.op('Sub', [saturation, g.constFloat([c.maskThreshold], [])]), g.constFloat([c.maskGain], [])]);
+  const mask = g.op('Clip', [scaled, g.constFloat([0], []), g.constFloat([1], [])], {}, 'vision_foreground_mask');
+  return { rgb, mask };
 }
 
 /** Adds the image encoder to `g`; returns the names of the projected (unnormalized) embeddings and patch hiddens. */
@@ -55,12 +64,12 @@ export function addVisionGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights
   let hidden: string;
   if (c.variant === 'plain') {
     ({ features, hidden } = patchMlp(pixelValues, 3));
+  } else if (c.variant === 'centred') {
+    const { mask } = addForeground(g, c, pixelValues);
+    ({ features, hidden } = patchMlp(addCentreOn(g, pixelValues, mask, 3, c.imageSize), 3));
   } else {
-    const rgb = g.op('Add', [g.op('Mul', [pixelValues, g.constFloat([...CLIP_IMAGE_STD], [1, 3, 1, 1])]), g.constFloat([...CLIP_IMAGE_MEAN], [1, 3, 1, 1])], {}, 'vision_rgb');
-    const saturation = g.op('Sub', [g.op('ReduceMax', [rgb], { axes: [1], keepdims: 1 }), g.op('ReduceMin', [rgb], { axes: [1], keepdims: 1 })]);
-    const scaled = g.op('Mul', [g.op('Sub', [saturation, g.constFloat([c.maskThreshold], [])]), g.constFloat([c.maskGain], [])]);
-    const mask = g.op('Clip', [scaled, g.constFloat([0], []), g.constFloat([1], [])], {}, 'vision_foreground_mask');
-    const shape = patchMlp(mask, 1);
+    const { rgb, mask } = addForeground(g, c, pixelValues);
+    const shape = patchMlp(addCentreOn(g, mask, mask, 1, c.imageSize), 1);
     hidden = shape.hidden;
     const axes = g.constInt64([2, 3]);
     const area = g.op('ReduceSum', [mask, axes], { keepdims: 0 });
@@ -70,6 +79,24 @@ export function addVisionGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights
     features = g.op('Concat', [shape.features, colour], { axis: 1 });
   }
   return { embeds: g.op('MatMul', [features, 'visual_projection.weight'], {}, 'vision_embeds_raw'), hidden };
+}
+
+/** `centreOn` (model.ts) as ONNX nodes: centre of mass of `mask`, then x_c ← A_y · x_c · A_xᵀ with A[i, j] = relu(1 − |j − i − shift|). */
+function addCentreOn(g: OnnxGraph, x: string, mask: string, channels: number, s: number): string {
+  const m = g.op('Reshape', [mask, g.constInt64([-1, s, s])]);
+  const coords = Array.from({ length: s }, (_, i) => i);
+  const area = g.op('Add', [g.op('ReduceSum', [m, g.constInt64([1, 2])], { keepdims: 1 }), g.constFloat([CENTRE_EPSILON], [])]); // [B,1,1]
+  const cx = g.op('Div', [g.op('ReduceSum', [g.op('Mul', [m, g.constFloat(coords, [1, 1, s])]), g.constInt64([1, 2])], { keepdims: 1 }), area]);
+  const cy = g.op('Div', [g.op('ReduceSum', [g.op('Mul', [m, g.constFloat(coords, [1, s, 1])]), g.constInt64([1, 2])], { keepdims: 1 }), area]);
+  const jMinusI = g.constFloat(coords.flatMap((i) => coords.map((j) => j - i)), [1, s, s]);
+  const centre = g.constFloat([(s - 1) / 2], []);
+  const one = g.constFloat([1], []);
+  // [B, 1, S, S]: broadcast over the channels by MatMul
+  const shiftMatrix = (c: string) => g.op('Unsqueeze', [g.op('Relu', [g.op('Sub', [one, g.op('Abs', [g.op('Sub', [jMinusI, g.op('Sub', [c, centre])])])])]), g.constInt64([1])]);
+  const ay = shiftMatrix(cy);
+  const ax = shiftMatrix(cx);
+  const centred = g.op('MatMul', [g.op('MatMul', [ay, x]), g.op('Transpose', [ax], { perm: [0, 1, 3, 2] })]);
+  return g.op('Reshape', [centred, g.constInt64([-1, channels, s, s])]);
 }
 
 /** Adds the text encoder to `g`; returns the names of the projected (unnormalized) embeddings and token hiddens. */

@@ -30,7 +30,7 @@ import { seededRandom } from '../shapes';
 export const CLIP_IMAGE_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const CLIP_IMAGE_STD = [0.26862954, 0.26130258, 0.27577711] as const;
 
-export type VisionVariant = 'plain' | 'factored';
+export type VisionVariant = 'plain' | 'centred' | 'factored';
 
 export interface MiniClipConfig {
   variant: VisionVariant;
@@ -84,7 +84,7 @@ export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
 
 /** The parameter shapes of a configuration, by name (the same names are the ONNX initializers). */
 export function parameterShapes(c: MiniClipConfig): Record<string, number[]> {
-  const channels = c.variant === 'plain' ? 3 : 1;
+  const channels = c.variant === 'factored' ? 1 : 3;
   const grid = c.imageSize / c.patchSize;
   const shapes: Record<string, number[]> = {
     'vision.patch.weight': [channels * c.patchSize * c.patchSize, c.patchHidden],
@@ -111,7 +111,7 @@ export function parameterShapes(c: MiniClipConfig): Record<string, number[]> {
 function checkConfig(c: MiniClipConfig): void {
   if (c.imageSize % c.patchSize !== 0) throw new MiniClipInputError(`config: imageSize ${c.imageSize} is not a multiple of patchSize ${c.patchSize}; pick sizes that tile.`);
   if (!(c.vocabSize > 4)) throw new MiniClipInputError(`config: vocabSize is ${c.vocabSize}; set it to the tokenizer's vocabulary size (MiniClipTokenizer.default().vocabSize).`);
-  if (c.variant !== 'plain' && c.variant !== 'factored') throw new MiniClipInputError(`config: variant '${c.variant}' is unknown; use 'plain' or 'factored'.`);
+  if (!['plain', 'centred', 'factored'].includes(c.variant)) throw new MiniClipInputError(`config: variant '${c.variant}' is unknown; use 'plain', 'centred' or 'factored'.`);
 }
 
 /** Deterministic initial weights: He-normal for layers followed by ReLU, 1/√fan_in for linear ones, zero biases. */
@@ -225,7 +225,8 @@ export class MiniClip {
     const c = this.config;
     if (c.variant === 'plain') return this.patchMlp(pixelValues).features;
     const { rgb, mask } = this.foreground(pixelValues);
-    const shape = this.patchMlp(mask).features;
+    if (c.variant === 'centred') return this.patchMlp(centreOn(pixelValues, mask)).features;
+    const shape = this.patchMlp(centreOn(mask, mask)).features;
     const area = tf.sum(mask, [2, 3]); // [B, 1]
     const meanColour = tf.div(tf.sum(tf.mul(mask, rgb), [2, 3]), tf.add(area, 1)) as tfTypes.Tensor2D; // [B, 3]
     const hc = tf.relu(this.linear(meanColour, 'vision.colour1.weight', 'vision.colour1.bias')) as tfTypes.Tensor2D;
@@ -272,6 +273,39 @@ export class MiniClip {
     });
   }
 }
+
+/**
+ * Shifts each image so that its foreground's centre of mass lands in the middle (a bilinear shift written as two
+ * matrix products, so the same arithmetic runs as MatMul in ONNX): out_c = A_y · x_c · A_xᵀ with
+ * A[i, j] = relu(1 − |j − i − shift|), the shift computed from `mask`. What moves out of the frame is dropped, what
+ * comes in is 0. Translation then no longer has to be learned.
+ *
+ * @example
+ *   centreOn(mask, mask);            // the foreground mask, centred
+ *   centreOn(pixelValues, mask);     // the image, shifted the same way
+ */
+export function centreOn(x: tfTypes.Tensor4D, mask: tfTypes.Tensor4D): tfTypes.Tensor4D {
+  return tf.tidy(() => {
+    const [b, channels, s] = x.shape;
+    const m = tf.reshape(mask, [b, s, s]);
+    const coords = tf.range(0, s, 1, 'float32');
+    const area = tf.add(tf.sum(m, [1, 2]), CENTRE_EPSILON); // [B]
+    const cx = tf.div(tf.sum(tf.mul(m, tf.reshape(coords, [1, 1, s])), [1, 2]), area);
+    const cy = tf.div(tf.sum(tf.mul(m, tf.reshape(coords, [1, s, 1])), [1, 2]), area);
+    const centre = (s - 1) / 2;
+    const jMinusI = tf.sub(tf.reshape(coords, [1, 1, s]), tf.reshape(coords, [1, s, 1])); // [1, S, S]: j − i
+    const shiftMatrix = (c: tfTypes.Tensor) => {
+      const a = tf.relu(tf.sub(1, tf.abs(tf.sub(jMinusI, tf.reshape(tf.sub(c, centre), [b, 1, 1])))));
+      return tf.reshape(tf.tile(tf.reshape(a, [b, 1, s, s]), [1, channels, 1, 1]), [b * channels, s, s]) as tfTypes.Tensor3D;
+    };
+    const planes = tf.reshape(x, [b * channels, s, s]) as tfTypes.Tensor3D;
+    const centred = tf.matMul(tf.matMul(shiftMatrix(cy), planes), shiftMatrix(cx), false, true);
+    return tf.reshape(centred, [b, channels, s, s]) as tfTypes.Tensor4D;
+  });
+}
+
+/** Added to the mask's area before dividing, so an empty mask gives no NaN. */
+export const CENTRE_EPSILON = 1e-3;
 
 /**
  * Converts RGB bytes (images one after another, each size×size×3, row-major) to CLIP-normalized pixel_values
