@@ -4,8 +4,6 @@
  * server that never answers). No test reaches the internet.
  */
 import * as fs from 'fs';
-import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import {
@@ -20,6 +18,7 @@ import {
   resolveClipSource,
 } from '../lib/clip';
 import { hubUrlFor, probeHub } from '../lib/clip/resolve';
+import { closedPort, hubMirror, silentHost } from './support/clip-servers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clip-resolve-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -45,45 +44,6 @@ beforeEach(() => {
   delete process.env.HF_ENDPOINT;
 });
 
-/** A local stand-in for the hub: answers HEAD/GET for `<model>/resolve/main/config.json` of `knownModel`, 404 otherwise. */
-async function fakeHub(knownModel: string): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
-  const requests: string[] = [];
-  const server = http.createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    if (req.url === `/${knownModel}/resolve/main/config.json`) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.method === 'HEAD' ? undefined : '{}');
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** A host that accepts connections and never answers (what a firewall that drops packets looks like to fetch). */
-async function silentHost(): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets: net.Socket[] = [];
-  const server = net.createServer((s) => sockets.push(s));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }),
-  };
-}
-
-/** A port nothing listens on: connections are refused at once. */
-async function closedPort(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
-
 describe('resolution order', () => {
   test('localDir wins over CLIP_MODEL_DIR and the hub', async () => {
     const a = fakeModelDir('explicit');
@@ -107,7 +67,7 @@ describe('resolution order', () => {
   });
 
   test('then the hub: a reachable hub with the model means a download into <cacheDir>/<model id>', async () => {
-    const hub = await fakeHub(DEFAULT_CLIP_MODEL);
+    const hub = await hubMirror(DEFAULT_CLIP_MODEL, fakeModelDir('hub-side', ['config.json']));
     try {
       const cacheDir = path.join(tmp, 'cache-empty');
       const s = await resolveClipSource({ cacheDir, hubUrl: hub.url });
@@ -121,7 +81,7 @@ describe('resolution order', () => {
   test('an incomplete cache (e.g. an interrupted download) is not used: the hub is asked', async () => {
     const cacheDir = path.join(tmp, 'cache-partial');
     fakeModelDir(path.join('cache-partial', DEFAULT_CLIP_MODEL), ['config.json', 'tokenizer.json']);
-    const hub = await fakeHub(DEFAULT_CLIP_MODEL);
+    const hub = await hubMirror(DEFAULT_CLIP_MODEL, fakeModelDir('hub-side', ['config.json']));
     try {
       expect((await resolveClipSource({ cacheDir, hubUrl: hub.url })).kind).toBe('hub');
     } finally {
@@ -189,7 +149,7 @@ describe('errors say what is wrong and how to fix it', () => {
   });
 
   test('a model the hub does not have: ModelUnavailableError saying so', async () => {
-    const hub = await fakeHub(DEFAULT_CLIP_MODEL);
+    const hub = await hubMirror(DEFAULT_CLIP_MODEL, fakeModelDir('hub-side', ['config.json']));
     try {
       const err = await resolveClipSource({ model: 'nobody/no-such-clip', cacheDir: path.join(tmp, 'c3'), hubUrl: hub.url }).catch((e) => e);
       expect(err).toBeInstanceOf(ModelUnavailableError);

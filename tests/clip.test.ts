@@ -4,8 +4,6 @@
  * edge cases, batching, and agreement with transformers.js's own pipeline.
  */
 import * as fs from 'fs';
-import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { AutoProcessor, RawImage } from '@huggingface/transformers';
@@ -21,6 +19,7 @@ import {
 } from '../lib/clip';
 import { cosineSimilarity, softmax, type Matrix } from '../lib/similarity';
 import { generateShapes, type ShapeSample } from '../lib/shapes';
+import { closedPort, hubMirror } from './support/clip-servers';
 
 const modelDir = MINI_CLIP_DIR;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clip-test-'));
@@ -239,36 +238,6 @@ describe('bad labels are handled explicitly', () => {
   });
 });
 
-/** Serves a model folder the way the hub does: GET/HEAD `/<owner>/<name>/resolve/main/<file>`. */
-async function mirror(modelId: string, dir: string): Promise<{ url: string; gets: string[]; close: () => Promise<void> }> {
-  const gets: string[] = [];
-  const prefix = `/${modelId}/resolve/main/`;
-  const server = http.createServer((req, res) => {
-    const url = decodeURIComponent((req.url ?? '').split('?')[0]);
-    const file = url.startsWith(prefix) ? path.join(dir, url.slice(prefix.length)) : '';
-    if (!file || !file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    if (req.method === 'GET') gets.push(url.slice(prefix.length));
-    const body = fs.readFileSync(file);
-    res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, gets, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) };
-}
-
-async function closedPort(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return `http://127.0.0.1:${port}`;
-}
-
 describe('each rule of the resolution order loads a working model', () => {
   test('CLIP_MODEL_DIR', async () => {
     const saved = process.env.CLIP_MODEL_DIR;
@@ -285,14 +254,14 @@ describe('each rule of the resolution order loads a working model', () => {
   });
 
   test('the hub: downloaded through transformers.js into the cache with progress, then used from the cache offline', async () => {
-    const hub = await mirror('course/mini-clip', modelDir);
+    const hub = await hubMirror('course/mini-clip', modelDir);
     const cacheDir = path.join(tmp, 'hub-cache');
     const events: string[] = [];
     try {
       const downloaded = await loadClip({ model: 'course/mini-clip', cacheDir, hubUrl: hub.url, onProgress: (e) => events.push(e.status) });
       expect(downloaded.source).toEqual({ kind: 'hub', modelId: 'course/mini-clip', dir: path.join(cacheDir, 'course/mini-clip'), download: true });
       expect(downloaded.pretrained).toBe(false); // config.json says it is the course's mini-CLIP, wherever it lies
-      expect(hub.gets).toEqual(expect.arrayContaining(requiredClipFiles('fp32')));
+      expect(hub.requests).toEqual(expect.arrayContaining(requiredClipFiles('fp32').map((f) => `GET /course/mini-clip/resolve/main/${f}`)));
       expect(events).toContain('progress');
       expect(events).toContain('done');
       for (const f of requiredClipFiles('fp32')) expect(fs.existsSync(path.join(cacheDir, 'course/mini-clip', f))).toBe(true);
