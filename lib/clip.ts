@@ -28,9 +28,9 @@ import {
   env,
   pipeline,
 } from '@huggingface/transformers';
-import type { PreTrainedModel, PreTrainedTokenizer, Processor, ZeroShotImageClassificationPipeline } from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer, ZeroShotImageClassificationPipeline } from '@huggingface/transformers';
 import { cosineSimilarity, l2Normalize, similarityMatrix, softmax, type Matrix } from './similarity';
-import { loadPreprocessorConfig, preprocessImages, type ImageSource, type PreprocessorConfig } from './image';
+import { ImageInputError, loadPreprocessorConfig, preprocessImages, type ImageSource, type PreprocessorConfig } from './image';
 import { ClipDeviceError, ClipLabelError, ClipOptionsError, ModelUnavailableError } from './clip/errors';
 import { checkLabels, checkTemplates, encodeTruncated, promptsFor } from './clip/labels';
 import { createProgressBar, type ProgressListener } from './clip/progress';
@@ -352,7 +352,7 @@ class LoadedClip implements Clip {
 
   async embedImages(sources: ImageSource[]): Promise<Matrix> {
     if (!Array.isArray(sources) || sources.length === 0) {
-      throw new ClipLabelError('embedImages: no images given. Fix: pass an array of image paths, URLs or Buffers.');
+      throw new ImageInputError('<images>', 'bad-source', 'no images were given to embed', 'Pass an array with at least one image path, URL or Buffer.');
     }
     const out = new Float32Array(sources.length * this.embeddingDim);
     const size = this.parts.imageBatchSize;

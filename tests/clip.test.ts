@@ -18,6 +18,7 @@ import {
   type Clip,
 } from '../lib/clip';
 import { cosineSimilarity, softmax, type Matrix } from '../lib/similarity';
+import { ImageInputError } from '../lib/image';
 import { generateShapes, type ShapeSample } from '../lib/shapes';
 import { closedPort, hubMirror } from './support/clip-servers';
 
@@ -233,8 +234,11 @@ describe('bad labels are handled explicitly', () => {
     await expect(clip.zeroShot(img(), LABELS, { templates: ['a photo of a {}', 'A photo of a {}'] })).rejects.toThrow(/duplicate/);
   });
 
-  test('no images', async () => {
-    await expect(clip.zeroShot([], LABELS)).rejects.toThrow(/no images given/);
+  test('no images, or an image that cannot be read: ImageInputError from lib/image, naming it', async () => {
+    await expect(clip.zeroShot([path.join(tmp, 'no-such.png')], LABELS)).rejects.toThrow(ImageInputError);
+    await expect(clip.zeroShot([path.join(tmp, 'no-such.png')], LABELS)).rejects.toThrow(/no-such\.png/);
+    await expect(clip.zeroShot([], LABELS)).rejects.toThrow(ImageInputError);
+    await expect(clip.zeroShot([], LABELS)).rejects.toThrow(/no images were given/);
   });
 });
 
