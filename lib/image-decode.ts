@@ -78,9 +78,12 @@ export interface Rgb8Image {
  */
 export async function decodeToRgb8(bytes: Uint8Array, label: string, options: ImageDecodeOptions = {}): Promise<Rgb8Image> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  // One sharp instance: its header is parsed once, for metadata and then for decoding. The pixel limit is
+  // checked below from that header, before any pixel is decoded (libvips' own limit would hide the size).
+  const image = sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: false, pages: 1, page: 0 });
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, { limitInputPixels: false, failOn: 'error' }).metadata();
+    meta = await image.metadata();
   } catch (e) {
     throw classifyDecodeError(bytes, label, e as Error);
   }
@@ -102,9 +105,8 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
 
   let raw: { data: Buffer; info: OutputInfo };
   try {
-    let pipeline = sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: maxPixels, pages: 1, page: 0 });
-    if (options.autoOrient) pipeline = pipeline.autoOrient();
-    raw = await pipeline
+    const oriented = options.autoOrient ? image.autoOrient() : image;
+    raw = await oriented
       .pipelineColourspace(nativeSpace)
       .toColourspace(nativeSpace)
       .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
@@ -119,8 +121,12 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
     ? new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength / 2)
     : new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
   const shift = sixteenBit ? 8 : 0;
-  const rgb = new Uint8Array(n * 3);
-  if (cmyk) {
+  // 8-bit RGB, the common case, is used in place; every other layout is converted into a new buffer.
+  const inPlace = channels === 3 && !sixteenBit && !cmyk;
+  const rgb = inPlace ? new Uint8Array(raw.data.buffer, raw.data.byteOffset, n * 3) : new Uint8Array(n * 3);
+  if (inPlace) {
+    // nothing to convert
+  } else if (cmyk) {
     if (channels < 4) throw new ImageInputError(label, 'not-an-image', `it is CMYK but decodes to ${channels} channels`, FORMAT_FIX);
     for (let i = 0, p = 0, o = 0; i < n; i++, p += channels, o += 3) {
       const notK = 255 - (samples[p + 3] >> shift);
@@ -135,8 +141,6 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
       rgb[o + 1] = v;
       rgb[o + 2] = v;
     }
-  } else if (channels === 3 && !sixteenBit) {
-    rgb.set(samples);
   } else {
     for (let i = 0, p = 0, o = 0; i < n; i++, p += channels, o += 3) {
       rgb[o] = samples[p] >> shift;

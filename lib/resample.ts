@@ -75,7 +75,12 @@ interface AxisWeights {
   start: Int32Array;
   /** Number of source pixels used by output position `first + i`. */
   count: Int32Array;
-  /** `ksize` integer weights per output position (only the first `count[i]` are used). */
+  /**
+   * `ksize` integer weights per output position (only the first `count[i]` are used). Sums of their products with
+   * bytes fit in 32 bits (255 × Σ|w| < 2^31, the same bound Pillow's int accumulators rely on), so the passes keep
+   * their accumulators int32 (`| 0`), which V8 compiles to machine integer instructions. (`Math.imul` would say the
+   * same, but it is hundreds of times slower where `Math` comes from another realm, as in jest's sandbox.)
+   */
   weights: Int32Array;
   ksize: number;
 }
@@ -176,60 +181,93 @@ export function resampleRgb8(
   const nRows = rowEnd - rowFirst;
 
   // Horizontal pass: rows rowFirst..rowEnd-1 of the source, output columns left..left+winW-1, clipped to bytes.
-  let mid: Uint8Array | Uint8ClampedArray;
+  // (Uint8ClampedArray clamps to 0..255 on store; `>> PRECISION_BITS` is the fixed-point → integer floor.)
   const midStride = winW * C;
+  const mid = new Uint8ClampedArray(nRows * midStride);
   if (needHorizontal) {
-    const horiz = axisWeights(width, outWidth, filter, left, winW);
-    mid = new Uint8ClampedArray(nRows * midStride);
-    const { start, count, weights, ksize } = horiz;
+    const { start, count, weights, ksize } = axisWeights(width, outWidth, filter, left, winW);
     const srcStride = width * C;
-    for (let y = 0; y < nRows; y++) {
+    // Two source rows per sweep share each weight load and the loop bookkeeping.
+    let y = 0;
+    for (; y + 1 < nRows; y += 2) {
       const rowBase = (y + rowFirst) * srcStride;
-      const outBase = y * midStride;
-      for (let x = 0; x < winW; x++) {
+      let o = y * midStride;
+      for (let x = 0; x < winW; x++, o += C) {
         let p = rowBase + start[x] * C;
-        const kBase = x * ksize;
-        const n = count[x];
+        const kEnd = x * ksize + count[x];
+        let r0 = ROUNDING_HALF, g0 = ROUNDING_HALF, b0 = ROUNDING_HALF;
+        let r1 = ROUNDING_HALF, g1 = ROUNDING_HALF, b1 = ROUNDING_HALF;
+        for (let k = x * ksize; k < kEnd; k++, p += C) {
+          const wk = weights[k];
+          const q = p + srcStride;
+          r0 = (r0 + src[p] * wk) | 0;
+          g0 = (g0 + src[p + 1] * wk) | 0;
+          b0 = (b0 + src[p + 2] * wk) | 0;
+          r1 = (r1 + src[q] * wk) | 0;
+          g1 = (g1 + src[q + 1] * wk) | 0;
+          b1 = (b1 + src[q + 2] * wk) | 0;
+        }
+        mid[o] = r0 >> PRECISION_BITS;
+        mid[o + 1] = g0 >> PRECISION_BITS;
+        mid[o + 2] = b0 >> PRECISION_BITS;
+        mid[o + midStride] = r1 >> PRECISION_BITS;
+        mid[o + midStride + 1] = g1 >> PRECISION_BITS;
+        mid[o + midStride + 2] = b1 >> PRECISION_BITS;
+      }
+    }
+    for (; y < nRows; y++) {
+      const rowBase = (y + rowFirst) * srcStride;
+      let o = y * midStride;
+      for (let x = 0; x < winW; x++, o += C) {
+        let p = rowBase + start[x] * C;
+        const kEnd = x * ksize + count[x];
         let r = ROUNDING_HALF;
         let g = ROUNDING_HALF;
         let b = ROUNDING_HALF;
-        for (let k = 0; k < n; k++, p += C) {
-          const wk = weights[kBase + k];
-          r += src[p] * wk;
-          g += src[p + 1] * wk;
-          b += src[p + 2] * wk;
+        for (let k = x * ksize; k < kEnd; k++, p += C) {
+          const wk = weights[k];
+          r = (r + src[p] * wk) | 0;
+          g = (g + src[p + 1] * wk) | 0;
+          b = (b + src[p + 2] * wk) | 0;
         }
-        const o = outBase + x * C;
-        // Uint8ClampedArray clamps to 0..255; the shift is the fixed-point → integer step (floor).
         mid[o] = r >> PRECISION_BITS;
         mid[o + 1] = g >> PRECISION_BITS;
         mid[o + 2] = b >> PRECISION_BITS;
       }
     }
   } else {
-    mid = new Uint8Array(nRows * midStride);
     for (let y = 0; y < nRows; y++) {
       const from = ((y + rowFirst) * width + left) * C;
       mid.set(src.subarray(from, from + midStride), y * midStride);
     }
   }
-  if (!vert) return new Uint8Array(mid.buffer, mid.byteOffset, mid.length);
+  if (!vert) return new Uint8Array(mid.buffer);
 
-  // Vertical pass over the horizontally resampled rows.
+  // Vertical pass over the horizontally resampled rows: each output byte sums a column of `count` rows.
   const out = new Uint8ClampedArray(winH * midStride);
   const { start, count, weights, ksize } = vert;
-  const acc = new Float64Array(midStride);
   for (let y = 0; y < winH; y++) {
-    acc.fill(ROUNDING_HALF);
     const kBase = y * ksize;
-    const first = start[y] - rowFirst;
-    for (let k = 0; k < count[y]; k++) {
-      const wk = weights[kBase + k];
-      const rowBase = (first + k) * midStride;
-      for (let i = 0; i < midStride; i++) acc[i] += mid[rowBase + i] * wk;
-    }
+    const kEnd = kBase + count[y];
+    const firstRow = (start[y] - rowFirst) * midStride;
     const outBase = y * midStride;
-    for (let i = 0; i < midStride; i++) out[outBase + i] = acc[i] >> PRECISION_BITS;
+    // One pixel (3 bytes) at a time, sharing each weight load across its channels.
+    for (let i = 0; i < midStride; i += C) {
+      let r = ROUNDING_HALF;
+      let g = ROUNDING_HALF;
+      let b = ROUNDING_HALF;
+      let p = firstRow + i;
+      for (let k = kBase; k < kEnd; k++, p += midStride) {
+        const wk = weights[k];
+        r = (r + mid[p] * wk) | 0;
+        g = (g + mid[p + 1] * wk) | 0;
+        b = (b + mid[p + 2] * wk) | 0;
+      }
+      const o = outBase + i;
+      out[o] = r >> PRECISION_BITS;
+      out[o + 1] = g >> PRECISION_BITS;
+      out[o + 2] = b >> PRECISION_BITS;
+    }
   }
   return new Uint8Array(out.buffer);
 }

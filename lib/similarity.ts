@@ -39,6 +39,11 @@ function isMatrix(m: unknown): m is Matrix {
   return typeof m === 'object' && m !== null && !Array.isArray(m) && 'data' in m && 'rows' in m && 'cols' in m;
 }
 
+/** Realm-independent check (a Float32Array from another vm context fails `instanceof`). */
+function isFloat32Array(v: unknown): v is Float32Array {
+  return Object.prototype.toString.call(v) === '[object Float32Array]';
+}
+
 function shapeOf(m: MatrixLike): string {
   if (isMatrix(m)) return `${m.rows}×${m.cols}`;
   return `${m.length}×${m.length ? m[0].length : 0}`;
@@ -55,7 +60,7 @@ export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
   let out: Matrix;
   if (isMatrix(m)) {
     const { rows, cols, data } = m;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || !(data instanceof Float32Array)) {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || !isFloat32Array(data)) {
       throw new EmbeddingError('bad-shape', `${argName}: a Matrix needs integer rows and cols and a Float32Array data (got rows=${rows}, cols=${cols}). Build it as { rows, cols, data: new Float32Array(rows * cols) }.`);
     }
     if (data.length !== rows * cols) {

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench -- preprocess`: images per second of lib/image.ts's preprocessImage against transformers.js's
+ * AutoProcessor for the same config (openai/clip-vit-base-patch32's, written to a temporary folder; no network),
+ * on the same five images from assets/images, in one run. Both read the file, decode and preprocess.
+ * Then the parity of both with the Python reference (tests/fixtures/clip-preprocess) for every image.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AutoProcessor, env, RawImage } from '@huggingface/transformers';
+import { CLIP_VIT_B32_PREPROCESSOR, preprocessImage } from '../lib/image';
+
+const ROOT = path.join(__dirname, '..');
+const IMAGES = ['astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'].map((f) => path.join(ROOT, 'assets', 'images', f));
+const REF_DIR = path.join(ROOT, 'tests', 'fixtures', 'clip-preprocess');
+const SECONDS_PER_ROUND = Number(process.env.BENCH_SECONDS ?? 2);
+
+type Preprocess = (file: string) => Promise<Float32Array>;
+
+async function imagesPerSecond(run: Preprocess): Promise<number> {
+  let done = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < SECONDS_PER_ROUND * 1000) {
+    for (const file of IMAGES) await run(file);
+    done += IMAGES.length;
+  }
+  return done / ((performance.now() - t0) / 1000);
+}
+
+function diffStats(a: Float32Array, b: Float32Array): { mean: number; p999: number; max: number } {
+  const d = Float64Array.from(a, (v, i) => Math.abs(v - b[i])).sort();
+  return { mean: d.reduce((s, v) => s + v, 0) / d.length, p999: d[Math.floor(0.999 * (d.length - 1))], max: d[d.length - 1] };
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clip-preprocessor-'));
+  fs.mkdirSync(path.join(dir, 'clip'));
+  fs.writeFileSync(path.join(dir, 'clip', 'preprocessor_config.json'), JSON.stringify(CLIP_VIT_B32_PREPROCESSOR));
+  env.localModelPath = dir;
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  const processor = await AutoProcessor.from_pretrained('clip');
+
+  const ours: Preprocess = async (file) => (await preprocessImage(file)).data;
+  const theirs: Preprocess = async (file) => (await processor(await RawImage.read(file))).pixel_values.data as Float32Array;
+
+  // Warm up both (JIT, sharp's thread pool), then alternate rounds so machine load hits both alike.
+  for (const file of IMAGES) {
+    await ours(file);
+    await theirs(file);
+  }
+  const oursRuns: number[] = [];
+  const theirsRuns: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    oursRuns.push(await imagesPerSecond(ours));
+    theirsRuns.push(await imagesPerSecond(theirs));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const mine = median(oursRuns);
+  const peer = median(theirsRuns);
+  console.log(`CLIP image preprocessing, ${IMAGES.length} images (PNG 512×512, 451×300, 600×400, 1× JPEG 640×427), median of 3 rounds of ${SECONDS_PER_ROUND} s`);
+  console.table([
+    { implementation: 'lib/image preprocessImage', 'images/s': Number(mine.toFixed(1)) },
+    { implementation: 'peer: transformers.js AutoProcessor (CLIPImageProcessor)', 'images/s': Number(peer.toFixed(1)) },
+  ]);
+  console.log(`ratio preprocessImage / transformers.js AutoProcessor = ${(mine / peer).toFixed(2)}× (target ≥ 1.5×)`);
+
+  const rows = [];
+  for (const file of IMAGES) {
+    const name = path.basename(file);
+    const buf = fs.readFileSync(path.join(REF_DIR, `${name}.f32`));
+    const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    const a = diffStats(await ours(file), ref);
+    const b = diffStats(await theirs(file), ref);
+    rows.push({
+      image: name,
+      'ours mean': a.mean.toFixed(5), 'ours p99.9': a.p999.toFixed(4), 'ours max': a.max.toFixed(4),
+      'transformers.js mean': b.mean.toFixed(5), 'transformers.js p99.9': b.p999.toFixed(4), 'transformers.js max': b.max.toFixed(4),
+    });
+  }
+  console.log('Parity with the Python reference (HF CLIPImageProcessor + Pillow), |diff| in normalized units; target mean ≤ 0.01, p99.9 ≤ 0.1');
+  console.table(rows);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
