@@ -17,10 +17,10 @@
 import { tf } from './backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 
-/** A dense row-major matrix. (Structurally identical to lib/similarity.ts's `Matrix`.) */
-export type Matrix = { rows: number; cols: number; data: Float32Array };
-/** A `Matrix`, or rows given as arrays (`number[][]`, `Float32Array[]`, …). */
-export type MatrixLike = Matrix | ArrayLike<number>[];
+import type { Matrix, MatrixLike } from './similarity';
+
+/** lib/similarity.ts's matrix types, re-exported: a dense row-major `Matrix`, or rows given as arrays. */
+export type { Matrix, MatrixLike };
 
 /** CLIP's initial log scale, ln(1 / 0.07) ≈ 2.6593. */
 export const CLIP_LOGIT_SCALE_INIT = Math.log(1 / 0.07);

@@ -20,7 +20,7 @@ export const CLS_TOKEN = '[CLS]';
 export const SEP_TOKEN = '[SEP]';
 export const MASK_TOKEN = '[MASK]';
 export const SPECIAL_TOKENS = [PAD_TOKEN, UNK_TOKEN, CLS_TOKEN, SEP_TOKEN, MASK_TOKEN] as const;
-/** Longest input in tokens (with [CLS] and [SEP]); longer texts are truncated (keeping [SEP] last). */
+/** Longest input in tokens (with [CLS] and [SEP]); longer texts are cut to this length. */
 export const MINI_CLIP_MAX_LENGTH = 32;
 
 /** Common English words, so prompts outside the shapes world are not all [UNK]. */
@@ -154,10 +154,10 @@ export class MiniClipTokenizer {
     return out;
   }
 
-  /** Ids with [CLS] … [SEP], truncated to `maxLength`. */
+  /** Ids with [CLS] … [SEP], cut to `maxLength` as transformers.js's `truncation: true` does (a cut text loses its [SEP]). */
   encode(text: string): number[] {
-    const pieces = this.tokenize(text).slice(0, this.maxLength - 2);
-    return [this.idOf(CLS_TOKEN), ...pieces.map((p) => this.idOf(p)), this.idOf(SEP_TOKEN)];
+    const ids = [this.idOf(CLS_TOKEN), ...this.tokenize(text).map((p) => this.idOf(p)), this.idOf(SEP_TOKEN)];
+    return ids.slice(0, this.maxLength);
   }
 
   /**
