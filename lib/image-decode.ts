@@ -14,7 +14,7 @@
  *   // width 512, height 512, rgb.length 512 * 512 * 3, with rgb[0] === rgb[1] === rgb[2] (grayscale)
  */
 import sharp from 'sharp';
-import type { Metadata, OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo, Sharp } from 'sharp';
 import { ImageInputError } from './image-errors';
 
 /** Decoding limits and choices. */
@@ -68,7 +68,7 @@ export interface Rgb8Image {
   rgb: Uint8Array;
   width: number;
   height: number;
-  /** What the file held before conversion, e.g. 'png srgb 4ch 8-bit'. */
+  /** What the file held as decoded, before conversion to RGB, e.g. 'png srgb 4ch 8-bit'. */
   sourceDescription: string;
 }
 
@@ -81,23 +81,16 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
   // One sharp instance: its header is parsed once, for metadata and then for decoding. The pixel limit is
   // checked below from that header, before any pixel is decoded (libvips' own limit would hide the size).
   const image = sharp(bytes, { ignoreIcc: true, failOn: 'error', limitInputPixels: false, pages: 1, page: 0 });
-  let meta: Metadata;
-  try {
-    meta = await image.metadata();
-  } catch (e) {
-    throw classifyDecodeError(bytes, label, e as Error);
-  }
-  const format = String(meta.format ?? 'unknown');
+  // PNG and JPEG headers are read here (no round trip to sharp's thread pool); other formats ask sharp.
+  const header = sniffHeader(bytes) ?? (await metadataHeader(image, bytes, label));
+  const { format, width, height, space } = header;
   if (!SUPPORTED_FORMATS.has(format)) {
     throw new ImageInputError(label, 'unsupported-format', `it is ${format.toUpperCase()}, which this pipeline does not decode (supported: PNG, JPEG, WebP, GIF, TIFF)`, FORMAT_FIX);
   }
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
   if (width * height > maxPixels) {
     throw new ImageInputError(label, 'too-many-pixels', `its header declares ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (a guard against decompression bombs)`, 'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.');
   }
-  const space = String(meta.space ?? 'srgb');
-  const sixteenBit = meta.depth === 'ushort' || space === 'rgb16' || space === 'grey16';
+  const sixteenBit = header.sixteenBit || space === 'rgb16' || space === 'grey16';
   const gray = space === 'b-w' || space === 'grey16';
   const cmyk = space === 'cmyk';
   // Keep the file's own colourspace through the pipeline, so libvips converts nothing.
@@ -152,8 +145,65 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
     rgb,
     width: info.width,
     height: info.height,
-    sourceDescription: `${format} ${space} ${meta.channels}ch ${sixteenBit ? 16 : 8}-bit${meta.hasAlpha ? ' alpha' : ''}`,
+    sourceDescription: `${format} ${space} ${channels}ch ${sixteenBit ? 16 : 8}-bit`,
   };
+}
+
+/** What decoding needs to know from a file's header. */
+interface ImageHeader {
+  format: string;
+  width: number;
+  height: number;
+  /** libvips' name for the stored colourspace: 'srgb', 'b-w', 'cmyk', 'rgb16', 'grey16', ... */
+  space: string;
+  sixteenBit: boolean;
+}
+
+async function metadataHeader(image: Sharp, bytes: Uint8Array, label: string): Promise<ImageHeader> {
+  let meta: Metadata;
+  try {
+    meta = await image.metadata();
+  } catch (e) {
+    throw classifyDecodeError(bytes, label, e as Error);
+  }
+  return { format: String(meta.format ?? 'unknown'), width: meta.width ?? 0, height: meta.height ?? 0, space: String(meta.space ?? 'srgb'), sixteenBit: meta.depth === 'ushort' };
+}
+
+/**
+ * Reads width, height and colour layout from a PNG IHDR chunk or a JPEG start-of-frame marker; null for other
+ * formats or a header that does not parse (sharp then decides, and reports damage).
+ */
+function sniffHeader(b: Uint8Array): ImageHeader | null {
+  const u16 = (o: number) => (b[o] << 8) | b[o + 1];
+  const u32 = (o: number) => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  if (b.length >= 33 && u32(0) === 0x89504e47 && u32(4) === 0x0d0a1a0a && ascii(b, 12, 16) === 'IHDR') {
+    const bitDepth = b[24];
+    const colourType = b[25];
+    const gray = colourType === 0 || colourType === 4;
+    const sixteenBit = bitDepth === 16;
+    return { format: 'png', width: u32(16), height: u32(20), space: gray ? (sixteenBit ? 'grey16' : 'b-w') : sixteenBit ? 'rgb16' : 'srgb', sixteenBit };
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    let o = 2;
+    while (o + 9 < b.length) {
+      if (b[o] !== 0xff) return null;
+      const marker = b[o + 1];
+      if (marker === 0xff) {
+        o++; // fill byte
+        continue;
+      }
+      // Start of frame: baseline, progressive, lossless, arithmetic (not DHT C4, JPG C8, DAC CC).
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        const components = b[o + 9];
+        const space = components === 1 ? 'b-w' : components === 3 ? 'srgb' : components === 4 ? 'cmyk' : null;
+        if (!space) return null;
+        return { format: 'jpeg', width: u16(o + 7), height: u16(o + 5), space, sixteenBit: false };
+      }
+      if (marker === 0xda || marker === 0xd9) return null; // scan data before any frame header
+      o += 2 + u16(o + 2);
+    }
+  }
+  return null;
 }
 
 /** a·b/255 rounded, in integers: the same rounding as Pillow's MULDIV255. */
