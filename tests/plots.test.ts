@@ -170,6 +170,25 @@ describe('what each chart shows', () => {
     ]);
   });
 
+  test('scatter labels: a close image–caption pair gets one label above and one below, none outside the plot', () => {
+    const chart = projectionScatter({
+      points: [
+        { x: 0.99, y: 0.5, label: 'a long image label near the edge', modality: 'image' },
+        { x: 1.0, y: 0.48, label: 'a long caption near the edge', modality: 'text' },
+        { x: -1, y: -1, label: 'far', modality: 'image' },
+      ],
+      pairs: [[0, 1]],
+    });
+    const layers = (chart.spec as { layer: Array<{ mark: { type: string; baseline?: string; align?: string }; data?: { values: Array<{ label: string }> } }> }).layer;
+    const placement = new Map<string, { baseline?: string; align?: string }>();
+    for (const l of layers.filter((l) => l.mark.type === 'text')) for (const v of l.data!.values) placement.set(v.label, l.mark);
+    expect(placement.get('a long image label near the edge')!.baseline).toBe('bottom'); // the higher point: above
+    expect(placement.get('a long caption near the edge')!.baseline).toBe('top');
+    // near the right edge, long labels extend to the left of their points
+    expect(placement.get('a long image label near the edge')!.align).toBe('right');
+    expect(placement.get('far')!.align).toBe('left');
+  });
+
   test('embedding scatter: PCA coordinates, pairs image i ↔ text i, variance shares in the axis titles', () => {
     const chart = embedded();
     const points = specRows(chart).filter((r) => 'modality' in r && 'label' in r && !('x0' in r));
