@@ -3,8 +3,10 @@
  * decode → RGB → resize the shortest edge (bicubic, Pillow's arithmetic) → center crop → rescale to [0, 1] →
  * normalize with the mean and std → channels-first (C×H×W) float32.
  *
- * Against the Python reference outputs for the course's five images the mean absolute difference is 0 for the PNGs
- * (bit-exact); see tests/image-parity.test.ts for the numbers this machine gives.
+ * Against the Python reference outputs for the course's five images (PNG and JPEG) and 20 edge cases (palette,
+ * RGBA, LA, CMYK, GIF, WebP, TIFF, 16-bit, 7×5, 1200×40, ...) the output is bit-identical; tests/image-parity.test.ts
+ * prints the numbers. Where it can differ from Pillow: transparent pixels of GIFs (libvips gives black, Pillow
+ * the palette colour), and 16-bit grayscale (Pillow clips it to white; here the high byte is kept).
  *
  * @example
  *   import { preprocessImage } from './lib/image';
@@ -234,7 +236,7 @@ function cropBytes(rgb: Uint8Array, width: number, win: PixelWindow): Uint8Array
  * @example
  *   const { data, dims } = await preprocessImage('assets/images/coffee.png');
  *   dims;    // [3, 224, 224]
- *   data[0]; // -1.0996 (top-left red value, normalized)
+ *   data[0]; // -1.2229239 (red of the top-left pixel of the crop, normalized)
  *   await preprocessImage(buffer, { shortest_edge: 256, crop_size: 256 }); // dims [3, 256, 256]
  */
 export async function preprocessImage(

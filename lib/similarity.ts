@@ -6,9 +6,9 @@
  *
  * @example
  *   import { similarityMatrix, softmax, topK } from './lib/similarity';
- *   const sims = similarityMatrix(imageEmbeddings, textEmbeddings);   // { rows: 2, cols: 3, data: Float32Array(6) }
- *   const probs = softmax(sims.data.subarray(0, 3), 100);              // Float32Array(3) summing to 1
- *   topK(probs, 1);                                                    // [ { index: 2, score: 0.97 } ]
+ *   const sims = similarityMatrix([[1, 0], [0, 1]], [[1, 1], [2, 0], [0, -3]]); // 2×3: [0.7071, 1, 0, 0.7071, 0, -1]
+ *   const probs = softmax(sims.data.subarray(0, 3), 100);   // Float32Array [1.9e-13, 1, 3.8e-44]
+ *   topK(probs, 1);                                         // [ { index: 1, score: 1 } ]
  */
 import { tf } from './backend';
 
