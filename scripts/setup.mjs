@@ -57,6 +57,23 @@ export function ensureJupyter({ candidates, isRoot = typeof process.getuid === '
   return python;
 }
 
+// Charts (lib/plots.ts) are drawn with DejaVu Sans; without the font, librsvg falls back to whatever it finds.
+const CHART_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+const FONT_PACKAGE = 'fonts-dejavu-core';
+
+/** Installs the chart font as root when it is missing; otherwise only says how (charts still render). */
+function ensureChartFont(isRoot = typeof process.getuid === 'function' && process.getuid() === 0) {
+  if (existsSync(CHART_FONT_FILE)) return;
+  if (!isRoot) {
+    log(`the chart font is missing (${CHART_FONT_FILE}); charts will use a fallback font. To fix: sudo apt-get install -y ${FONT_PACKAGE}`);
+    return;
+  }
+  log(`installing the chart font (${FONT_PACKAGE})`);
+  run('sh', ['-c', `apt-get update && apt-get install -y --no-install-recommends ${FONT_PACKAGE}`], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
 function lockHash() {
   const h = createHash('sha256');
   h.update(readFileSync(join(root, 'package-lock.json')));
@@ -118,6 +135,7 @@ function ensureKernel(python) {
 export function setup() {
   const t0 = Date.now();
   const python = ensureJupyter();
+  ensureChartFont();
   ensureNodeModules();
   ensureKernel(python);
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (Python with Jupyter: ${python})`);
