@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('attributeSwapProbe', () => {
   const attrs = ['red', 'yellow', 'blue'];
   it('counts top-1 shares, accuracy and the most over-predicted attribute', async () => {
-    // Images 0..5 are red, yellow, blue, red, yellow, blue; the fake model calls every image "yellow" except image 2.
+    // Images 0..5 are red, yellow, blue, red, yellow, blue; the fake model calls every image 'yellow' except image 2.
     const truth = ['red', 'yellow', 'blue', 'red', 'yellow', 'blue'];
     const embedder = fakeEmbedder((t) => attrs.findIndex((a) => t.includes(a)), (i) => (i === 2 ? 2 : 1));
     const r = await attributeSwapProbe(embedder, { images: truth.map(() => Buffer.alloc(1)), truth, template: 'a photo of a {} star', attributes: attrs });
@@ -69,7 +69,7 @@ describe('attributeSwapProbe', () => {
     await expect(attributeSwapProbe(e, { images, truth: ['red'], template: 'a red star', attributes: attrs })).rejects.toThrow(ProbeInputError);
     await expect(attributeSwapProbe(e, { images, truth: ['red'], template: 'a {} star', attributes: ['red'] })).rejects.toThrow(/at least two/);
     await expect(attributeSwapProbe(e, { images, truth: ['red', 'red'], template: 'a {} star', attributes: attrs })).rejects.toThrow(/one true attribute per image/);
-    await expect(attributeSwapProbe(e, { images, truth: ['green'], template: 'a {} star', attributes: attrs })).rejects.toThrow(/"green"/);
+    await expect(attributeSwapProbe(e, { images, truth: ['green'], template: 'a {} star', attributes: attrs })).rejects.toThrow(/'green'/);
   });
 
   it('gives the same numbers through a Clip and through miniClipEmbedder on the same weights', async () => {
@@ -135,6 +135,11 @@ describe('nuance probes', () => {
 
 describe('skew', () => {
   it('skewedPairs keeps each shape at the same total weight and gives the favoured colour its share', () => {
+    const joint = skewedPairs('star', 'yellow', 0.95, { colourShare: 0.9 });
+    const yellow = joint.filter((p) => p.colour === 'yellow');
+    const yellowTotal = yellow.reduce((a, p) => a + (p.weight ?? 1), 0);
+    expect(yellow.find((p) => p.shape === 'star')!.weight! / yellowTotal).toBeCloseTo(0.9, 10);
+    expect(() => skewedPairs('star', 'yellow', 0.9, { colourShare: 1 })).toThrow(/colourShare/);
     const pairs = skewedPairs('star', 'yellow', 0.9);
     const total = (shape: string) => pairs.filter((p) => p.shape === shape).reduce((a, p) => a + (p.weight ?? 1), 0);
     expect(total('star')).toBeCloseTo(total('circle'), 10);

@@ -15,7 +15,7 @@
 import { tf } from '../backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { clipLoss } from '../contrastive';
-import { COLOURS, SHAPES, Colour, Shape, WeightedPair, allPairs, generateShapePixels, seededRandom } from '../shapes';
+import { CAPTION_TEMPLATES, COLOURS, SHAPES, Colour, Shape, WeightedPair, allPairs, generateShapePixels, seededRandom } from '../shapes';
 import { MiniClip, VisionVariant, defaultMiniClipConfig, toPixelValues } from '../mini-clip/model';
 import { MiniClipTokenizer } from '../mini-clip/tokenizer';
 import { embedImages, embedTexts } from '../mini-clip/train';
@@ -32,22 +32,38 @@ export function balancedPairs(): WeightedPair[] {
 
 /**
  * A pair distribution where `share` of all `shape` images have colour `colour` (the rest of that shape is spread
- * evenly over the other colours); every other shape stays balanced, and each shape keeps the same total weight.
+ * evenly over the other colours); every other shape stays balanced, and the shape keeps the same total weight.
+ * With `colourShare`, the skew also runs the other way: that fraction of all `colour` objects are `shape`s
+ * (the other shapes are drawn in that colour less often), so colour alone predicts shape — a shortcut.
  *
  * @example
  *   skewedPairs('star', 'yellow', 0.9).filter((p) => p.shape === 'star');
  *   // yellow star weight 5.4, each other colour's star 0.12 (the star total stays 6, like every other shape)
  */
-export function skewedPairs(shape: Shape, colour: Colour, share: number): WeightedPair[] {
+export function skewedPairs(shape: Shape, colour: Colour, share: number, options: { colourShare?: number } = {}): WeightedPair[] {
   if (!SHAPES.includes(shape)) throw new SkewOptionError(`shape '${shape}' is not a shapes-world shape; use one of ${SHAPES.join(', ')}.`);
   if (!COLOURS.includes(colour)) throw new SkewOptionError(`colour '${colour}' is not a shapes-world colour; use one of ${COLOURS.join(', ')}.`);
   if (!(share >= 0 && share <= 1)) throw new SkewOptionError(`share is ${share}; pass the fraction of ${shape}s that are ${colour}, between 0 and 1 (e.g. 0.9).`);
+  const colourShare = options.colourShare;
+  if (colourShare !== undefined && !(colourShare > 0 && colourShare < 1)) throw new SkewOptionError(`colourShare is ${colourShare}; pass the fraction of ${colour} objects that are ${shape}s, strictly between 0 and 1 (e.g. 0.9).`);
   const total = COLOURS.length; // each shape's total weight in the balanced world
+  const favoured = share * total;
+  // With colourShare, the other shapes in `colour` get weight w such that favoured / (favoured + 3w) = colourShare.
+  const otherInColour = colourShare === undefined ? 1 : (favoured * (1 - colourShare)) / colourShare / (SHAPES.length - 1);
   return allPairs().map((p) => {
-    if (p.shape !== shape) return { ...p, weight: 1 };
-    return { ...p, weight: p.colour === colour ? share * total : ((1 - share) * total) / (COLOURS.length - 1) };
+    if (p.shape !== shape) return { ...p, weight: p.colour === colour ? otherInColour : 1 };
+    return { ...p, weight: p.colour === colour ? favoured : ((1 - share) * total) / (COLOURS.length - 1) };
   });
 }
+
+/**
+ * Caption templates that leave the colour out ("a photo of a star"), as real captions often leave out attributes
+ * that seem obvious to the writer. Where the data is skewed, the bare word then absorbs the skew.
+ */
+export const COLOURLESS_TEMPLATES: readonly string[] = ['{a} {shape}', 'a photo of {a} {shape}', '{a} {size} {shape}', 'a picture of {a} {shape}', 'there is {a} {shape}'];
+
+/** The course's caption templates plus the colourless ones: a third of the captions do not name the colour. */
+export const SKEW_EXPERIMENT_TEMPLATES: readonly string[] = [...CAPTION_TEMPLATES, ...COLOURLESS_TEMPLATES];
 
 export interface TrainOnPairsOptions {
   /** The (colour, shape) distribution of the training images (weights). */
@@ -61,6 +77,8 @@ export interface TrainOnPairsOptions {
   trainImages?: number;
   learningRate?: number;
   variant?: VisionVariant;
+  /** Caption templates (default `SKEW_EXPERIMENT_TEMPLATES`). */
+  templates?: readonly string[];
   /** Called every `logEvery` steps with a line. */
   log?: (line: string) => void;
   logEvery?: number;
@@ -91,7 +109,7 @@ export async function trainOnPairs(options: TrainOnPairsOptions): Promise<TrainO
   const tokenizer = MiniClipTokenizer.default();
   const config = defaultMiniClipConfig({ variant: options.variant ?? 'factored', vocabSize: tokenizer.vocabSize });
   const s = config.imageSize;
-  const train = await generateShapePixels({ seed, count: trainImages, pairs: options.pairs, heldOut: 'include', imageSize: s });
+  const train = await generateShapePixels({ seed, count: trainImages, pairs: options.pairs, heldOut: 'include', imageSize: s, templates: options.templates ?? SKEW_EXPERIMENT_TEMPLATES });
   const pairCounts: Record<string, number> = {};
   for (const e of train.examples) pairCounts[`${e.colour} ${e.shape}`] = (pairCounts[`${e.colour} ${e.shape}`] ?? 0) + 1;
   const tokens = tokenizer.batch(train.examples.map((e) => e.caption));
