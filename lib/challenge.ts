@@ -149,8 +149,9 @@ export interface SourceProblem {
   message: string;
 }
 
+/** "syntax error at exercises/05-zero-shot.ts:69:35: Parameter declaration expected" (no final period). */
 function problemText(p: SourceProblem): string {
-  return `${p.kind} at ${p.file}:${p.line}:${p.column}: ${p.message}`;
+  return `${p.kind} at ${p.file}:${p.line}:${p.column}: ${p.message.replace(/\.$/, '')}`;
 }
 
 function relativeToRoot(file: string, root: string): string {
@@ -285,6 +286,9 @@ export interface RunExerciseOptions {
   memoryMiB?: number;
 }
 
+/** Exercise code (file, function, contents) that ran out of time, with the limit it had. */
+const timedOut = new Map<string, number>();
+
 /** Runs inside the worker: registers .ts files (already transpiled), requires the exercise, calls one function. */
 const WORKER_SOURCE = `(function () {
   const { parentPort, workerData } = require('worker_threads');
@@ -404,6 +408,12 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
   base.typeProblems = types;
 
   const timeoutMs = options.timeoutMs ?? 5000;
+  // A function that ran out of time is not run again on the same code (a loop over labels would wait each time).
+  const codeKey = `${file}\u0000${functionName}\u0000${Object.values(modules).join('\u0000')}`;
+  const timedOutBefore = timedOut.get(codeKey);
+  if (timedOutBefore !== undefined && timeoutMs <= timedOutBefore) {
+    return fail('timeout', `${functionName} did not finish within ${timedOutBefore / 1000} s on an earlier call, and ${relativeToRoot(file, root)} has not changed since, so it was not run again (an endless loop?).`);
+  }
   const outcome = await new Promise<{ message?: WorkerMessage; stopped?: string; output: string }>((resolve) => {
     let output = '';
     let settled = false;
@@ -442,6 +452,7 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
   const shown = relativeToRoot(file, root);
   const withOutput = { output: outcome.output.trimEnd() };
   if (outcome.stopped === 'timeout') {
+    timedOut.set(codeKey, timeoutMs);
     return fail('timeout', `${functionName} did not finish within ${timeoutMs / 1000} s and was stopped (an endless loop? check the loop conditions in ${shown}).`, withOutput);
   }
   if (outcome.stopped === 'out of memory') {

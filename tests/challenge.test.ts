@@ -119,6 +119,7 @@ describe('runExercise', () => {
     const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir });
     expect(run.status).toBe('syntax-error');
     expect(run.problem).toContain(`syntax error at ${join(dir, `${ZS}.ts`)}:${lineOf(source, 'const = 3')}:`);
+    expect(run.problem).toMatch(/[^.]\.$/); // the compiler's own final period is not doubled
   });
 
   test('a thrown error is named with its message and its place in the TypeScript source', async () => {
@@ -157,6 +158,16 @@ describe('runExercise', () => {
     expect(run.status).toBe('timeout');
     expect(run.problem).toContain('did not finish within 0.3 s');
     expect(elapsed).toBeLessThan(5000);
+
+    // The same unchanged code is not run again (a loop over labels would otherwise wait each time) …
+    const again = Date.now();
+    const second = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false, timeoutMs: 300 });
+    expect(second.status).toBe('timeout');
+    expect(second.problem).toContain('on an earlier call');
+    expect(Date.now() - again).toBeLessThan(250);
+    // … but an edited file is.
+    writeFileSync(join(dir, `${ZS}.ts`), solution(ZS));
+    expect((await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false, timeoutMs: 300 })).status).toBe('ok');
   });
 
   test('process.exit ends only the worker, and is reported', async () => {
