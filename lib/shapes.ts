@@ -465,3 +465,40 @@ export async function writeExamplePngs(dir: string, options: GenerateShapesOptio
     return file;
   });
 }
+
+/**
+ * A grid of images (raw RGB, as `renderScenes` or `generateShapePixels` give them) as one PNG, enlarged with
+ * nearest-neighbour so 48-pixel images are visible in a notebook.
+ *
+ * @example
+ *   const { pixels } = await generateShapePixels({ seed: 1, count: 16 });
+ *   const png = await shapesMontage(pixels, 48, { columns: 8, scale: 2 });   // 768×192 PNG
+ */
+export async function shapesMontage(pixels: Uint8Array, size: number, options: { columns?: number; scale?: number; gap?: number } = {}): Promise<Buffer> {
+  const per = size * size * 3;
+  const count = pixels.length / per;
+  if (!Number.isInteger(count) || count === 0) throw new ShapesOptionError(`shapesMontage: pixels has ${pixels.length} bytes, not a whole (non-zero) number of ${size}×${size}×3 images.`);
+  const columns = Math.max(1, Math.min(options.columns ?? 8, count));
+  const scale = options.scale ?? 2;
+  const gap = options.gap ?? 2;
+  if (!Number.isInteger(scale) || scale < 1 || scale > 16) throw new ShapesOptionError(`shapesMontage: scale is ${scale}; use a whole number in 1..16.`);
+  const rows = Math.ceil(count / columns);
+  const cell = size * scale + gap;
+  const width = columns * cell - gap;
+  const height = rows * cell - gap;
+  const out = new Uint8Array(width * height * 3).fill(255);
+  for (let k = 0; k < count; k++) {
+    const x0 = (k % columns) * cell;
+    const y0 = Math.floor(k / columns) * cell;
+    for (let y = 0; y < size * scale; y++) {
+      for (let x = 0; x < size * scale; x++) {
+        const src = k * per + (Math.floor(y / scale) * size + Math.floor(x / scale)) * 3;
+        const dst = ((y0 + y) * width + x0 + x) * 3;
+        out[dst] = pixels[src];
+        out[dst + 1] = pixels[src + 1];
+        out[dst + 2] = pixels[src + 2];
+      }
+    }
+  }
+  return sharp(Buffer.from(out.buffer), { raw: { width, height, channels: 3 } }).png().toBuffer();
+}

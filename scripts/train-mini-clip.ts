@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       final_logit_scale: run.history[run.history.length - 1].logitScale,
       zero_shot_template: 'a photo of a {colour} {shape}',
       final: run.final,
+      ...(baseline ? { baseline_centred_variant: { note: "the 'centred' variant, same data and budget: shape and colour read from the same pixels (the shortcut)", final: baseline.final } } : {}),
     },
   });
   const cpu = process.cpuUsage(cpu0);

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import {
   generateShapes, generateShapePixels, sampleShapes, renderScenes, renderScenePng, captionScene, makeObject, neutralBackground,
-  seededRandom, isHeldOut, allPairs, HELD_OUT_PAIRS, COLOURS, SHAPES, SIZES, COLOUR_RGB, SHAPES_IMAGE_SIZE, ShapesOptionError,
+  seededRandom, isHeldOut, shapesMontage, allPairs, HELD_OUT_PAIRS, COLOURS, SHAPES, SIZES, COLOUR_RGB, SHAPES_IMAGE_SIZE, ShapesOptionError,
   Scene,
 } from '../lib/shapes';
 
@@ -100,6 +100,19 @@ describe('lib/shapes', () => {
     expect(captionScene(two)).toBe('a red circle and a blue square');
     const count: Scene = { ...two, objects: [makeObject('square', 'orange', 'small', 12, 12), makeObject('square', 'orange', 'small', 36, 36)] };
     expect(captionScene(count)).toBe('two orange squares');
+  });
+
+  test('shapesMontage lays images out in a grid, enlarged', async () => {
+    const { pixels } = await generateShapePixels({ seed: 8, count: 5 });
+    const png = await shapesMontage(pixels, S, { columns: 3, scale: 2, gap: 2 });
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([3 * 2 * S + 2 * 2, 2 * 2 * S + 2]);
+    // image 4 sits in row 1, column 1; its pixel (10, 20) is montage pixel (cell + 2·10, cell + 2·20)
+    const cell = 2 * S + 2;
+    const at = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
+    expect(at(cell + 21, cell + 41)).toEqual(Array.from(pixels.subarray(4 * S * S * 3 + (20 * S + 10) * 3, 4 * S * S * 3 + (20 * S + 10) * 3 + 3)));
+    expect(at(2 * S, 0)).toEqual([255, 255, 255]); // the gap
+    await expect(shapesMontage(new Uint8Array(7), S)).rejects.toThrow(ShapesOptionError);
   });
 
   test('bad options get a ShapesOptionError that names the option', () => {
