@@ -89,8 +89,9 @@ browser.stderr.on('data', async (d) => {
     }).toString() + ')()');
     console.log(report);
     ws.close();
+    // Wait for the browser to be gone before exiting, so the test can remove its profile folder.
+    browser.on('exit', () => process.exit(0));
     browser.kill('SIGKILL');
-    process.exit(0);
   } catch (err) { fail(String(err && err.stack || err)); }
 });
 browser.on('exit', (code) => { if (!browser.found) fail('chromium exited (' + code + ') before DevTools started:\n' + stderr.slice(-2000)); });
@@ -153,7 +154,8 @@ beforeAll(() => {
     report = JSON.parse(page.stdout.trim().split('\n').pop()!);
     if (process.env.HTML_EXPORT_DEBUG) console.log(JSON.stringify(report, null, 1));
   } finally {
-    fs.rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing into the profile for a moment after the browser is killed.
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
   }
 }, 600_000);
 
