@@ -3,20 +3,11 @@ import { tf, initBackend } from '../lib/backend';
 import {
   clipLoss, clipLossReference, clipLogits, ContrastiveInputError, CLIP_LOGIT_SCALE_INIT, CLIP_LOGIT_SCALE_MAX,
 } from '../lib/contrastive';
+import { seededRandom } from '../lib/shapes';
 
-/** A small seeded PRNG (mulberry32) and standard normals, so the tests are repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Standard normals from the course's seeded PRNG, so the tests are repeatable. */
 function randn(n: number, d: number, seed: number): number[][] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, () => Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r())));
 }
 
