@@ -68,3 +68,16 @@ export function formatEnvironmentReport(r: EnvironmentReport): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
+
+/**
+ * One line naming what computes in a notebook: TensorFlow.js and its backend (lib/'s tensor code, training)
+ * and onnxruntime-node (where transformers.js runs CLIP models).
+ *
+ * @example
+ *   await runtimeSummary();
+ *   // "TensorFlow.js 4.22.0 on the 'wasm' backend; CLIP models run in onnxruntime-node 1.30.0 (CPU)"
+ */
+export async function runtimeSummary(): Promise<string> {
+  const tf = await backendInfo();
+  return `TensorFlow.js ${tf.tfjsVersion} on the '${tf.backend}' backend; CLIP models run in onnxruntime-node ${packageVersion('onnxruntime-node')} (CPU)`;
+}

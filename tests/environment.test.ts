@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { environmentReport, formatEnvironmentReport, packageVersion } from '../lib/environment';
+import { environmentReport, formatEnvironmentReport, packageVersion, runtimeSummary } from '../lib/environment';
 
 const root = path.join(__dirname, '..');
 const lockVersion = (name: string): string =>
@@ -20,6 +20,13 @@ describe('environmentReport', () => {
     const text = formatEnvironmentReport(r);
     expect(text.split('\n')).toHaveLength(6);
     expect(text).toContain(`backend: ${r.backend}`);
+  });
+
+  test('runtimeSummary names the backend in use and the onnxruntime-node version', async () => {
+    const r = await environmentReport();
+    expect(await runtimeSummary()).toBe(
+      `TensorFlow.js ${lockVersion('@tensorflow/tfjs-core')} on the '${r.backend}' backend; CLIP models run in onnxruntime-node ${lockVersion('onnxruntime-node')} (CPU)`,
+    );
   });
 
   test('packageVersion names a missing package in its error', () => {
