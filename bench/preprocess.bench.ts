@@ -1,14 +1,12 @@
 /**
  * `npm run bench -- preprocess`: images per second of lib/image.ts's preprocessImage against transformers.js's
- * AutoProcessor for the same config (openai/clip-vit-base-patch32's, written to a temporary folder; no network),
+ * CLIPImageProcessor for the same config (openai/clip-vit-base-patch32's; no network, no model folder),
  * on the same five images from assets/images, in one run. Both read the file, decode and preprocess.
  * Then the parity of both with the Python reference (tests/fixtures/clip-preprocess) for every image.
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { AutoProcessor, env, RawImage } from '@huggingface/transformers';
-import { CLIP_VIT_B32_PREPROCESSOR, preprocessImage } from '../lib/image';
+import { preprocessImage } from '../lib/image';
+import { pixelDifference, readFloat32File, transformersJsPreprocessor } from '../lib/image-compare';
 
 const ROOT = path.join(__dirname, '..');
 const IMAGES = ['astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'].map((f) => path.join(ROOT, 'assets', 'images', f));
@@ -28,22 +26,9 @@ async function imagesPerSecond(run: Preprocess): Promise<number> {
   return done / ((performance.now() - t0) / 1000);
 }
 
-function diffStats(a: Float32Array, b: Float32Array): { mean: number; p999: number; max: number } {
-  const d = Float64Array.from(a, (v, i) => Math.abs(v - b[i])).sort();
-  return { mean: d.reduce((s, v) => s + v, 0) / d.length, p999: d[Math.floor(0.999 * (d.length - 1))], max: d[d.length - 1] };
-}
-
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clip-preprocessor-'));
-  fs.mkdirSync(path.join(dir, 'clip'));
-  fs.writeFileSync(path.join(dir, 'clip', 'preprocessor_config.json'), JSON.stringify(CLIP_VIT_B32_PREPROCESSOR));
-  env.localModelPath = dir;
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  const processor = await AutoProcessor.from_pretrained('clip');
-
   const ours: Preprocess = async (file) => (await preprocessImage(file)).data;
-  const theirs: Preprocess = async (file) => (await processor(await RawImage.read(file))).pixel_values.data as Float32Array;
+  const theirs: Preprocess = transformersJsPreprocessor();
 
   // Warm up both (JIT, sharp's thread pool), then alternate rounds so machine load hits both alike. The best
   // round of each is the least disturbed by other processes; the median is printed beside it.
@@ -70,10 +55,9 @@ async function main(): Promise<void> {
   const rows = [];
   for (const file of IMAGES) {
     const name = path.basename(file);
-    const buf = fs.readFileSync(path.join(REF_DIR, `${name}.f32`));
-    const ref = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-    const a = diffStats(await ours(file), ref);
-    const b = diffStats(await theirs(file), ref);
+    const ref = readFloat32File(path.join(REF_DIR, `${name}.f32`));
+    const a = pixelDifference(await ours(file), ref);
+    const b = pixelDifference(await theirs(file), ref);
     rows.push({
       image: name,
       'ours mean': a.mean.toFixed(5), 'ours p99.9': a.p999.toFixed(4), 'ours max': a.max.toFixed(4),

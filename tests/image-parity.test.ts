@@ -4,57 +4,27 @@
  * transformers.js's own CLIP processor measured on the same fixtures, for scale.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import { preprocessImage, preprocessImages, CLIP_VIT_B32_PREPROCESSOR } from '../lib/image';
+import { pixelDifference, readFloat32File, transformersJsPreprocessor, type PixelDifference } from '../lib/image-compare';
 
 const ROOT = path.join(__dirname, '..');
 const REF_DIR = path.join(__dirname, 'fixtures', 'clip-preprocess');
 const EDGE_DIR = path.join(__dirname, 'fixtures', 'images');
 
-interface DiffStats {
-  mean: number;
-  p999: number;
-  max: number;
-}
+type DiffStats = PixelDifference;
 
 function diffStats(a: Float32Array, b: Float32Array): DiffStats {
   expect(a.length).toBe(b.length);
-  const d = new Float64Array(a.length);
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    d[i] = Math.abs(a[i] - b[i]);
-    sum += d[i];
-  }
-  d.sort();
-  return { mean: sum / d.length, p999: d[Math.floor(0.999 * (d.length - 1))], max: d[d.length - 1] };
+  return pixelDifference(a, b);
 }
 
-function readF32(file: string): Float32Array {
-  const buf = fs.readFileSync(file);
-  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-}
+const readF32 = readFloat32File;
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REF_DIR, 'manifest.json'), 'utf8')) as {
   images: { file: string; mode: string; width: number; height: number; shape: number[]; mean: number; std: number }[];
 };
-
-/** transformers.js's CLIP processor, loaded from a temporary folder holding our default config (no network). */
-async function transformersJsProcessor(): Promise<(file: string) => Promise<Float32Array>> {
-  const { AutoProcessor, env, RawImage } = await import('@huggingface/transformers');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clip-preprocessor-'));
-  fs.mkdirSync(path.join(dir, 'clip'));
-  fs.writeFileSync(path.join(dir, 'clip', 'preprocessor_config.json'), JSON.stringify(CLIP_VIT_B32_PREPROCESSOR));
-  env.localModelPath = dir;
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  const processor = await AutoProcessor.from_pretrained('clip');
-  return async (file) => {
-    const out = await processor(await RawImage.read(file));
-    return out.pixel_values.data as Float32Array;
-  };
-}
 
 describe('parity with the Python reference (HF CLIPImageProcessor + Pillow)', () => {
   const ours = new Map<string, DiffStats>();
@@ -70,7 +40,7 @@ describe('parity with the Python reference (HF CLIPImageProcessor + Pillow)', ()
   });
 
   it('prints the parity table with transformers.js beside it', async () => {
-    const theirs = await transformersJsProcessor();
+    const theirs = transformersJsPreprocessor();
     const rows: string[] = [];
     for (const e of manifest.images) {
       const mine = ours.get(e.file) ?? diffStats((await preprocessImage(path.join(ROOT, 'assets', 'images', e.file))).data, readF32(path.join(REF_DIR, `${e.file}.f32`)));
