@@ -356,9 +356,16 @@ class LoadedClip implements Clip {
     }
     const out = new Float32Array(sources.length * this.embeddingDim);
     const size = this.parts.imageBatchSize;
+    // Decoding (sharp's thread pool) of the next batch overlaps with the model (onnxruntime) on this one.
+    const prefetch = (start: number) => {
+      const p = this.pixelValues(sources.slice(start, start + size));
+      p.catch(() => undefined); // handled when awaited below; this only keeps Node from calling it unhandled meanwhile
+      return p;
+    };
+    let next = prefetch(0);
     for (let start = 0; start < sources.length; start += size) {
-      const batch = sources.slice(start, start + size);
-      const pixel_values = await this.pixelValues(batch);
+      const pixel_values = await next;
+      if (start + size < sources.length) next = prefetch(start + size);
       const { image_embeds } = await this.visionModel({ pixel_values });
       out.set(image_embeds.data as Float32Array, start * this.embeddingDim);
       pixel_values.dispose();
@@ -402,11 +409,13 @@ class LoadedClip implements Clip {
   }
 
   async zeroShot(images: ImageSource[], labels: string[], options: ZeroShotOptions = {}): Promise<LabelScore[][]> {
-    const labelEmbeddings = await this.embedLabels(labels, options);
+    // Labels and templates are checked before any image is read; then texts and images are embedded concurrently.
+    checkLabels(labels);
+    if (options.templates !== undefined) checkTemplates(options.templates);
     if (labels.length === 1) {
       this.warn(`clip: zeroShot got a single label (${JSON.stringify(labels[0])}); a softmax over one value is 1, so its score is trivially 1 and says nothing about the image. Pass two or more labels to compare.`);
     }
-    const imageEmbeddings = await this.embedImages(images);
+    const [labelEmbeddings, imageEmbeddings] = await Promise.all([this.embedLabels(labels, options), this.embedImages(images)]);
     const cosines = similarityMatrix(imageEmbeddings, labelEmbeddings);
     const result: LabelScore[][] = [];
     for (let i = 0; i < cosines.rows; i++) {
