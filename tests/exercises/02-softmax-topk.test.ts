@@ -20,6 +20,8 @@ test('softmax: stays finite for large logits (subtract the largest first)', () =
   // exp(1000) is Infinity in JavaScript; softmax is unchanged by adding a constant, so [1000, 1001, 1002] ≡ [0, 1, 2] ≡ [1, 2, 3]
   expectCloseArray('softmax([1000, 1001, 1002])', () => softmax([1000, 1001, 1002]), [0.09003057317038046, 0.24472847105479767, 0.6652409557748219], 'adding 999 to every logit does not change a softmax; computed naively, exp(1000) = Infinity and the result is NaN', 1e-12);
   expectCloseArray('softmax([-1000, -1000])', () => softmax([-1000, -1000]), [0.5, 0.5], 'two equal logits share equally; computed naively, exp(-1000) = 0 and 0 / 0 is NaN', 1e-12);
+  // a wide spread: e^0 / (e^0 + e^1000) = e^-1000 ≈ 0 (it underflows to exactly 0 in float64), and the other gets 1
+  expectCloseArray('softmax([0, 1000])', () => softmax([0, 1000]), [0, 1], 'subtracting the LARGEST logit (1000) keeps every exponent ≤ 0; subtracting the smallest would leave exp(1000) = Infinity', 1e-12);
 });
 
 test('softmax: the logit scale multiplies the logits before the softmax', () => {
