@@ -9,7 +9,7 @@ import type { Matrix } from '../lib/similarity';
 import { attributeSwapProbe, formatProbeTable, miniClipEmbedder, ProbeInputError, type Embedder } from '../lib/pitfalls/probes';
 import { countingProbe, negationProbe, wordOrderProbe } from '../lib/pitfalls/nuance';
 import { balancedPairs, measureSkew, skewedPairs, SkewOptionError, trainOnPairs } from '../lib/pitfalls/skew';
-import { fromFloat16Bits, quantizeInt8, QuantizeError, reducedPrecisionModelWithReport, toFloat16Bits, writeReducedPrecisionCopy } from '../lib/pitfalls/quantize';
+import { fromFloat16Bits, quantizeInt8, QuantizeError, reducedPrecisionModelWithReport, toFloat16Bits, writeReducedPrecisionCopy } from '../lib/mini-clip/quantize';
 import { availableDtypes, ComputeMeasureError, measureZeroShotCost, modelBytesOnDisk } from '../lib/pitfalls/compute';
 import { loadMiniClip } from '../lib/mini-clip/export';
 
@@ -191,7 +191,11 @@ describe('fp16 / q8 copies', () => {
   it('writes loadable fp16 and q8 models that shrink the files and move probabilities only a little', async () => {
     const dir = path.join(tmp, 'mini-clip-dtypes');
     const sizes = writeReducedPrecisionCopy(MINI_CLIP_DIR, dir);
-    expect(availableDtypes(MINI_CLIP_DIR)).toEqual(['fp32']);
+    // The shipped export carries all three, and its fp16/q8 files are exactly what the rewriter makes of its fp32 ones.
+    expect(availableDtypes(MINI_CLIP_DIR)).toEqual(['fp32', 'fp16', 'q8']);
+    for (const name of ['onnx/vision_model_fp16.onnx', 'onnx/text_model_quantized.onnx']) {
+      expect(Buffer.compare(fs.readFileSync(path.join(MINI_CLIP_DIR, name)), fs.readFileSync(path.join(dir, name)))).toBe(0);
+    }
     expect(availableDtypes(dir)).toEqual(['fp32', 'fp16', 'q8']);
     expect(sizes['onnx/vision_model_fp16.onnx'] / sizes['onnx/vision_model.onnx']).toBeLessThan(0.55);
     expect(sizes['onnx/vision_model_quantized.onnx'] / sizes['onnx/vision_model.onnx']).toBeLessThan(0.3);
@@ -220,7 +224,11 @@ describe('fp16 / q8 copies', () => {
   it('reports bad inputs with typed errors', async () => {
     expect(() => reducedPrecisionModelWithReport(Uint8Array.of(1, 2, 3), 'fp16')).toThrow(QuantizeError);
     expect(() => writeReducedPrecisionCopy(path.join(tmp, 'nope'), path.join(tmp, 'out'))).toThrow(/does not exist/);
-    expect(() => modelBytesOnDisk(MINI_CLIP_DIR, 'q8')).toThrow(ComputeMeasureError);
+    const fp32Only = path.join(tmp, 'fp32-only');
+    fs.mkdirSync(path.join(fp32Only, 'onnx'), { recursive: true });
+    for (const f of ['onnx/text_model.onnx', 'onnx/vision_model.onnx']) fs.copyFileSync(path.join(MINI_CLIP_DIR, f), path.join(fp32Only, f));
+    expect(availableDtypes(fp32Only)).toEqual(['fp32']);
+    expect(() => modelBytesOnDisk(fp32Only, 'q8')).toThrow(ComputeMeasureError);
     await expect(measureZeroShotCost({ load: async () => mini, dtypes: ['fp32'], batchSizes: [1], images: [], labels: ['a', 'b'] })).rejects.toThrow(/images is empty/);
     await expect(measureZeroShotCost({ load: async () => mini, dtypes: ['fp32'], batchSizes: [0], images: [Buffer.alloc(1)], labels: ['a', 'b'] })).rejects.toThrow(/not a positive whole number/);
   });

@@ -22,6 +22,7 @@ import { CLIP_LOGIT_SCALE_MAX } from '../contrastive';
 import { MiniClip, MiniClipConfig, Weights, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, CENTRE_EPSILON, parameterShapes, MiniClipInputError } from './model';
 import { OnnxGraph, parseOnnxModel } from './onnx';
 import { MiniClipTokenizer } from './tokenizer';
+import { DTYPE_FILE_SUFFIX, reducedPrecisionModel } from './quantize';
 
 /** Where the course's trained model lives, relative to the course root. */
 export const MINI_CLIP_DIR = 'assets/models/mini-clip';
@@ -218,7 +219,7 @@ export function miniClipPreprocessorConfig(c: MiniClipConfig): Record<string, un
  *
  * @example
  *   exportMiniClip(model, tokenizer, 'assets/models/mini-clip');
- *   // { 'config.json': 2210, 'onnx/model.onnx': 812345, … }
+ *   // { 'config.json': 2210, 'onnx/model.onnx': 812345, …, 'onnx/vision_model_quantized.onnx': 190000 }
  */
 export function exportMiniClip(model: MiniClip, tokenizer: MiniClipTokenizer, dir: string, extra: Record<string, unknown> = {}): Record<string, number> {
   const c = model.config;
@@ -231,6 +232,12 @@ export function exportMiniClip(model: MiniClip, tokenizer: MiniClipTokenizer, di
     'onnx/text_model.onnx': textModelBytes(c, weights),
     'onnx/vision_model.onnx': visionModelBytes(c, weights),
   };
+  // Smaller copies of the two encoders, named as transformers.js looks for them (`loadClip({ dtype })`):
+  // weight-only fp16 and int8 (q8) versions; the arithmetic stays fp32 (see ./quantize.ts).
+  for (const part of ['text_model', 'vision_model'] as const) {
+    const fp32 = files[`onnx/${part}.onnx`] as Uint8Array;
+    for (const dtype of ['fp16', 'q8'] as const) files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
+  }
   const sizes: Record<string, number> = {};
   fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
   for (const [name, content] of Object.entries(files)) {

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Clip, ClipDtype, LabelScore } from '../clip';
 import type { ImageSource } from '../image';
-import { DTYPE_FILE_SUFFIX } from './quantize';
+import { DTYPE_FILE_SUFFIX } from '../mini-clip/quantize';
 
 /** Raised for a cost measurement that cannot run as asked; the message names the option, the cause and the fix. */
 export class ComputeMeasureError extends Error {
@@ -25,8 +25,8 @@ export class ComputeMeasureError extends Error {
  * model_quantized.onnx).
  *
  * @example
- *   availableDtypes('assets/models/mini-clip');   // ['fp32']
- *   availableDtypes('build/mini-clip-dtypes');    // ['fp32', 'fp16', 'q8']
+ *   availableDtypes('assets/models/mini-clip');   // ['fp32', 'fp16', 'q8']
+ *   availableDtypes('/tmp/fp32-only-model');      // ['fp32']
  */
 export function availableDtypes(dir: string): ClipDtype[] {
   return (Object.keys(DTYPE_FILE_SUFFIX) as ClipDtype[]).filter((d) =>

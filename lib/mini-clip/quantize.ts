@@ -14,7 +14,7 @@
  * @example
  *   const bytes = reducedPrecisionModel(fs.readFileSync('assets/models/mini-clip/onnx/vision_model.onnx'), 'q8');
  *   bytes.length;   // about a quarter of the fp32 file
- *   writeReducedPrecisionCopy('assets/models/mini-clip', 'build/mini-clip-dtypes');
+ *   writeReducedPrecisionCopy('assets/models/mini-clip', '/tmp/mini-clip-dtypes');
  *   // { 'onnx/text_model_fp16.onnx': 62012, 'onnx/vision_model_quantized.onnx': 171530, … }
  */
 import * as fs from 'fs';
@@ -323,7 +323,7 @@ export const DTYPE_FILE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized' } a
  * dtype })` can load each. Returns the files written with their sizes in bytes.
  *
  * @example
- *   writeReducedPrecisionCopy('assets/models/mini-clip', 'build/mini-clip-dtypes');
+ *   writeReducedPrecisionCopy('assets/models/mini-clip', '/tmp/mini-clip-dtypes');
  *   // { 'config.json': 1580, …, 'onnx/vision_model.onnx': 668760, 'onnx/vision_model_fp16.onnx': 335012, … }
  */
 export function writeReducedPrecisionCopy(srcDir: string, outDir: string, dtypes: ReducedDtype[] = ['fp16', 'q8']): Record<string, number> {
