@@ -8,15 +8,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { ImageInputError, PreprocessorConfigError, loadPreprocessorConfig, preprocessImage, preprocessImages, type ImageInputErrorReason } from '../lib/image';
-
-
-/** Element-wise equality of two numeric arrays, reported as the number of differing positions (fast on 150k values). */
-function expectSameValues(a: ArrayLike<number>, b: ArrayLike<number>): void {
-  expect(a.length).toBe(b.length);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differing++;
-  expect(differing).toBe(0);
-}
+import { expectSameValues } from './support/same-values';
 
 const ROOT = path.join(__dirname, '..');
 const CHELSEA = path.join(ROOT, 'assets', 'images', 'chelsea.png');

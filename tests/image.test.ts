@@ -16,15 +16,7 @@ import {
   resampleRgb8,
   shortestEdgeSize,
 } from '../lib/image';
-
-
-/** Element-wise equality of two numeric arrays, reported as the number of differing positions (fast on 150k values). */
-function expectSameValues(a: ArrayLike<number>, b: ArrayLike<number>): void {
-  expect(a.length).toBe(b.length);
-  let differing = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differing++;
-  expect(differing).toBe(0);
-}
+import { expectSameValues } from './support/same-values';
 
 const ROOT = path.join(__dirname, '..');
 const CHELSEA = path.join(ROOT, 'assets', 'images', 'chelsea.png');
