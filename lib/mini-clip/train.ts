@@ -174,17 +174,7 @@ export async function trainMiniClip(options: TrainMiniClipOptions = {}): Promise
     let epochLoss = 0;
     for (let b = 0; b < stepsPerEpoch; b++) {
       const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
-      const lossValue = tf.tidy(() => {
-        const px = tf.tensor4d(toPixelValues(train.pixels, s, idx), [idx.length, 3, s, s]);
-        const ids = tf.tensor2d(idx.map((k) => tokens.inputIds[k]), undefined, 'int32');
-        const mask = tf.tensor2d(idx.map((k) => tokens.attentionMask[k]), undefined, 'float32');
-        const loss = optimizer.minimize(
-          () => clipLoss(model.encodeImage(px), model.encodeText(ids, mask), model.logitScale, { validate: false }),
-          true,
-          model.trainableVariables(),
-        ) as tfTypes.Scalar;
-        return loss.dataSync()[0];
-      });
+      const lossValue = contrastiveStep(model, optimizer, train.pixels, s, tokens, idx);
       if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue}); lower learningRate.`);
       losses.push(lossValue);
       options.onStep?.(step, lossValue);
@@ -202,6 +192,37 @@ export async function trainMiniClip(options: TrainMiniClipOptions = {}): Promise
   }
   optimizer.dispose();
   return { model, tokenizer, history, losses, final: { seen: history[history.length - 1].seen, heldOut: history[history.length - 1].heldOut }, options: o };
+}
+
+/**
+ * One optimisation step: `clipLoss` of the images `idx` of a generated set (pixels as from
+ * `generateShapePixels`, `imageSize` square) against their tokenized captions, minimised by `optimizer` over the
+ * model's trainable variables. Returns the batch loss before the update. Used by `trainMiniClip` and by the
+ * skewed-data experiment (lib/pitfalls/skew.ts).
+ *
+ * @example
+ *   const loss = contrastiveStep(model, tf.train.adam(2e-3), train.pixels, 48, tokenizer.batch(captions), [0, 5, 9, 12]);
+ *   // 4.1 (nats; ln 4 ≈ 1.39 is where random embeddings sit for a batch of 4)
+ */
+export function contrastiveStep(
+  model: MiniClip,
+  optimizer: tfTypes.Optimizer,
+  pixels: Uint8Array,
+  imageSize: number,
+  tokens: { inputIds: number[][]; attentionMask: number[][] },
+  idx: readonly number[],
+): number {
+  return tf.tidy(() => {
+    const px = tf.tensor4d(toPixelValues(pixels, imageSize, idx), [idx.length, 3, imageSize, imageSize]);
+    const ids = tf.tensor2d(idx.map((k) => tokens.inputIds[k]), undefined, 'int32');
+    const mask = tf.tensor2d(idx.map((k) => tokens.attentionMask[k]), undefined, 'float32');
+    const loss = optimizer.minimize(
+      () => clipLoss(model.encodeImage(px), model.encodeText(ids, mask), model.logitScale, { validate: false }),
+      true,
+      model.trainableVariables(),
+    ) as tfTypes.Scalar;
+    return loss.dataSync()[0];
+  });
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -13,12 +13,10 @@
  *   report.favouredColourShare;   // e.g. 0.41: share of non-yellow stars whose top colour prompt is "yellow"
  */
 import { tf } from '../backend';
-import type * as tfTypes from '@tensorflow/tfjs';
-import { clipLoss } from '../contrastive';
 import { CAPTION_TEMPLATES, COLOURS, SHAPES, Colour, Shape, WeightedPair, allPairs, generateShapePixels, seededRandom } from '../shapes';
-import { MiniClip, VisionVariant, defaultMiniClipConfig, toPixelValues } from '../mini-clip/model';
+import { MiniClip, VisionVariant, defaultMiniClipConfig } from '../mini-clip/model';
 import { MiniClipTokenizer } from '../mini-clip/tokenizer';
-import { embedImages, embedTexts } from '../mini-clip/train';
+import { contrastiveStep, embedImages, embedTexts } from '../mini-clip/train';
 
 /** Raised for options the skew experiment cannot honour; the message names the option, the cause and the fix. */
 export class SkewOptionError extends Error {
@@ -120,17 +118,7 @@ export async function trainOnPairs(options: TrainOnPairsOptions): Promise<TrainO
   const logEvery = options.logEvery ?? 50;
   for (let step = 0; step < steps; step++) {
     const idx = Array.from({ length: batchSize }, () => Math.floor(rng() * trainImages));
-    const loss = tf.tidy(() => {
-      const px = tf.tensor4d(toPixelValues(train.pixels, s, idx), [batchSize, 3, s, s]);
-      const ids = tf.tensor2d(idx.map((k) => tokens.inputIds[k]), undefined, 'int32');
-      const mask = tf.tensor2d(idx.map((k) => tokens.attentionMask[k]), undefined, 'float32');
-      const value = optimizer.minimize(
-        () => clipLoss(model.encodeImage(px), model.encodeText(ids, mask), model.logitScale, { validate: false }),
-        true,
-        model.trainableVariables(),
-      ) as tfTypes.Scalar;
-      return value.dataSync()[0];
-    });
+    const loss = contrastiveStep(model, optimizer, train.pixels, s, tokens, idx);
     if (!Number.isFinite(loss)) throw new SkewOptionError(`training diverged at step ${step} (loss ${loss}); lower learningRate (e.g. 1e-3).`);
     losses.push(loss);
     if (options.log && ((step + 1) % logEvery === 0 || step === steps - 1)) {
