@@ -27,6 +27,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type * as TS from 'typescript';
+import { courseCompilerOptions, sourceProblems, type SourceProblem } from './type-problems';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The exercises' functions, as their stubs declare them (tests/challenge.test.ts checks these against solutions/).
@@ -139,15 +140,8 @@ function typescript(): typeof TS {
   return typescriptModule;
 }
 
-/** One problem the compiler found in an exercise file, located as a learner reads it. */
-export interface SourceProblem {
-  kind: 'syntax error' | 'type error';
-  /** Path relative to the course root, e.g. exercises/05-zero-shot.ts. */
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
+/** One problem the compiler found in an exercise file (here its path is relative to the course root). */
+export type { SourceProblem };
 
 /** "syntax error at exercises/05-zero-shot.ts:69:35: Parameter declaration expected" (no final period). */
 function problemText(p: SourceProblem): string {
@@ -210,9 +204,7 @@ export function typeProblems(file: string, root = courseRoot()): SourceProblem[]
   const key = `${file}\u0000${contents}`;
   const cached = typeCheckCache.get(key);
   if (cached) return cached;
-  const configPath = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
-  const parsed = configPath ? ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root) : undefined;
-  const options: TS.CompilerOptions = { ...(parsed?.options ?? { strict: true, target: ts.ScriptTarget.ES2022 }), noEmit: true, types: ['node'], skipLibCheck: true };
+  const options: TS.CompilerOptions = { ...courseCompilerOptions(ts, root), skipLibCheck: true };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
@@ -225,21 +217,7 @@ export function typeProblems(file: string, root = courseRoot()): SourceProblem[]
   };
   const program = ts.createProgram({ rootNames: [file], options, host });
   const sf = program.getSourceFile(file);
-  const problems: SourceProblem[] = [];
-  if (sf) {
-    const syntactic = program.getSyntacticDiagnostics(sf);
-    const diagnostics = syntactic.length > 0 ? syntactic : program.getSemanticDiagnostics(sf);
-    for (const d of diagnostics) {
-      const { line, character } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
-      problems.push({
-        kind: syntactic.length > 0 ? 'syntax error' : 'type error',
-        file: relativeToRoot(file, root),
-        line: line + 1,
-        column: character + 1,
-        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-      });
-    }
-  }
+  const problems = sf ? sourceProblems(ts, program, sf, relativeToRoot(file, root)) : [];
   typeCheckCache.set(key, problems);
   return problems;
 }
