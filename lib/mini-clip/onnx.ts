@@ -31,13 +31,20 @@ export class OnnxFormatError extends Error {
 // ---------------------------------------------------------------------------------------------------------------
 // Protobuf writer
 
-class ProtoWriter {
+/** Protobuf encoding of the fields ONNX needs; also used by ./quantize.ts to rewrite models. */
+export class ProtoWriter {
   private chunks: Uint8Array[] = [];
   private length = 0;
 
   private push(bytes: Uint8Array): void {
     this.chunks.push(bytes);
     this.length += bytes.length;
+  }
+
+  /** Appends already-encoded protobuf bytes (a whole field copied from another message). */
+  raw(bytes: Uint8Array): this {
+    this.push(bytes);
+    return this;
   }
 
   private rawVarint(value: number | bigint): void {
@@ -269,44 +276,58 @@ function valueInfoProto(v: ValueSpec): ProtoWriter {
 // ---------------------------------------------------------------------------------------------------------------
 // Reader (enough for tests and for loading the weights back)
 
-type Field = { field: number; wire: number; value: bigint | Uint8Array | number };
+/**
+ * One protobuf field: its number, wire type, the whole encoded field (key and value, to copy unchanged) and its
+ * value: a varint (wire 0) as bigint, a fixed32 (wire 5) as the float32 ONNX stores there, a length-delimited
+ * payload (wire 2) or a fixed64 (wire 1) as bytes.
+ */
+export type ProtoField = { field: number; wire: number; raw: Uint8Array; value: bigint | Uint8Array | number };
 
-function readFields(bytes: Uint8Array): Field[] {
-  const fields: Field[] = [];
+/** Reads a varint at `pos`; returns it and the position after it. */
+export function readVarint(bytes: Uint8Array, pos: number): [bigint, number] {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos >= bytes.length) throw new OnnxFormatError('truncated varint: these bytes are not a complete ONNX model.');
+    const b = bytes[pos++];
+    result |= BigInt(b & 0x7f) << shift;
+    if ((b & 0x80) === 0) return [result, pos];
+    shift += 7n;
+  }
+}
+
+/** The fields of one protobuf message, in order. Throws OnnxFormatError for truncated or non-protobuf bytes. */
+export function readProtoFields(bytes: Uint8Array): ProtoField[] {
+  const fields: ProtoField[] = [];
   let pos = 0;
-  const varint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      if (pos >= bytes.length) throw new OnnxFormatError('truncated varint: these bytes are not a complete ONNX model.');
-      const b = bytes[pos++];
-      result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
-      shift += 7n;
-    }
-  };
   while (pos < bytes.length) {
-    const key = Number(varint());
-    const field = key >> 3;
-    const wire = key & 7;
-    if (wire === 0) fields.push({ field, wire, value: varint() });
+    const start = pos;
+    const [key, afterKey] = readVarint(bytes, pos);
+    pos = afterKey;
+    const field = Number(key >> 3n);
+    const wire = Number(key & 7n);
+    let value: bigint | Uint8Array | number;
+    if (wire === 0) [value, pos] = readVarint(bytes, pos);
     else if (wire === 2) {
-      const len = Number(varint());
-      if (pos + len > bytes.length) throw new OnnxFormatError('truncated field: these bytes are not a complete ONNX model.');
-      fields.push({ field, wire, value: bytes.subarray(pos, pos + len) });
-      pos += len;
+      const [len, afterLen] = readVarint(bytes, pos);
+      value = bytes.subarray(afterLen, afterLen + Number(len));
+      pos = afterLen + Number(len);
     } else if (wire === 5) {
-      fields.push({ field, wire, value: new DataView(bytes.buffer, bytes.byteOffset + pos, 4).getFloat32(0, true) });
+      if (pos + 4 > bytes.length) throw new OnnxFormatError('truncated field: these bytes are not a complete ONNX model.');
+      value = new DataView(bytes.buffer, bytes.byteOffset + pos, 4).getFloat32(0, true);
       pos += 4;
     } else if (wire === 1) {
+      value = bytes.subarray(pos, pos + 8);
       pos += 8;
     } else throw new OnnxFormatError(`unsupported protobuf wire type ${wire}: these bytes are not an ONNX model.`);
+    if (pos > bytes.length) throw new OnnxFormatError('truncated field: these bytes are not a complete ONNX model.');
+    fields.push({ field, wire, raw: bytes.subarray(start, pos), value });
   }
   return fields;
 }
 
-const text = (v: Field['value']) => new TextDecoder().decode(v as Uint8Array);
-const signed = (v: Field['value']) => Number(BigInt.asIntN(64, v as bigint));
+const text = (v: ProtoField['value']) => new TextDecoder().decode(v as Uint8Array);
+const signed = (v: ProtoField['value']) => Number(BigInt.asIntN(64, v as bigint));
 
 export interface ParsedTensor {
   name: string;
@@ -339,7 +360,7 @@ function parseTensor(bytes: Uint8Array): ParsedTensor {
   const t: ParsedTensor = { name: '', dims: [], dataType: 0, data: [] };
   let raw: Uint8Array | undefined;
   const floats: number[] = [];
-  for (const f of readFields(bytes)) {
+  for (const f of readProtoFields(bytes)) {
     if (f.field === 1) t.dims.push(signed(f.value));
     else if (f.field === 2) t.dataType = Number(f.value);
     else if (f.field === 8) t.name = text(f.value);
@@ -370,29 +391,29 @@ function parseTensor(bytes: Uint8Array): ParsedTensor {
 export function parseOnnxModel(bytes: Uint8Array): ParsedModel {
   const model: ParsedModel = { irVersion: 0, opset: 0, producer: '', metadata: {}, graphName: '', nodes: [], initializers: new Map(), inputs: [], outputs: [] };
   let sawGraph = false;
-  for (const f of readFields(bytes)) {
+  for (const f of readProtoFields(bytes)) {
     if (f.field === 1 && f.wire === 0) model.irVersion = Number(f.value);
     else if (f.field === 2 && f.wire === 2) model.producer = text(f.value);
     else if (f.field === 8 && f.wire === 2) {
-      for (const g of readFields(f.value as Uint8Array)) if (g.field === 2) model.opset = Number(g.value);
+      for (const g of readProtoFields(f.value as Uint8Array)) if (g.field === 2) model.opset = Number(g.value);
     } else if (f.field === 14 && f.wire === 2) {
       let k = '';
       let v = '';
-      for (const g of readFields(f.value as Uint8Array)) (g.field === 1 ? (k = text(g.value)) : (v = text(g.value)));
+      for (const g of readProtoFields(f.value as Uint8Array)) (g.field === 1 ? (k = text(g.value)) : (v = text(g.value)));
       model.metadata[k] = v;
     } else if (f.field === 7 && f.wire === 2) {
       sawGraph = true;
-      for (const g of readFields(f.value as Uint8Array)) {
+      for (const g of readProtoFields(f.value as Uint8Array)) {
         if (g.field === 2) model.graphName = text(g.value);
         else if (g.field === 5) {
           const t = parseTensor(g.value as Uint8Array);
           model.initializers.set(t.name, t);
         } else if (g.field === 11 || g.field === 12) {
-          const name = readFields(g.value as Uint8Array).find((x) => x.field === 1);
+          const name = readProtoFields(g.value as Uint8Array).find((x) => x.field === 1);
           (g.field === 11 ? model.inputs : model.outputs).push(name ? text(name.value) : '');
         } else if (g.field === 1) {
           const node: ParsedNode = { opType: '', inputs: [], outputs: [], attributes: {} };
-          for (const h of readFields(g.value as Uint8Array)) {
+          for (const h of readProtoFields(g.value as Uint8Array)) {
             if (h.field === 1) node.inputs.push(text(h.value));
             else if (h.field === 2) node.outputs.push(text(h.value));
             else if (h.field === 4) node.opType = text(h.value);
@@ -401,7 +422,7 @@ export function parseOnnxModel(bytes: Uint8Array): ParsedModel {
               let value: number | string | number[] = [];
               const ints: number[] = [];
               const floats: number[] = [];
-              for (const a of readFields(h.value as Uint8Array)) {
+              for (const a of readProtoFields(h.value as Uint8Array)) {
                 if (a.field === 1) name = text(a.value);
                 else if (a.field === 2) value = a.value as number;
                 else if (a.field === 3) value = signed(a.value);

@@ -19,6 +19,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { OnnxFormatError, ProtoWriter, readProtoFields, readVarint, type ProtoField } from './onnx';
 
 /** Raised for a model file this rewriter cannot handle; the message names the file or tensor, the cause and the fix. */
 export class QuantizeError extends Error {
@@ -31,99 +32,10 @@ const ONNX_FLOAT = 1;
 const ONNX_INT8 = 3;
 const ONNX_FLOAT16 = 10;
 
-// ---------------------------------------------------------------------------------------------------------------
-// Minimal protobuf reading and writing (the fields ONNX needs here)
+// Protobuf reading and writing come from ./onnx.ts (readProtoFields, readVarint, ProtoWriter).
 
-interface Field {
-  field: number;
-  wire: number;
-  /** The whole encoded field (key and value), to copy unchanged. */
-  raw: Uint8Array;
-  /** Varint value (wire 0) or payload (wire 2). */
-  value: bigint | Uint8Array;
-}
 
-function readVarint(b: Uint8Array, pos: number): [bigint, number] {
-  let result = 0n;
-  let shift = 0n;
-  for (;;) {
-    if (pos >= b.length) throw new QuantizeError('the protobuf ends inside a varint: the model file is truncated; re-export it.');
-    const byte = b[pos++];
-    result |= BigInt(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return [result, pos];
-    shift += 7n;
-  }
-}
-
-function readFields(b: Uint8Array): Field[] {
-  const out: Field[] = [];
-  let pos = 0;
-  while (pos < b.length) {
-    const start = pos;
-    const [key, p1] = readVarint(b, pos);
-    pos = p1;
-    const field = Number(key >> 3n);
-    const wire = Number(key & 7n);
-    let value: bigint | Uint8Array;
-    if (wire === 0) [value, pos] = readVarint(b, pos);
-    else if (wire === 1) {
-      value = b.subarray(pos, pos + 8);
-      pos += 8;
-    } else if (wire === 5) {
-      value = b.subarray(pos, pos + 4);
-      pos += 4;
-    } else if (wire === 2) {
-      const [len, p2] = readVarint(b, pos);
-      value = b.subarray(p2, p2 + Number(len));
-      pos = p2 + Number(len);
-    } else throw new QuantizeError(`protobuf wire type ${wire} is not supported: this is not an ONNX model file.`);
-    if (pos > b.length) throw new QuantizeError('a protobuf field runs past the end: the model file is truncated; re-export it.');
-    out.push({ field, wire, raw: b.subarray(start, pos), value });
-  }
-  return out;
-}
-
-function varint(v: number | bigint): number[] {
-  let x = BigInt(v);
-  const out: number[] = [];
-  do {
-    let byte = Number(x & 0x7fn);
-    x >>= 7n;
-    if (x > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (x > 0n);
-  return out;
-}
-
-class Writer {
-  private parts: Uint8Array[] = [];
-  raw(b: Uint8Array): this {
-    this.parts.push(b);
-    return this;
-  }
-  varint(field: number, v: number | bigint): this {
-    return this.raw(Uint8Array.from([...varint((field << 3) | 0), ...varint(v)]));
-  }
-  bytes(field: number, b: Uint8Array): this {
-    this.raw(Uint8Array.from([...varint((field << 3) | 2), ...varint(b.length)]));
-    return this.raw(b);
-  }
-  string(field: number, s: string): this {
-    return this.bytes(field, new TextEncoder().encode(s));
-  }
-  finish(): Uint8Array {
-    const n = this.parts.reduce((a, p) => a + p.length, 0);
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of this.parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
-}
-
-const text = (b: bigint | Uint8Array) => new TextDecoder().decode(b as Uint8Array);
+const text = (b: ProtoField['value']) => new TextDecoder().decode(b as Uint8Array);
 
 // ---------------------------------------------------------------------------------------------------------------
 // float16
@@ -198,7 +110,7 @@ interface Tensor {
 
 function parseTensor(b: Uint8Array): Tensor {
   const t: Tensor = { name: '', dims: [], dataType: 0 };
-  for (const f of readFields(b)) {
+  for (const f of readProtoFields(b)) {
     if (f.field === 1) {
       if (f.wire === 0) t.dims.push(Number(f.value));
       else {
@@ -218,16 +130,16 @@ function parseTensor(b: Uint8Array): Tensor {
 }
 
 function tensorBytes(name: string, dims: number[], dataType: number, raw: Uint8Array): Uint8Array {
-  const w = new Writer();
+  const w = new ProtoWriter();
   for (const d of dims) w.varint(1, d);
   return w.varint(2, dataType).string(8, name).bytes(9, raw).finish();
 }
 
 function nodeBytes(opType: string, inputs: string[], output: string, attributes: Record<string, number> = {}): Uint8Array {
-  const w = new Writer();
+  const w = new ProtoWriter();
   for (const i of inputs) w.string(1, i);
   w.string(2, output).string(3, `${opType}_${output}`).string(4, opType);
-  for (const [k, v] of Object.entries(attributes)) w.bytes(5, new Writer().string(1, k).varint(3, v).varint(20, 2).finish());
+  for (const [k, v] of Object.entries(attributes)) w.bytes(5, new ProtoWriter().string(1, k).varint(3, v).varint(20, 2).finish());
   return w.finish();
 }
 
@@ -247,17 +159,27 @@ export interface ReducedPrecisionReport {
  *   report.bytesAfter / report.bytesBefore;   // about 0.5
  */
 export function reducedPrecisionModelWithReport(model: Uint8Array, dtype: ReducedDtype, options: { minElements?: number } = {}): { bytes: Uint8Array; report: ReducedPrecisionReport } {
+  try {
+    return rewriteWeights(model, dtype, options);
+  } catch (e) {
+    // The protobuf reader's own error, in this module's terms.
+    if (e instanceof OnnxFormatError) throw new QuantizeError(`${e.message} Pass an fp32 .onnx file as exported by the course.`);
+    throw e;
+  }
+}
+
+function rewriteWeights(model: Uint8Array, dtype: ReducedDtype, options: { minElements?: number }): { bytes: Uint8Array; report: ReducedPrecisionReport } {
   if (dtype !== 'fp16' && dtype !== 'q8') throw new QuantizeError(`dtype '${String(dtype)}' is not 'fp16' or 'q8'.`);
   const minElements = options.minElements ?? 16;
-  const top = readFields(model);
+  const top = readProtoFields(model);
   const graphField = top.find((f) => f.field === 7 && f.wire === 2);
   if (!graphField) throw new QuantizeError('the bytes hold no ONNX graph (ModelProto field 7): pass an .onnx model file.');
-  const graph = readFields(graphField.value as Uint8Array);
+  const graph = readProtoFields(graphField.value as Uint8Array);
 
   // Which initializers are MatMul / Gather weights (for q8).
   const weightInputs = new Set<string>();
   for (const f of graph.filter((g) => g.field === 1)) {
-    const nf = readFields(f.value as Uint8Array);
+    const nf = readProtoFields(f.value as Uint8Array);
     const inputs = nf.filter((x) => x.field === 1).map((x) => text(x.value));
     const op = text(nf.find((x) => x.field === 4)?.value ?? new Uint8Array());
     if (op === 'MatMul' && inputs[1]) weightInputs.add(inputs[1]);
@@ -266,7 +188,7 @@ export function reducedPrecisionModelWithReport(model: Uint8Array, dtype: Reduce
 
   const converted: Record<string, number> = {};
   const newNodes: Uint8Array[] = [];
-  const newGraph = new Writer();
+  const newGraph = new ProtoWriter();
   const rest: Uint8Array[] = [];
   for (const f of graph) {
     if (f.field !== 5) {
@@ -286,13 +208,13 @@ export function reducedPrecisionModelWithReport(model: Uint8Array, dtype: Reduce
     if (dtype === 'fp16') {
       const half = new Uint16Array(n);
       for (let i = 0; i < n; i++) half[i] = toFloat16Bits(values[i]);
-      rest.push(new Writer().bytes(5, tensorBytes(`${t.name}__fp16`, t.dims, ONNX_FLOAT16, new Uint8Array(half.buffer))).finish());
+      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__fp16`, t.dims, ONNX_FLOAT16, new Uint8Array(half.buffer))).finish());
       newNodes.push(nodeBytes('Cast', [`${t.name}__fp16`], t.name, { to: ONNX_FLOAT }));
     } else {
       const { q, scale } = quantizeInt8(values);
-      rest.push(new Writer().bytes(5, tensorBytes(`${t.name}__q8`, t.dims, ONNX_INT8, new Uint8Array(q.buffer))).finish());
-      rest.push(new Writer().bytes(5, tensorBytes(`${t.name}__scale`, [], ONNX_FLOAT, new Uint8Array(Float32Array.of(scale).buffer))).finish());
-      rest.push(new Writer().bytes(5, tensorBytes(`${t.name}__zero`, [], ONNX_INT8, Uint8Array.of(0))).finish());
+      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__q8`, t.dims, ONNX_INT8, new Uint8Array(q.buffer))).finish());
+      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__scale`, [], ONNX_FLOAT, new Uint8Array(Float32Array.of(scale).buffer))).finish());
+      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__zero`, [], ONNX_INT8, Uint8Array.of(0))).finish());
       newNodes.push(nodeBytes('DequantizeLinear', [`${t.name}__q8`, `${t.name}__scale`, `${t.name}__zero`], t.name));
     }
   }
@@ -300,7 +222,7 @@ export function reducedPrecisionModelWithReport(model: Uint8Array, dtype: Reduce
   // New nodes first: they produce the weights the original nodes read (ONNX wants nodes in topological order).
   for (const node of newNodes) newGraph.bytes(1, node);
   for (const r of rest) newGraph.raw(r);
-  const out = new Writer();
+  const out = new ProtoWriter();
   for (const f of top) {
     if (f === graphField) out.bytes(7, newGraph.finish());
     else out.raw(f.raw);
