@@ -8,21 +8,10 @@ import {
   topK,
   type Matrix,
 } from '../lib/similarity';
-
-/** A deterministic pseudo-random generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../lib/shapes';
 
 function randomRows(n: number, d: number, seed: number): number[][] {
-  const r = rng(seed);
+  const r = seededRandom(seed); // deterministic, so failures reproduce
   return Array.from({ length: n }, () => Array.from({ length: d }, () => r() * 2 - 1));
 }
 
