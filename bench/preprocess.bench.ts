@@ -1,12 +1,12 @@
 /**
- * `npm run bench -- preprocess`: images per second of lib/image.ts's preprocessImage against transformers.js's
+ * `npm run bench -- preprocess`: images per second of lib/image's preprocessImage against transformers.js's
  * CLIPImageProcessor for the same config (openai/clip-vit-base-patch32's; no network, no model folder),
  * on the same five images from assets/images, in one run. Both read the file, decode and preprocess.
  * Then the parity of both with the Python reference (tests/fixtures/clip-preprocess) for every image.
  */
 import * as path from 'path';
-import { preprocessImage } from '../lib/image';
-import { pixelDifference, readFloat32File, transformersJsPreprocessor } from '../lib/image-compare';
+import { preprocessImage } from '../lib/image/preprocess';
+import { pixelDifference, readFloat32File, transformersJsPreprocessor } from '../lib/image/compare';
 
 const ROOT = path.join(__dirname, '..');
 const IMAGES = ['astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png', 'rocket.jpg'].map((f) => path.join(ROOT, 'assets', 'images', f));

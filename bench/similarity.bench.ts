@@ -3,8 +3,8 @@
  * the L2 normalisation of both sides) against a plain tf.matMul(a, bᵀ) of the same shapes on the same TensorFlow.js
  * backend (read back to JavaScript with dataSync), in one run.
  */
-import { tf, initBackend } from '../lib/backend';
-import { similarityMatrix, type Matrix } from '../lib/similarity';
+import { tf, initBackend } from '../lib/course/backend';
+import { similarityMatrix, type Matrix } from '../lib/embeddings/similarity';
 
 function randomMatrix(rows: number, cols: number, seed: number): Matrix {
   let s = seed >>> 0;

@@ -13,9 +13,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadCourseClip, loadZeroShotPipeline } from '../lib/clip';
-import { preprocessImages } from '../lib/image';
-import { allPairs, generateShapes } from '../lib/shapes';
+import { loadCourseClip, loadZeroShotPipeline } from '../lib/clip/loader';
+import { preprocessImages } from '../lib/image/preprocess';
+import { allPairs, generateShapes } from '../lib/worlds/shapes';
 
 const IMAGES = 64;
 const REPEATS = 7;

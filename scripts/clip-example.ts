@@ -14,8 +14,8 @@
  *   npm run example -- assets/images/coffee.png "a cup of coffee" "a rocket" "a cat"
  *   CLIP_MODEL_DIR=/models/clip npm run example -- https://example.org/photo.jpg "a dog" "a cat"
  */
-import { CHAPTER_IMAGE, CHAPTER_LABELS, COURSE_ROOT, demoInputs, loadCourseClip, type ImageSource } from '../lib/clip';
-import { packageVersion } from '../lib/environment';
+import { CHAPTER_IMAGE, CHAPTER_LABELS, COURSE_ROOT, demoInputs, loadCourseClip, type ImageSource } from '../lib/clip/loader';
+import { packageVersion } from '../lib/course/environment';
 import * as path from 'path';
 
 function usage(): string {

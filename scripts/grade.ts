@@ -16,8 +16,8 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ExerciseNameError, listExercises, matchExercise, type Exercise } from './grader/catalog';
-import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, stubFor } from './grader/stubs';
+import { ExerciseNameError, listExercises, matchExercise, type Exercise } from '../lib/learner/catalog';
+import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, stubFor } from '../lib/learner/stubs';
 
 const root = resolve(__dirname, '..');
 
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
     for (const exercise of exercises) console.log(reset(exercise, command.dir));
     return 0;
   }
-  const { formatReport, gradeExercises } = await import('./grader/evaluate'); // loads TypeScript: only when grading
+  const { formatReport, gradeExercises } = await import('../lib/learner/evaluate'); // loads TypeScript: only when grading
   const t0 = Date.now();
   const results = await gradeExercises(exercises, { root, dir: command.dir, timeoutMs: command.timeoutMs });
   console.log(formatReport(results, label(command.dir), (Date.now() - t0) / 1000));

@@ -7,15 +7,14 @@
  * (the same patch-MLP, shape and colour from the same pixels) to show the shortcut the factored encoder avoids.
  */
 import * as os from 'os';
-import { initBackend } from '../lib/backend';
+import { initBackend } from '../lib/course/backend';
 import { exportMiniClip, MINI_CLIP_DIR } from '../lib/mini-clip/export';
 import { trainMiniClip, TrainMiniClipResult } from '../lib/mini-clip/train';
 import type { VisionVariant } from '../lib/mini-clip/model';
+import { CourseError } from '../lib/course/errors';
 
 /** Raised for a command-line argument the script does not understand. */
-class TrainArgumentError extends Error {
-  override name = 'TrainArgumentError';
-}
+class TrainArgumentError extends CourseError {}
 
 function parseArgs(argv: string[]): { seed: number; epochs: number; images: number; out: string; baseline: boolean; variant: VisionVariant } {
   const args = { seed: 1, epochs: 6, images: 8000, out: MINI_CLIP_DIR, baseline: false, variant: 'factored' as VisionVariant };

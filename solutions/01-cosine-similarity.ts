@@ -1,5 +1,5 @@
 //! Reference solution. exercises/01-cosine-similarity.ts is generated from this file: every
-//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see scripts/grader/stubs.ts).
+//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
 /**
  * Exercise 01 · L2 normalization and cosine similarity
  *

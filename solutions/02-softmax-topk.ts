@@ -1,5 +1,5 @@
 //! Reference solution. exercises/02-softmax-topk.ts is generated from this file: every
-//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see scripts/grader/stubs.ts).
+//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
 /**
  * Exercise 02 · A numerically stable softmax with a logit scale, and top-k
  *

@@ -1,5 +1,5 @@
 //! Reference solution. exercises/03-preprocess-arithmetic.ts is generated from this file: every
-//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see scripts/grader/stubs.ts).
+//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
 /**
  * Exercise 03 · CLIP preprocessing arithmetic on raw pixels
  *

@@ -1,5 +1,5 @@
 //! Reference solution. exercises/04-contrastive-loss.ts is generated from this file: every
-//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see scripts/grader/stubs.ts).
+//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
 /**
  * Exercise 04 · CLIP's symmetric contrastive loss, in plain TypeScript
  *

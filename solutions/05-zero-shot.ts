@@ -1,5 +1,5 @@
 //! Reference solution. exercises/05-zero-shot.ts is generated from this file: every
-//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see scripts/grader/stubs.ts).
+//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
 /**
  * Exercise 05 · Zero-shot classification from embeddings
  *

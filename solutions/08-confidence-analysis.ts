@@ -1,5 +1,5 @@
 //! Reference solution. exercises/08-confidence-analysis.ts is generated from this file: every
-//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see scripts/grader/stubs.ts).
+//! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
 /**
  * Exercise 08 · Analysing a prediction: margin, entropy, and "is the model confident?"
  *

@@ -9,7 +9,7 @@
  *   // mini-CLIP:       { image: <Buffer 89 50 4e 47 …>, labels: ['a photo of a blue star', …], truth: 'a photo of a blue star', … }
  */
 import * as path from 'path';
-import { COLOURS, SHAPES, generateShapes } from '../shapes';
+import { COLOURS, SHAPES, generateShapes } from '../worlds/shapes';
 import { COURSE_ROOT } from './resolve';
 
 /** The chapter's four candidate labels (the first four prompts of the Python tokenizer reference). */

@@ -7,30 +7,20 @@
  *     // 'connect to the internet once (the model is then cached in .cache/huggingface), or set CLIP_MODEL_DIR=…'
  *   }
  */
+import { CourseError } from '../course/errors';
 
 /** The model could not be found locally and could not be downloaded (offline, unknown model, missing file). */
-export class ModelUnavailableError extends Error {
-  override name = 'ModelUnavailableError';
-  /** What to do about it, in one sentence (also part of `message`). */
-  readonly fix: string;
+export class ModelUnavailableError extends CourseError {
   constructor(problem: string, fix: string, options?: { cause?: unknown }) {
-    super(`${problem} Fix: ${fix}`);
-    this.fix = fix;
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+    super(problem, { fix, ...options });
   }
 }
 
 /** The requested device (e.g. 'cuda') cannot run the model on this machine. */
-export class ClipDeviceError extends Error {
-  override name = 'ClipDeviceError';
-}
+export class ClipDeviceError extends CourseError {}
 
 /** Bad candidate labels or prompt templates given to `zeroShot` / `embedTexts`. */
-export class ClipLabelError extends Error {
-  override name = 'ClipLabelError';
-}
+export class ClipLabelError extends CourseError {}
 
 /** A bad option given to `loadClip` (unknown dtype or device, a batch size that is not a positive integer). */
-export class ClipOptionsError extends Error {
-  override name = 'ClipOptionsError';
-}
+export class ClipOptionsError extends CourseError {}

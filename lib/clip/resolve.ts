@@ -10,15 +10,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ModelUnavailableError, ClipOptionsError } from './errors';
+import { COURSE_ROOT, HF_CACHE_DIR, MODEL_DIRS } from '../course/paths';
+
+export { COURSE_ROOT };
 
 /** The default hub model: OpenAI's CLIP ViT-B/32 exported to ONNX (`openai/clip-vit-base-patch32`). */
 export const DEFAULT_CLIP_MODEL = 'Xenova/clip-vit-base-patch32';
-/** The course root (the folder that holds lib/, assets/, notebooks/). */
-export const COURSE_ROOT = path.resolve(__dirname, '..', '..');
 /** Project-local download cache (git-ignored), laid out as transformers.js's file cache: `<dir>/<model id>/<file>`. */
-export const DEFAULT_CACHE_DIR = path.join(COURSE_ROOT, '.cache', 'huggingface');
+export const DEFAULT_CACHE_DIR = HF_CACHE_DIR;
 /** The course's own small CLIP, trained on the shapes world (notebook 02): the offline fallback. */
-export const MINI_CLIP_DIR = path.join(COURSE_ROOT, 'assets', 'models', 'mini-clip');
+export const MINI_CLIP_DIR = MODEL_DIRS.miniClip;
 /** The hub, unless `HF_ENDPOINT` names a mirror. */
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 /** How long the hub preflight waits for an answer before declaring the machine offline. */

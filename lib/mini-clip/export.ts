@@ -18,14 +18,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLIP_LOGIT_SCALE_MAX } from '../contrastive';
+import { CLIP_LOGIT_SCALE_MAX } from '../embeddings/contrastive';
 import { MiniClip, MiniClipConfig, Weights, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, CENTRE_EPSILON, parameterShapes, MiniClipInputError } from './model';
 import { OnnxGraph, parseOnnxModel } from './onnx';
 import { MiniClipTokenizer } from './tokenizer';
 import { DTYPE_FILE_SUFFIX, reducedPrecisionModel } from './quantize';
+import { MODEL_DIRS } from '../course/paths';
+import { CourseError } from '../course/errors';
 
 /** Where the course's trained model lives, relative to the course root. */
-export const MINI_CLIP_DIR = 'assets/models/mini-clip';
+export const MINI_CLIP_DIR = MODEL_DIRS.miniClip;
 
 function addWeights(g: OnnxGraph, weights: Weights, names: string[]): void {
   for (const name of names) {
@@ -115,7 +117,7 @@ export function addTextGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights, 
 const normalizeRows = (g: OnnxGraph, x: string, name: string) =>
   g.op('Div', [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])], {}, name);
 
-const DOC = 'The vlm-course-ts mini-CLIP, trained on the synthetic shapes world with clipLoss (lib/contrastive.ts) and written by lib/mini-clip/onnx.ts.';
+const DOC = 'The vlm-course-ts mini-CLIP, trained on the synthetic shapes world with clipLoss (lib/embeddings/contrastive.ts) and written by lib/mini-clip/onnx.ts.';
 
 /** onnx/vision_model.onnx: pixel_values → image_embeds (not normalized), last_hidden_state. */
 export function visionModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array {
@@ -248,9 +250,7 @@ export function exportMiniClip(model: MiniClip, tokenizer: MiniClipTokenizer, di
 }
 
 /** Raised when a model directory is missing or incomplete; the message names the file and the fix. */
-export class MiniClipFilesError extends Error {
-  override name = 'MiniClipFilesError';
-}
+export class MiniClipFilesError extends CourseError {}
 
 /**
  * Loads an exported mini-CLIP back into TensorFlow.js (weights from onnx/model.onnx, config from config.json).

@@ -22,9 +22,10 @@
  *   const img = model.encodeImage(tf.zeros([2, 3, 48, 48]));           // [2, 64]
  *   const txt = model.encodeText([[2, 5, 3]], [[1, 1, 1]]);            // [1, 64]
  */
-import { tf } from '../backend';
+import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { seededRandom } from '../shapes';
+import { seededRandom } from '../worlds/shapes';
+import { CourseError } from '../course/errors';
 
 /** CLIP's image normalization (per RGB channel), as in CLIPImageProcessor. */
 export const CLIP_IMAGE_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
@@ -76,9 +77,7 @@ export function defaultMiniClipConfig(overrides: Partial<MiniClipConfig> = {}): 
 }
 
 /** Raised for inputs or weights the mini-CLIP cannot use; the message names the input, the cause and the fix. */
-export class MiniClipInputError extends Error {
-  override name = 'MiniClipInputError';
-}
+export class MiniClipInputError extends CourseError {}
 
 export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
 

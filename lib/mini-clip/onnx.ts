@@ -14,6 +14,7 @@
  *   g.output(y, 'float', ['batch', 3], 'y');
  *   fs.writeFileSync('double.onnx', g.toModelBytes());   // runs in onnxruntime: y = 2·x
  */
+import { CourseError } from '../course/errors';
 
 /** ONNX TensorProto.DataType values used here. */
 export const ONNX_FLOAT = 1;
@@ -24,9 +25,7 @@ export type ElemType = 'float' | 'int64' | 'int32';
 const ELEM: Record<ElemType, number> = { float: ONNX_FLOAT, int64: ONNX_INT64, int32: ONNX_INT32 };
 
 /** Raised for a graph that cannot be written (duplicate names, a non-finite weight) or bytes that are not ONNX. */
-export class OnnxFormatError extends Error {
-  override name = 'OnnxFormatError';
-}
+export class OnnxFormatError extends CourseError {}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Protobuf writer

@@ -20,11 +20,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OnnxFormatError, ProtoWriter, readProtoFields, readVarint, type ProtoField } from './onnx';
+import { CourseError } from '../course/errors';
 
 /** Raised for a model file this rewriter cannot handle; the message names the file or tensor, the cause and the fix. */
-export class QuantizeError extends Error {
-  override name = 'QuantizeError';
-}
+export class QuantizeError extends CourseError {}
 
 export type ReducedDtype = 'fp16' | 'q8';
 

@@ -12,7 +12,8 @@
  *   tok.encode('A photo of a red circle.');   // [2, id('a'), id('photo'), id('of'), id('a'), id('red'), id('circle'), id('.'), 3]
  *   tok.tokenize('a crimson circle');         // ['a', 'c', '##r', '##i', '##m', '##s', '##o', '##n', 'circle']
  */
-import { SHAPES_WORLD_WORDS } from '../shapes';
+import { SHAPES_WORLD_WORDS } from '../worlds/shapes';
+import { CourseError } from '../course/errors';
 
 export const PAD_TOKEN = '[PAD]';
 export const UNK_TOKEN = '[UNK]';
@@ -44,9 +45,7 @@ noisy clean some red green blue yellow purple orange
 `;
 
 /** Raised when tokenizer files are malformed; the message names the file, the cause and the fix. */
-export class TokenizerFileError extends Error {
-  override name = 'TokenizerFileError';
-}
+export class TokenizerFileError extends CourseError {}
 
 /** The mini-CLIP's vocabulary in id order: specials, punctuation, digits, words, letters, ##letters. */
 export function buildMiniClipVocab(): string[] {

@@ -6,10 +6,10 @@
  *   // epoch 1/2  loss 2.91  seen 41.3%  held-out 30.0%  (12.1 s)
  *   run.final.heldOut.accuracy;   // e.g. 0.8
  */
-import { tf } from '../backend';
+import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { clipLoss, CLIP_LOGIT_SCALE_MAX } from '../contrastive';
-import { COLOURS, SHAPES, Colour, Shape, ShapeExample, generateShapePixels, seededRandom, SHAPES_IMAGE_SIZE } from '../shapes';
+import { clipLoss, CLIP_LOGIT_SCALE_MAX } from '../embeddings/contrastive';
+import { COLOURS, SHAPES, Colour, Shape, ShapeExample, generateShapePixels, seededRandom, SHAPES_IMAGE_SIZE } from '../worlds/shapes';
 import { MiniClip, MiniClipConfig, defaultMiniClipConfig, toPixelValues, VisionVariant } from './model';
 import { MiniClipTokenizer } from './tokenizer';
 

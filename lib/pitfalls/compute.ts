@@ -11,14 +11,13 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Clip, ClipDtype, LabelScore } from '../clip';
-import type { ImageSource } from '../image';
+import type { Clip, ClipDtype, LabelScore } from '../clip/loader';
+import type { ImageSource } from '../image/preprocess';
 import { DTYPE_FILE_SUFFIX } from '../mini-clip/quantize';
+import { CourseError } from '../course/errors';
 
 /** Raised for a cost measurement that cannot run as asked; the message names the option, the cause and the fix. */
-export class ComputeMeasureError extends Error {
-  override name = 'ComputeMeasureError';
-}
+export class ComputeMeasureError extends CourseError {}
 
 /**
  * The dtypes whose text and vision ONNX files are both in `dir` (transformers.js names: model.onnx, model_fp16.onnx,

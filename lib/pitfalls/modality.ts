@@ -10,15 +10,14 @@
  */
 import sharp from 'sharp';
 import { Tensor } from '@huggingface/transformers';
-import type { Clip } from '../clip';
-import { preprocessImage, type PreprocessorConfig } from '../image';
-import { l2Normalize, similarityMatrix, softmax } from '../similarity';
-import { makeObject, neutralBackground, objectSvg, sceneToSvg, type Colour, type Shape } from '../shapes';
+import type { Clip } from '../clip/loader';
+import { preprocessImage, type PreprocessorConfig } from '../image/preprocess';
+import { l2Normalize, similarityMatrix, softmax } from '../embeddings/similarity';
+import { makeObject, neutralBackground, objectSvg, sceneToSvg, type Colour, type Shape } from '../worlds/shapes';
+import { CourseError } from '../course/errors';
 
 /** Raised for inputs these helpers cannot use; the message names the input, the cause and the fix. */
-export class ModalityDemoError extends Error {
-  override name = 'ModalityDemoError';
-}
+export class ModalityDemoError extends CourseError {}
 
 /**
  * Runs `fn` and returns the error it throws as 'Name: message', or 'no error' when it succeeds. For notebooks that

@@ -16,8 +16,8 @@
  */
 import type { Embedder } from './probes';
 import { ProbeInputError } from './probes';
-import { COLOURS, SHAPES, Colour, Scene, Shape, ShapeObject, makeObject, pixelsToPng, renderScenes, sampleBackground, seededRandom, SHAPES_IMAGE_SIZE } from '../shapes';
-import { similarityMatrix } from '../similarity';
+import { COLOURS, SHAPES, Colour, Scene, Shape, ShapeObject, makeObject, pixelsToPng, renderScenes, sampleBackground, seededRandom, SHAPES_IMAGE_SIZE } from '../worlds/shapes';
+import { similarityMatrix } from '../embeddings/similarity';
 
 export interface NuanceOptions {
   /** Seed of the scenes (default 1). */

@@ -17,13 +17,14 @@
  *   probe.rows[1];   // { attribute: 'yellow', trueShare: 0.33, topShare: 0.33, meanProbability: 0.34, meanCosine: 0.41 }
  *   probe.maxShareGap;   // 0.0 when every attribute is predicted as often as it is true
  */
-import { tf } from '../backend';
-import type { ImageSource, PreprocessorConfig } from '../image';
-import { preprocessImages } from '../image';
-import { similarityMatrix, softmax, type Matrix } from '../similarity';
+import { tf } from '../course/backend';
+import type { ImageSource, PreprocessorConfig } from '../image/preprocess';
+import { preprocessImages } from '../image/preprocess';
+import { similarityMatrix, softmax, type Matrix } from '../embeddings/similarity';
 import type { MiniClip } from '../mini-clip/model';
 import type { MiniClipTokenizer } from '../mini-clip/tokenizer';
 import { miniClipPreprocessorConfig } from '../mini-clip/export';
+import { CourseError } from '../course/errors';
 
 /** What a probe needs from a model: embeddings of texts and images (L2-normalized rows) and its logit scale. */
 export interface Embedder {
@@ -33,9 +34,7 @@ export interface Embedder {
 }
 
 /** Raised for probe inputs that cannot give a meaningful measurement; the message names the input, cause and fix. */
-export class ProbeInputError extends Error {
-  override name = 'ProbeInputError';
-}
+export class ProbeInputError extends CourseError {}
 
 /**
  * An `Embedder` over a TensorFlow.js mini-CLIP (e.g. one trained in a notebook), preprocessing images exactly as

@@ -12,16 +12,15 @@
  *   const report = await measureSkew(skewed.model, skewed.tokenizer, { shape: 'star', colour: 'yellow' });
  *   report.favouredColourShare;   // e.g. 0.41: share of non-yellow stars whose top colour prompt is "yellow"
  */
-import { tf } from '../backend';
-import { CAPTION_TEMPLATES, COLOURS, SHAPES, Colour, Shape, WeightedPair, allPairs, generateShapePixels, seededRandom } from '../shapes';
+import { tf } from '../course/backend';
+import { CAPTION_TEMPLATES, COLOURS, SHAPES, Colour, Shape, WeightedPair, allPairs, generateShapePixels, seededRandom } from '../worlds/shapes';
 import { MiniClip, VisionVariant, defaultMiniClipConfig } from '../mini-clip/model';
 import { MiniClipTokenizer } from '../mini-clip/tokenizer';
 import { contrastiveStep, embedImages, embedTexts } from '../mini-clip/train';
+import { CourseError } from '../course/errors';
 
 /** Raised for options the skew experiment cannot honour; the message names the option, the cause and the fix. */
-export class SkewOptionError extends Error {
-  override name = 'SkewOptionError';
-}
+export class SkewOptionError extends CourseError {}
 
 /** All 24 (colour, shape) pairs with weight 1. */
 export function balancedPairs(): WeightedPair[] {

@@ -1,0 +1,283 @@
+/**
+ * Similarity helpers for embeddings: L2 normalisation, cosine similarity, the similarity matrix between two
+ * sets of embeddings, a temperature-scaled softmax and top-k. Pure TypeScript on typed arrays: they work
+ * before (and without) `initBackend()`. Only `similarityMatrix` hands large products to TensorFlow.js, and only
+ * when the native `tensorflow` backend is already running (there a BLAS matMul beats any JavaScript loop).
+ *
+ * @example
+ *   import { similarityMatrix, softmax, topK } from './lib/embeddings/index';
+ *   const sims = similarityMatrix([[1, 0], [0, 1]], [[1, 1], [2, 0], [0, -3]]); // 2×3: [0.7071, 1, 0, 0.7071, 0, -1]
+ *   const probs = softmax(sims.data.subarray(0, 3), 100);   // Float32Array [1.9e-13, 1, 3.8e-44]
+ *   topK(probs, 1);                                         // [ { index: 1, score: 1 } ]
+ */
+import { tf } from '../course/backend';
+import { CourseError } from '../course/errors';
+
+/** A row-major matrix of float32 values: element (r, c) is `data[r * cols + c]`. */
+export type Matrix = { rows: number; cols: number; data: Float32Array };
+
+/** A `Matrix`, or rows given as arrays (`number[][]`, `Float32Array[]`, ...), all of the same length. */
+export type MatrixLike = Matrix | ArrayLike<number>[];
+
+/** Which rule an input broke; `EmbeddingError.reason` carries it for code that branches on the cause. */
+export type EmbeddingErrorReason = 'dimension-mismatch' | 'empty' | 'zero-norm' | 'not-finite' | 'k-out-of-range' | 'bad-shape';
+
+/**
+ * Raised for bad input to the similarity helpers. The message names the argument, the cause and the fix;
+ * `reason` says which rule was broken.
+ *
+ * @example
+ *   try { cosineSimilarity([1, 0], [1, 0, 0]); } catch (e) { (e as EmbeddingError).reason; } // 'dimension-mismatch'
+ */
+export class EmbeddingError extends CourseError {
+  override name = 'EmbeddingError';
+  constructor(readonly reason: EmbeddingErrorReason, message: string) {
+    super(message);
+  }
+}
+
+function isMatrix(m: unknown): m is Matrix {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && 'data' in m && 'rows' in m && 'cols' in m;
+}
+
+/** Realm-independent check (a Float32Array from another vm context fails `instanceof`). */
+function isFloat32Array(v: unknown): v is Float32Array {
+  return Object.prototype.toString.call(v) === '[object Float32Array]';
+}
+
+function shapeOf(m: MatrixLike): string {
+  if (isMatrix(m)) return `${m.rows}×${m.cols}`;
+  return `${m.length}×${m.length ? m[0].length : 0}`;
+}
+
+/**
+ * Converts a `MatrixLike` into a `Matrix`, checking it: at least one row and one column, rows of equal length,
+ * finite values. A `Matrix` whose values are already checked is returned as is (no copy).
+ *
+ * @example
+ *   toMatrix([[1, 2], [3, 4]]); // { rows: 2, cols: 2, data: Float32Array [1, 2, 3, 4] }
+ */
+export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
+  let out: Matrix;
+  if (isMatrix(m)) {
+    const { rows, cols, data } = m;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || !isFloat32Array(data)) {
+      throw new EmbeddingError('bad-shape', `${argName}: a Matrix needs integer rows and cols and a Float32Array data (got rows=${rows}, cols=${cols}). Build it as { rows, cols, data: new Float32Array(rows * cols) }.`);
+    }
+    if (data.length !== rows * cols) {
+      throw new EmbeddingError('bad-shape', `${argName}: a ${rows}×${cols} Matrix needs ${rows * cols} values, but its data holds ${data.length}. Fix rows/cols or the data length.`);
+    }
+    out = m;
+  } else {
+    if (!Array.isArray(m)) {
+      throw new EmbeddingError('bad-shape', `${argName}: expected a Matrix { rows, cols, data } or an array of rows, got ${typeof m}. Wrap a single vector as [vector].`);
+    }
+    const rows = m.length;
+    const cols = rows ? m[0].length : 0;
+    const data = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      const row = m[r];
+      if (!row || typeof row.length !== 'number') {
+        throw new EmbeddingError('bad-shape', `${argName}: row ${r} is not an array of numbers. Pass every row as an array or typed array.`);
+      }
+      if (row.length !== cols) {
+        throw new EmbeddingError('dimension-mismatch', `${argName}: row ${r} has ${row.length} values but row 0 has ${cols}; every row must have the same length. Check how the embeddings were built.`);
+      }
+      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
+    }
+    out = { rows, cols, data };
+  }
+  if (out.rows === 0 || out.cols === 0) {
+    throw new EmbeddingError('empty', `${argName} is empty (${out.rows}×${out.cols}); it needs at least one row of at least one value. Check that the embeddings were computed.`);
+  }
+  checkFinite(out.data, argName, out.cols);
+  return out;
+}
+
+function checkFinite(data: ArrayLike<number>, argName: string, cols?: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) {
+      const where = cols ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`;
+      throw new EmbeddingError('not-finite', `${argName} holds ${v} at ${where}; similarities need finite numbers. Look for a division by zero or an overflow upstream.`);
+    }
+  }
+}
+
+function checkVector(v: ArrayLike<number>, argName: string): void {
+  if (v == null || typeof v.length !== 'number') {
+    throw new EmbeddingError('bad-shape', `${argName} is not an array of numbers (got ${v === null ? 'null' : typeof v}). Pass an array or typed array.`);
+  }
+  if (v.length === 0) {
+    throw new EmbeddingError('empty', `${argName} is empty; it needs at least one value. Check that the embedding was computed.`);
+  }
+  checkFinite(v, argName);
+}
+
+/**
+ * Divides every row by its Euclidean length, so each row has norm 1. Returns a new Matrix.
+ * A row of zeros has no direction: it raises `EmbeddingError` naming the row.
+ *
+ * @example
+ *   l2Normalize([[3, 4], [0, 2]]); // { rows: 2, cols: 2, data: Float32Array [0.6, 0.8, 0, 1] }
+ */
+export function l2Normalize(m: MatrixLike, argName = 'matrix'): Matrix {
+  const { rows, cols, data } = toMatrix(m, argName);
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let sumSquares = 0;
+    for (let c = 0; c < cols; c++) sumSquares += data[o + c] * data[o + c];
+    const norm = Math.sqrt(sumSquares);
+    if (norm === 0) {
+      throw new EmbeddingError('zero-norm', `${argName}: row ${r} is all zeros (norm 0), so it has no direction to compare. Drop that row or check why its embedding is zero.`);
+    }
+    for (let c = 0; c < cols; c++) out[o + c] = data[o + c] / norm;
+  }
+  return { rows, cols, data: out };
+}
+
+/**
+ * Cosine of the angle between two vectors: dot(a, b) / (|a| |b|), in [-1, 1]. Computed in float64.
+ *
+ * @example
+ *   cosineSimilarity([1, 0], [1, 1]); // 0.7071067811865475
+ */
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  checkVector(a, 'a');
+  checkVector(b, 'b');
+  if (a.length !== b.length) {
+    throw new EmbeddingError('dimension-mismatch', `cosineSimilarity: a has ${a.length} values and b has ${b.length}; both must have the same dimension. Compare embeddings from the same model (or projection).`);
+  }
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  if (na === 0 || nb === 0) {
+    throw new EmbeddingError('zero-norm', `cosineSimilarity: ${na === 0 ? 'a' : 'b'} is all zeros (norm 0), so the angle is undefined. Check why that embedding is zero.`);
+  }
+  const cos = dot / (Math.sqrt(na) * Math.sqrt(nb));
+  return Math.max(-1, Math.min(1, cos));
+}
+
+/** Products with at least this many multiply-adds go to TensorFlow.js when its native backend is running. */
+const NATIVE_MATMUL_MIN_WORK = 1 << 22;
+
+/**
+ * Cosine similarity of every row of `a` with every row of `b`: an `a.rows × b.rows` Matrix whose entry (i, j)
+ * is cos(a_i, b_j). Both sides are L2-normalised, then multiplied (a · bᵀ) by a cache-blocked float32 kernel
+ * (4 rows of a × 2 rows of b at a time); large products go to `tf.matMul` when the native `tensorflow` backend
+ * is the active one.
+ *
+ * @example
+ *   similarityMatrix([[1, 0], [0, 1]], [[1, 1], [2, 0], [0, -3]]);
+ *   // { rows: 2, cols: 3, data: Float32Array [0.7071, 1, 0, 0.7071, 0, -1] }
+ */
+export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
+  const A0 = toMatrix(a, 'a');
+  const B0 = toMatrix(b, 'b');
+  if (A0.cols !== B0.cols) {
+    throw new EmbeddingError('dimension-mismatch', `similarityMatrix: a is ${shapeOf(A0)} and b is ${shapeOf(B0)}; their rows must have the same length (embedding dimension). Project both into the same space first.`);
+  }
+  const A = l2Normalize(A0, 'a');
+  const B = l2Normalize(B0, 'b');
+  const work = A.rows * B.rows * A.cols;
+  if (work >= NATIVE_MATMUL_MIN_WORK && tf.getBackend() === 'tensorflow') {
+    const data = tf.tidy(() => tf.matMul(tf.tensor2d(A.data, [A.rows, A.cols]), tf.tensor2d(B.data, [B.rows, B.cols]), false, true).dataSync() as Float32Array);
+    return { rows: A.rows, cols: B.rows, data: Float32Array.from(data) };
+  }
+  return { rows: A.rows, cols: B.rows, data: multiplyByTranspose(A.data, A.rows, B.data, B.rows, A.cols) };
+}
+
+/** out = A · Bᵀ for row-major A (n × d) and B (m × d): each entry is a dot product of two contiguous rows. */
+function multiplyByTranspose(A: Float32Array, n: number, B: Float32Array, m: number, d: number): Float32Array {
+  const out = new Float32Array(n * m);
+  // Blocks of B rows sized to stay in cache while every row of A passes over them.
+  const bBlock = Math.max(2, Math.min(m, Math.floor(16384 / d) * 2));
+  for (let j0 = 0; j0 < m; j0 += bBlock) {
+    const j1 = Math.min(m, j0 + bBlock);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+      let j = j0;
+      for (; j + 2 <= j1; j += 2) {
+        const b0 = j * d, b1 = b0 + d;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        for (let k = 0; k < d; k++) {
+          const y0 = B[b0 + k], y1 = B[b1 + k];
+          let x = A[a0 + k];
+          s00 += x * y0; s01 += x * y1;
+          x = A[a1 + k];
+          s10 += x * y0; s11 += x * y1;
+          x = A[a2 + k];
+          s20 += x * y0; s21 += x * y1;
+          x = A[a3 + k];
+          s30 += x * y0; s31 += x * y1;
+        }
+        const o = i * m + j;
+        out[o] = s00; out[o + 1] = s01;
+        out[o + m] = s10; out[o + m + 1] = s11;
+        out[o + 2 * m] = s20; out[o + 2 * m + 1] = s21;
+        out[o + 3 * m] = s30; out[o + 3 * m + 1] = s31;
+      }
+      for (; j < j1; j++) {
+        for (let r = 0; r < 4; r++) out[(i + r) * m + j] = dot(A, (i + r) * d, B, j * d, d);
+      }
+    }
+    for (; i < n; i++) {
+      for (let j = j0; j < j1; j++) out[i * m + j] = dot(A, i * d, B, j * d, d);
+    }
+  }
+  return out;
+}
+
+function dot(A: Float32Array, ao: number, B: Float32Array, bo: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += A[ao + k] * B[bo + k];
+  return s;
+}
+
+/**
+ * Softmax of `scale · logits`: exp(scale·x_i − max) / Σ exp(scale·x_j − max). Subtracting the maximum keeps it
+ * stable for logits of any magnitude (1e4 included). CLIP uses scale = 100 (its learned logit scale) on cosines.
+ *
+ * @example
+ *   softmax([0.25, 0.3], 100); // Float32Array [0.00669, 0.99331]
+ */
+export function softmax(logits: ArrayLike<number>, scale = 1): Float32Array {
+  checkVector(logits, 'logits');
+  if (!Number.isFinite(scale)) {
+    throw new EmbeddingError('not-finite', `softmax: scale is ${scale}; it must be a finite number (CLIP uses 100). Pass a finite scale.`);
+  }
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, scale * logits[i]);
+  const exps = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    exps[i] = Math.exp(scale * logits[i] - max);
+    sum += exps[i];
+  }
+  const out = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = exps[i] / sum;
+  return out;
+}
+
+/**
+ * The k highest scores with their indices, best first (ties keep the lower index first).
+ *
+ * @example
+ *   topK([0.1, 0.7, 0.2], 2); // [ { index: 1, score: 0.7 }, { index: 2, score: 0.2 } ]
+ */
+export function topK(scores: ArrayLike<number>, k: number): { index: number; score: number }[] {
+  checkVector(scores, 'scores');
+  if (!Number.isInteger(k) || k < 1 || k > scores.length) {
+    throw new EmbeddingError('k-out-of-range', `topK: k = ${k} is out of range for ${scores.length} scores; k must be an integer from 1 to ${scores.length}. Lower k or pass more scores.`);
+  }
+  const order = Array.from({ length: scores.length }, (_, i) => i);
+  order.sort((x, y) => scores[y] - scores[x] || x - y);
+  return order.slice(0, k).map((index) => ({ index, score: scores[index] }));
+}

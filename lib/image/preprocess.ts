@@ -1,0 +1,322 @@
+/**
+ * CLIP image preprocessing in TypeScript that matches Hugging Face's CLIPImageProcessor (Python, Pillow backend):
+ * decode → RGB → resize the shortest edge (bicubic, Pillow's arithmetic) → center crop → rescale to [0, 1] →
+ * normalize with the mean and std → channels-first (C×H×W) float32.
+ *
+ * Against the Python reference outputs for the course's five images (PNG and JPEG) and 20 edge cases (palette,
+ * RGBA, LA, CMYK, GIF, WebP, TIFF, 16-bit, 7×5, 1200×40, ...) the output is bit-identical; tests/image-parity.test.ts
+ * prints the numbers. Where it can differ from Pillow: transparent pixels of GIFs (libvips gives black, Pillow
+ * the palette colour), and 16-bit grayscale (Pillow clips it to white; here the high byte is kept).
+ *
+ * @example
+ *   import { preprocessImage } from './lib/image/index';
+ *   const { data, dims } = await preprocessImage('assets/images/chelsea.png');
+ *   dims;        // [3, 224, 224]
+ *   data.length; // 150528, ready for a CLIP vision model as pixel_values [1, 3, 224, 224]
+ */
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { ImageInputError, PreprocessorConfigError } from './errors';
+import { decodeToRgb8, DEFAULT_MAX_PIXELS, type ImageDecodeOptions, type Rgb8Image } from './decode';
+import { readImageBytes, describeSource, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type ImageReadOptions, type ImageSource } from './source';
+import { resampleRgb8, PIL_RESAMPLE, type PixelWindow } from './resample';
+
+export { ImageInputError, PreprocessorConfigError, PIL_RESAMPLE, DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, decodeToRgb8, readImageBytes, resampleRgb8 };
+export type { ImageInputErrorReason } from './errors';
+export type { ImageSource, ImageReadOptions, ImageDecodeOptions, Rgb8Image, PixelWindow };
+
+/** A height × width pair, as Hugging Face writes `crop_size` and exact `size`. */
+export interface HeightWidth {
+  height: number;
+  width: number;
+}
+
+/**
+ * Hugging Face's preprocessor_config.json for CLIP-style processors. Both shapes HF has used are accepted:
+ * `size: { shortest_edge: 224 }` / `crop_size: { height: 224, width: 224 }` and the older flat numbers
+ * (`size: 224`, `crop_size: 224`). `size: { height, width }` resizes to exactly that size. `shortest_edge`
+ * (flat) is a convenience that overrides `size`.
+ */
+export interface PreprocessorConfig {
+  do_resize: boolean;
+  size: number | { shortest_edge: number } | HeightWidth;
+  shortest_edge?: number;
+  do_center_crop: boolean;
+  crop_size: number | HeightWidth;
+  do_rescale: boolean;
+  rescale_factor: number;
+  do_normalize: boolean;
+  image_mean: number | number[];
+  image_std: number | number[];
+  /** Pillow filter code: 0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming. */
+  resample: number;
+  /** Always effectively true here: the output has 3 channels. */
+  do_convert_rgb?: boolean;
+  image_processor_type?: string;
+}
+
+/**
+ * openai/clip-vit-base-patch32's preprocessor_config.json (the same values for every OpenAI CLIP ViT at 224 px).
+ *
+ * @example
+ *   CLIP_VIT_B32_PREPROCESSOR.image_mean; // [0.48145466, 0.4578275, 0.40821073]
+ */
+export const CLIP_VIT_B32_PREPROCESSOR: Readonly<PreprocessorConfig> = Object.freeze({
+  crop_size: { height: 224, width: 224 },
+  do_center_crop: true,
+  do_convert_rgb: true,
+  do_normalize: true,
+  do_rescale: true,
+  do_resize: true,
+  image_mean: [0.48145466, 0.4578275, 0.40821073],
+  image_processor_type: 'CLIPImageProcessor',
+  image_std: [0.26862954, 0.26130258, 0.27577711],
+  resample: 3,
+  rescale_factor: 0.00392156862745098,
+  size: { shortest_edge: 224 },
+});
+
+/** Everything `preprocessImage` needs besides the config: read limits and decode choices. */
+export interface PreprocessOptions extends ImageReadOptions, ImageDecodeOptions {}
+
+/** The checked, resolved form of a config. */
+interface ResolvedConfig {
+  resize: { kind: 'none' } | { kind: 'shortest'; edge: number } | { kind: 'exact'; height: number; width: number };
+  crop: HeightWidth | null;
+  resample: number;
+  /** Per channel: the float32 output for each byte value 0..255 (rescale and normalize folded into a table). */
+  lut: Float32Array[];
+}
+
+function positiveInt(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new PreprocessorConfigError(`Preprocessor config: ${name} must be a positive integer, got ${JSON.stringify(v)}. Fix it (CLIP uses 224).`);
+  }
+  return v;
+}
+
+function threeNumbers(v: unknown, name: string): number[] {
+  const arr = typeof v === 'number' ? [v, v, v] : v;
+  if (!Array.isArray(arr) || arr.length !== 3 || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new PreprocessorConfigError(`Preprocessor config: ${name} must be one number or three (R, G, B), got ${JSON.stringify(v)}. CLIP's is ${JSON.stringify(CLIP_VIT_B32_PREPROCESSOR[name as 'image_mean'])}.`);
+  }
+  return arr as number[];
+}
+
+function resolveConfig(partial: Partial<PreprocessorConfig> = {}): ResolvedConfig {
+  if (partial === null || typeof partial !== 'object') {
+    throw new PreprocessorConfigError(`Preprocessor config must be an object like preprocessor_config.json, got ${JSON.stringify(partial)}.`);
+  }
+  const c = { ...CLIP_VIT_B32_PREPROCESSOR, ...partial } as PreprocessorConfig;
+  let resize: ResolvedConfig['resize'] = { kind: 'none' };
+  if (c.do_resize) {
+    if (partial.shortest_edge !== undefined) resize = { kind: 'shortest', edge: positiveInt(partial.shortest_edge, 'shortest_edge') };
+    else if (typeof c.size === 'number') resize = { kind: 'shortest', edge: positiveInt(c.size, 'size') };
+    else if (c.size && typeof c.size === 'object' && 'shortest_edge' in c.size) resize = { kind: 'shortest', edge: positiveInt(c.size.shortest_edge, 'size.shortest_edge') };
+    else if (c.size && typeof c.size === 'object' && 'height' in c.size && 'width' in c.size) {
+      resize = { kind: 'exact', height: positiveInt(c.size.height, 'size.height'), width: positiveInt(c.size.width, 'size.width') };
+    } else {
+      throw new PreprocessorConfigError(`Preprocessor config: size must be a number, { shortest_edge } or { height, width }, got ${JSON.stringify(c.size)}.`);
+    }
+  }
+  let crop: HeightWidth | null = null;
+  if (c.do_center_crop) {
+    if (typeof c.crop_size === 'number') crop = { height: positiveInt(c.crop_size, 'crop_size'), width: c.crop_size };
+    else if (c.crop_size && typeof c.crop_size === 'object') crop = { height: positiveInt(c.crop_size.height, 'crop_size.height'), width: positiveInt(c.crop_size.width, 'crop_size.width') };
+    else throw new PreprocessorConfigError(`Preprocessor config: crop_size must be a number or { height, width }, got ${JSON.stringify(c.crop_size)}.`);
+  }
+  if (!Number.isInteger(c.resample) || c.resample < 0 || c.resample > 5) {
+    throw new PreprocessorConfigError(`Preprocessor config: resample must be a Pillow filter code 0..5 (3 = bicubic), got ${JSON.stringify(c.resample)}.`);
+  }
+  if (c.do_rescale && !(typeof c.rescale_factor === 'number' && Number.isFinite(c.rescale_factor))) {
+    throw new PreprocessorConfigError(`Preprocessor config: rescale_factor must be a finite number (1/255 = 0.00392156862745098), got ${JSON.stringify(c.rescale_factor)}.`);
+  }
+  const mean = threeNumbers(c.image_mean, 'image_mean');
+  const std = threeNumbers(c.image_std, 'image_std');
+  if (c.do_normalize && std.some((s) => s === 0)) throw new PreprocessorConfigError(`Preprocessor config: image_std ${JSON.stringify(std)} contains 0; dividing by it is undefined.`);
+  // Hugging Face: rescale = float64 multiply then cast to float32; normalize = (x − mean) / std in float32.
+  const lut = [0, 1, 2].map((ch) => {
+    const table = new Float32Array(256);
+    const meanF = Math.fround(mean[ch]);
+    const stdF = Math.fround(std[ch]);
+    for (let v = 0; v < 256; v++) {
+      let x = c.do_rescale ? Math.fround(v * c.rescale_factor) : v;
+      if (c.do_normalize) x = Math.fround(Math.fround(x - meanF) / stdF);
+      table[v] = x;
+    }
+    return table;
+  });
+  return { resize, crop, resample: c.resample, lut };
+}
+
+/**
+ * Output size of Hugging Face's shortest-edge resize (`get_resize_output_image_size`, default_to_square=False):
+ * the short side becomes `edge`, the long side int(edge · long / short) (truncated).
+ *
+ * @example
+ *   shortestEdgeSize(451, 300, 224); // { width: 336, height: 224 }
+ *   shortestEdgeSize(1200, 40, 224); // { width: 6720, height: 224 }
+ */
+export function shortestEdgeSize(width: number, height: number, edge: number): { width: number; height: number } {
+  if (width <= height) return { width: edge, height: Math.trunc((edge * height) / width) };
+  return { width: Math.trunc((edge * width) / height), height: edge };
+}
+
+/**
+ * Where Hugging Face's `center_crop` takes its window: offset floor((size − crop) / 2) when the image is large
+ * enough, otherwise the image is centered on a zero canvas (padding ceil((crop − size) / 2) before it).
+ * Returns the source offset of output pixel 0 (negative when padded) along one axis.
+ */
+function cropOffset(size: number, crop: number): number {
+  return size >= crop ? Math.floor((size - crop) / 2) : -Math.ceil((crop - size) / 2);
+}
+
+/** Runs resize → crop → rescale → normalize → CHW on decoded RGB pixels. */
+function pixelsToTensor(img: Rgb8Image, cfg: ResolvedConfig): { data: Float32Array; dims: [3, number, number] } {
+  const { width, height, rgb } = img;
+  let rw = width;
+  let rh = height;
+  if (cfg.resize.kind === 'shortest') ({ width: rw, height: rh } = shortestEdgeSize(width, height, cfg.resize.edge));
+  else if (cfg.resize.kind === 'exact') ({ width: rw, height: rh } = cfg.resize);
+  if (rw < 1 || rh < 1) {
+    throw new PreprocessorConfigError(`A ${width}×${height} image would be resized to ${rw}×${rh}: too thin to keep an edge. Use a less extreme aspect ratio or a larger shortest_edge.`);
+  }
+  const outH = cfg.crop ? cfg.crop.height : rh;
+  const outW = cfg.crop ? cfg.crop.width : rw;
+  const offY = cfg.crop ? cropOffset(rh, outH) : 0;
+  const offX = cfg.crop ? cropOffset(rw, outW) : 0;
+  // The part of the resized image that lands inside the output.
+  const win: PixelWindow = {
+    left: Math.max(0, offX),
+    top: Math.max(0, offY),
+    width: Math.min(rw, offX + outW) - Math.max(0, offX),
+    height: Math.min(rh, offY + outH) - Math.max(0, offY),
+  };
+  const resized = rw === width && rh === height ? cropBytes(rgb, width, win) : resampleRgb8(rgb, width, height, rw, rh, cfg.resample, win);
+
+  const plane = outH * outW;
+  const data = new Float32Array(3 * plane);
+  const [l0, l1, l2] = cfg.lut;
+  // Padding (only when the resized image is smaller than the crop) is byte 0, as in Hugging Face.
+  if (win.width !== outW || win.height !== outH) {
+    data.fill(l0[0], 0, plane);
+    data.fill(l1[0], plane, 2 * plane);
+    data.fill(l2[0], 2 * plane, 3 * plane);
+  }
+  const dy = win.top - offY;
+  const dx = win.left - offX;
+  for (let y = 0; y < win.height; y++) {
+    let p = y * win.width * 3;
+    let o = (y + dy) * outW + dx;
+    for (let x = 0; x < win.width; x++, p += 3, o++) {
+      data[o] = l0[resized[p]];
+      data[o + plane] = l1[resized[p + 1]];
+      data[o + 2 * plane] = l2[resized[p + 2]];
+    }
+  }
+  return { data, dims: [3, outH, outW] };
+}
+
+function cropBytes(rgb: Uint8Array, width: number, win: PixelWindow): Uint8Array {
+  if (win.left === 0 && win.top === 0 && win.width === width) return rgb.subarray(0, win.width * win.height * 3);
+  const out = new Uint8Array(win.width * win.height * 3);
+  for (let y = 0; y < win.height; y++) {
+    const from = ((y + win.top) * width + win.left) * 3;
+    out.set(rgb.subarray(from, from + win.width * 3), y * win.width * 3);
+  }
+  return out;
+}
+
+/**
+ * Preprocesses one image for a CLIP vision model, like Hugging Face's CLIPImageProcessor with Pillow.
+ * `source` is a file path, an http(s) or file URL, or a Buffer of encoded bytes (PNG, JPEG, WebP, GIF, TIFF).
+ * `config` overrides openai/clip-vit-base-patch32's preprocessor config; `options` sets limits (maxPixels,
+ * maxBytes, timeoutMs) and autoOrient. Bad input raises `ImageInputError`; a bad config `PreprocessorConfigError`.
+ *
+ * @example
+ *   const { data, dims } = await preprocessImage('assets/images/coffee.png');
+ *   dims;    // [3, 224, 224]
+ *   data[0]; // -1.2229239 (red of the top-left pixel of the crop, normalized)
+ *   await preprocessImage(buffer, { shortest_edge: 256, crop_size: 256 }); // dims [3, 256, 256]
+ */
+export async function preprocessImage(
+  source: ImageSource,
+  config?: Partial<PreprocessorConfig>,
+  options: PreprocessOptions = {},
+): Promise<{ data: Float32Array; dims: [3, number, number] }> {
+  const cfg = resolveConfig(config);
+  const { bytes, label } = await readImageBytes(source, options);
+  const img = await decodeToRgb8(bytes, label, options);
+  return pixelsToTensor(img, cfg);
+}
+
+/**
+ * Preprocesses several images into one batch, N×3×H×W (N images in order), decoding up to `concurrency`
+ * (default 4) at a time. All images must come out the same size, which center cropping guarantees.
+ *
+ * @example
+ *   const batch = await preprocessImages(['assets/images/chelsea.png', 'assets/images/rocket.jpg']);
+ *   batch.dims; // [2, 3, 224, 224]
+ */
+export async function preprocessImages(
+  sources: ImageSource[],
+  config?: Partial<PreprocessorConfig>,
+  options: PreprocessOptions & { concurrency?: number } = {},
+): Promise<{ data: Float32Array; dims: [number, 3, number, number] }> {
+  if (!Array.isArray(sources) || sources.length === 0) {
+    throw new ImageInputError('<batch>', 'bad-source', 'the list of sources is empty', 'Pass an array with at least one path, URL or Buffer.');
+  }
+  const cfg = resolveConfig(config);
+  const results: { data: Float32Array; dims: [3, number, number] }[] = new Array(sources.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < sources.length) {
+      const i = next++;
+      const { bytes, label } = await readImageBytes(sources[i], options);
+      results[i] = pixelsToTensor(await decodeToRgb8(bytes, label, options), cfg);
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, sources.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const [, h, w] = results[0].dims;
+  const size = 3 * h * w;
+  const data = new Float32Array(sources.length * size);
+  results.forEach((r, i) => {
+    if (r.dims[1] !== h || r.dims[2] !== w) {
+      throw new ImageInputError(describeSource(sources[i]), 'bad-source', `it comes out ${r.dims[2]}×${r.dims[1]} but the first image comes out ${w}×${h}, so they cannot be stacked`, 'Enable do_center_crop (the default) so every image has the same size, or preprocess them one by one.');
+    }
+    data.set(r.data, i * size);
+  });
+  return { data, dims: [sources.length, 3, h, w] };
+}
+
+/**
+ * Reads a Hugging Face preprocessor_config.json (or a model folder that contains one) and checks it.
+ *
+ * @example
+ *   const cfg = await loadPreprocessorConfig('models/clip/preprocessor_config.json');
+ *   cfg.size; // { shortest_edge: 224 }
+ *   await preprocessImage('assets/images/chelsea.png', cfg);
+ */
+export async function loadPreprocessorConfig(pathToJson: string): Promise<PreprocessorConfig> {
+  let file = pathToJson;
+  let text: string;
+  try {
+    if ((await fsp.stat(file)).isDirectory()) file = path.join(file, 'preprocessor_config.json');
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    throw new PreprocessorConfigError(`Cannot read preprocessor config ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Pass the path of a preprocessor_config.json or of the model folder that holds it.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new PreprocessorConfigError(`Preprocessor config ${JSON.stringify(file)} is not valid JSON (${(e as Error).message}). Re-download it or fix the syntax.`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new PreprocessorConfigError(`Preprocessor config ${JSON.stringify(file)} must hold a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}.`);
+  }
+  const cfg = { ...CLIP_VIT_B32_PREPROCESSOR, ...(parsed as Partial<PreprocessorConfig>) };
+  resolveConfig(parsed as Partial<PreprocessorConfig>); // throws PreprocessorConfigError when a value cannot work
+  return cfg;
+}

@@ -1,0 +1,292 @@
+/**
+ * Image resampling that reproduces Pillow's `Image.resize` (the one Hugging Face's image processors call) to the
+ * last bit for 8-bit RGB: a separable convolution, horizontal pass first, then vertical; the kernel is stretched
+ * by the scale factor when shrinking (that is the antialiasing); per output pixel the weights are normalised to sum
+ * to 1, turned into 22-bit fixed-point integers, accumulated with a rounding offset and clipped to 0..255 after
+ * each pass. Only the output pixels inside `window` are computed, so "resize then center-crop" costs only the crop.
+ *
+ * @example
+ *   // 640×427 RGB → 335×224 with bicubic, but compute only the centered 224×224
+ *   const out = resampleRgb8(pixels, 640, 427, 335, 224, PIL_RESAMPLE.BICUBIC, { left: 55, top: 0, width: 224, height: 224 });
+ *   out.length; // 224 * 224 * 3
+ */
+import { CourseError } from '../course/errors';
+
+/** Pillow's resampling filter codes, as written in preprocessor_config.json's `resample`. */
+export const PIL_RESAMPLE = { NEAREST: 0, LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
+
+interface ResampleFilter {
+  /** Half-width of the kernel, in source pixels, at scale 1. */
+  support: number;
+  weight(x: number): number;
+}
+
+const CUBIC_A = -0.5;
+
+/** Convolution filters by Pillow code; NEAREST is not a convolution and is handled separately. */
+const FILTERS: Record<number, ResampleFilter> = {
+  [PIL_RESAMPLE.BOX]: { support: 0.5, weight: (x) => (x > -0.5 && x <= 0.5 ? 1 : 0) },
+  [PIL_RESAMPLE.BILINEAR]: {
+    support: 1,
+    weight: (x) => {
+      const t = Math.abs(x);
+      return t < 1 ? 1 - t : 0;
+    },
+  },
+  [PIL_RESAMPLE.HAMMING]: {
+    support: 1,
+    weight: (x) => {
+      const t = Math.abs(x);
+      if (t === 0) return 1;
+      if (t >= 1) return 0;
+      const px = t * Math.PI;
+      // Pillow writes the window's constants as C floats.
+      return (Math.sin(px) / px) * (Math.fround(0.54) + Math.fround(0.46) * Math.cos(px));
+    },
+  },
+  [PIL_RESAMPLE.BICUBIC]: {
+    support: 2,
+    // Keys' cubic convolution kernel with a = -0.5, evaluated in the same order of operations as Pillow.
+    weight: (x) => {
+      const t = Math.abs(x);
+      if (t < 1) return ((CUBIC_A + 2) * t - (CUBIC_A + 3)) * t * t + 1;
+      if (t < 2) return (((t - 5) * t + 8) * t - 4) * CUBIC_A;
+      return 0;
+    },
+  },
+  [PIL_RESAMPLE.LANCZOS]: {
+    support: 3,
+    weight: (x) => (x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0),
+  },
+};
+
+function sinc(x: number): number {
+  if (x === 0) return 1;
+  const px = x * Math.PI;
+  return Math.sin(px) / px;
+}
+
+/** Fixed-point precision of the integer weights: 32 bits − 8 for the pixel − 2 for overshoot. */
+const PRECISION_BITS = 22;
+const ROUNDING_HALF = 1 << (PRECISION_BITS - 1);
+
+/** Integer weights for a run of output positions along one axis. */
+interface AxisWeights {
+  /** First source index used by output position `first + i`. */
+  start: Int32Array;
+  /** Number of source pixels used by output position `first + i`. */
+  count: Int32Array;
+  /**
+   * `ksize` integer weights per output position (only the first `count[i]` are used). Sums of their products with
+   * bytes fit in 32 bits (255 × Σ|w| < 2^31, the same bound Pillow's int accumulators rely on), so the passes keep
+   * their accumulators int32 (`| 0`), which V8 compiles to machine integer instructions. (`Math.imul` would say the
+   * same, but it is hundreds of times slower where `Math` comes from another realm, as in jest's sandbox.)
+   */
+  weights: Int32Array;
+  ksize: number;
+}
+
+/**
+ * Weights of output positions `first .. first + n - 1` when `inSize` source pixels are resampled to `outSize`.
+ * Same arithmetic as Pillow: the source center of output x is (x + 0.5) · scale; the kernel is widened by
+ * max(scale, 1); its span is rounded to whole pixels and clamped to the image; weights are divided by their sum,
+ * then rounded half away from zero to 22-bit integers.
+ */
+function axisWeights(inSize: number, outSize: number, filter: ResampleFilter, first: number, n: number): AxisWeights {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filter.support * filterScale;
+  const ksize = Math.ceil(support) * 2 + 1;
+  const invFilterScale = 1 / filterScale;
+  const start = new Int32Array(n);
+  const count = new Int32Array(n);
+  const weights = new Int32Array(n * ksize);
+  const w = new Float64Array(ksize);
+  for (let i = 0; i < n; i++) {
+    const center = (first + i + 0.5) * scale;
+    const lo = Math.max(0, Math.trunc(center - support + 0.5));
+    const hi = Math.min(inSize, Math.trunc(center + support + 0.5));
+    const len = hi - lo;
+    let total = 0;
+    for (let k = 0; k < len; k++) {
+      w[k] = filter.weight((k + lo - center + 0.5) * invFilterScale);
+      total += w[k];
+    }
+    for (let k = 0; k < len; k++) {
+      const v = total !== 0 ? w[k] / total : w[k];
+      const fixed = v * (1 << PRECISION_BITS);
+      weights[i * ksize + k] = Math.trunc(v < 0 ? fixed - 0.5 : fixed + 0.5);
+    }
+    start[i] = lo;
+    count[i] = len;
+  }
+  return { start, count, weights, ksize };
+}
+
+/** A rectangle of the resized image: the only part that `resampleRgb8` computes. */
+export interface PixelWindow {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** Raised when the resampler is called with sizes or a window that cannot work (a bug in the caller). */
+export class ResampleError extends CourseError {}
+
+/**
+ * Resizes interleaved 8-bit RGB pixels (`width × height × 3`) to `outWidth × outHeight` with one of Pillow's
+ * filters, returning only `window` of the result (default: all of it) as interleaved RGB bytes.
+ *
+ * @example
+ *   const small = resampleRgb8(rgb, 512, 512, 224, 224, PIL_RESAMPLE.BICUBIC); // Uint8Array(224 * 224 * 3)
+ */
+export function resampleRgb8(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+  filterCode: number = PIL_RESAMPLE.BICUBIC,
+  window: PixelWindow = { left: 0, top: 0, width: outWidth, height: outHeight },
+): Uint8Array {
+  const C = 3;
+  for (const [name, v] of Object.entries({ width, height, outWidth, outHeight })) {
+    if (!Number.isInteger(v) || v < 1) throw new ResampleError(`resampleRgb8: ${name} must be a positive integer, got ${v}.`);
+  }
+  if (src.length < width * height * C) {
+    throw new ResampleError(`resampleRgb8: a ${width}×${height} RGB image needs ${width * height * C} bytes, got ${src.length}.`);
+  }
+  const { left, top, width: winW, height: winH } = window;
+  if (left < 0 || top < 0 || winW < 1 || winH < 1 || left + winW > outWidth || top + winH > outHeight) {
+    throw new ResampleError(`resampleRgb8: window ${winW}×${winH}+${left}+${top} does not fit in the ${outWidth}×${outHeight} output.`);
+  }
+  if (filterCode === PIL_RESAMPLE.NEAREST) return nearestRgb8(src, width, height, outWidth, outHeight, window);
+  const filter = FILTERS[filterCode];
+  if (!filter) throw new ResampleError(`resampleRgb8: unknown resample filter ${filterCode}; use 0..5 (Pillow's codes, 3 = bicubic).`);
+
+  const needHorizontal = outWidth !== width;
+  const needVertical = outHeight !== height;
+
+  // Source rows that the vertical pass will read (all rows of the window when there is no vertical pass).
+  let rowFirst = top;
+  let rowEnd = top + winH;
+  let vert: AxisWeights | undefined;
+  if (needVertical) {
+    vert = axisWeights(height, outHeight, filter, top, winH);
+    rowFirst = vert.start[0];
+    rowEnd = vert.start[winH - 1] + vert.count[winH - 1];
+  }
+  const nRows = rowEnd - rowFirst;
+
+  // Horizontal pass: rows rowFirst..rowEnd-1 of the source, output columns left..left+winW-1, clipped to bytes.
+  // (Uint8ClampedArray clamps to 0..255 on store; `>> PRECISION_BITS` is the fixed-point → integer floor.)
+  const midStride = winW * C;
+  const mid = new Uint8ClampedArray(nRows * midStride);
+  if (needHorizontal) {
+    const { start, count, weights, ksize } = axisWeights(width, outWidth, filter, left, winW);
+    const srcStride = width * C;
+    // Two source rows per sweep share each weight load and the loop bookkeeping.
+    let y = 0;
+    for (; y + 1 < nRows; y += 2) {
+      const rowBase = (y + rowFirst) * srcStride;
+      let o = y * midStride;
+      for (let x = 0; x < winW; x++, o += C) {
+        let p = rowBase + start[x] * C;
+        const kEnd = x * ksize + count[x];
+        let r0 = ROUNDING_HALF, g0 = ROUNDING_HALF, b0 = ROUNDING_HALF;
+        let r1 = ROUNDING_HALF, g1 = ROUNDING_HALF, b1 = ROUNDING_HALF;
+        for (let k = x * ksize; k < kEnd; k++, p += C) {
+          const wk = weights[k];
+          const q = p + srcStride;
+          r0 = (r0 + src[p] * wk) | 0;
+          g0 = (g0 + src[p + 1] * wk) | 0;
+          b0 = (b0 + src[p + 2] * wk) | 0;
+          r1 = (r1 + src[q] * wk) | 0;
+          g1 = (g1 + src[q + 1] * wk) | 0;
+          b1 = (b1 + src[q + 2] * wk) | 0;
+        }
+        mid[o] = r0 >> PRECISION_BITS;
+        mid[o + 1] = g0 >> PRECISION_BITS;
+        mid[o + 2] = b0 >> PRECISION_BITS;
+        mid[o + midStride] = r1 >> PRECISION_BITS;
+        mid[o + midStride + 1] = g1 >> PRECISION_BITS;
+        mid[o + midStride + 2] = b1 >> PRECISION_BITS;
+      }
+    }
+    for (; y < nRows; y++) {
+      const rowBase = (y + rowFirst) * srcStride;
+      let o = y * midStride;
+      for (let x = 0; x < winW; x++, o += C) {
+        let p = rowBase + start[x] * C;
+        const kEnd = x * ksize + count[x];
+        let r = ROUNDING_HALF;
+        let g = ROUNDING_HALF;
+        let b = ROUNDING_HALF;
+        for (let k = x * ksize; k < kEnd; k++, p += C) {
+          const wk = weights[k];
+          r = (r + src[p] * wk) | 0;
+          g = (g + src[p + 1] * wk) | 0;
+          b = (b + src[p + 2] * wk) | 0;
+        }
+        mid[o] = r >> PRECISION_BITS;
+        mid[o + 1] = g >> PRECISION_BITS;
+        mid[o + 2] = b >> PRECISION_BITS;
+      }
+    }
+  } else {
+    for (let y = 0; y < nRows; y++) {
+      const from = ((y + rowFirst) * width + left) * C;
+      mid.set(src.subarray(from, from + midStride), y * midStride);
+    }
+  }
+  if (!vert) return new Uint8Array(mid.buffer);
+
+  // Vertical pass over the horizontally resampled rows: each output byte sums a column of `count` rows.
+  const out = new Uint8ClampedArray(winH * midStride);
+  const { start, count, weights, ksize } = vert;
+  for (let y = 0; y < winH; y++) {
+    const kBase = y * ksize;
+    const kEnd = kBase + count[y];
+    const firstRow = (start[y] - rowFirst) * midStride;
+    const outBase = y * midStride;
+    // One pixel (3 bytes) at a time, sharing each weight load across its channels.
+    for (let i = 0; i < midStride; i += C) {
+      let r = ROUNDING_HALF;
+      let g = ROUNDING_HALF;
+      let b = ROUNDING_HALF;
+      let p = firstRow + i;
+      for (let k = kBase; k < kEnd; k++, p += midStride) {
+        const wk = weights[k];
+        r = (r + mid[p] * wk) | 0;
+        g = (g + mid[p + 1] * wk) | 0;
+        b = (b + mid[p + 2] * wk) | 0;
+      }
+      const o = outBase + i;
+      out[o] = r >> PRECISION_BITS;
+      out[o + 1] = g >> PRECISION_BITS;
+      out[o + 2] = b >> PRECISION_BITS;
+    }
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** Nearest neighbour: source index floor((x + 0.5) · scale), as Pillow's NEAREST resize maps pixel centers. */
+function nearestRgb8(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number, window: PixelWindow): Uint8Array {
+  const C = 3;
+  const out = new Uint8Array(window.width * window.height * C);
+  const sx = width / outWidth;
+  const sy = height / outHeight;
+  for (let y = 0; y < window.height; y++) {
+    const srcY = Math.min(height - 1, Math.floor((y + window.top + 0.5) * sy));
+    for (let x = 0; x < window.width; x++) {
+      const srcX = Math.min(width - 1, Math.floor((x + window.left + 0.5) * sx));
+      const p = (srcY * width + srcX) * C;
+      const o = (y * window.width + x) * C;
+      out[o] = src[p];
+      out[o + 1] = src[p + 1];
+      out[o + 2] = src[p + 2];
+    }
+  }
+  return out;
+}

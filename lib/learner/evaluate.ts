@@ -1,0 +1,136 @@
+/**
+ * Grades exercises: type-checks the learner's files and runs their tests (in parallel), then sorts each
+ * exercise into passed / not started / failed / missing and writes the report a learner reads.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { Exercise, Hint } from './catalog';
+import { runExerciseTests, type FileOutcome } from './run-jest';
+import { typeCheck, type TypeProblem } from './typecheck';
+
+/** The verdict on one exercise. */
+export interface ExerciseResult {
+  exercise: Exercise;
+  status: 'passed' | 'not started' | 'failed' | 'missing';
+  /** Checks (jest tests) that pass, out of `total`. */
+  passedChecks: number;
+  totalChecks: number;
+  /** Plain-words lines explaining a failure (empty when passed or not started). */
+  details: string[];
+  /** The hint that fits the first failure. */
+  hint?: Hint;
+}
+
+/** Where things are. */
+export interface GradeOptions {
+  /** The course root (tests/exercises/ and solutions/ live here). */
+  root: string;
+  /** The folder of the learner's exercise files (exercises/ unless overridden). */
+  dir: string;
+  /** Per-call time limit in ms. */
+  timeoutMs: number;
+}
+
+const NOT_IMPLEMENTED = /^NotImplementedError\b/;
+
+/** A path as a learner would type it: relative to the working folder when inside it, else absolute. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+function location(problem: TypeProblem): string {
+  return `${displayPath(problem.file)}:${problem.line}:${problem.column}`;
+}
+
+function hintFor(exercise: Exercise, testTitle: string | undefined, failure: string | undefined): Hint | undefined {
+  const fromFailure = failure ? /^NotImplementedError: (\w+)/.exec(failure)?.[1] : undefined;
+  const topic = fromFailure ?? (testTitle ? /^(\w+)[:\s]/.exec(testTitle)?.[1] : undefined);
+  return exercise.hints.find((h) => h.topic === topic) ?? exercise.hints[0];
+}
+
+function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefined, problems: TypeProblem[]): ExerciseResult {
+  const base = { exercise, passedChecks: 0, totalChecks: 0, details: [] as string[] };
+  if (!existsSync(file)) {
+    return { ...base, status: 'missing', details: [`${displayPath(file)} does not exist. Bring back the stub with: npm run grade -- --reset ${exercise.name}`] };
+  }
+  const tests = outcome?.tests ?? [];
+  const passedChecks = tests.filter((t) => t.passed).length;
+  const counts = { ...base, passedChecks, totalChecks: tests.length };
+  const typeLines = problems.slice(0, 3).map((p) => `${p.kind === 'syntax error' ? 'Syntax error' : 'Type error'} at ${location(p)}: ${p.message}`);
+  if (problems.length > 3) typeLines.push(`… and ${problems.length - 3} more TypeScript problem(s) in this file.`);
+  const syntax = problems.some((p) => p.kind === 'syntax error');
+
+  if (syntax) {
+    const ran = tests.length > 0 ? [`(The checks ran on what TypeScript could make of the file anyway: ${passedChecks}/${tests.length} pass.)`] : [];
+    return { ...counts, status: 'failed', details: ['Fix this syntax error first:', ...typeLines, ...ran] };
+  }
+  if (outcome?.loadError !== undefined || tests.length === 0) {
+    const why = outcome?.loadError ?? 'no tests ran';
+    return { ...counts, status: 'failed', details: [`The exercise could not be loaded: ${why}`, ...typeLines], hint: exercise.hints[0] };
+  }
+  if (tests.every((t) => !t.passed && NOT_IMPLEMENTED.test(t.failure ?? '')) && problems.length === 0) {
+    return { ...counts, status: 'not started' };
+  }
+  if (passedChecks === tests.length && problems.length === 0) {
+    return { ...counts, status: 'passed' };
+  }
+  if (passedChecks === tests.length) {
+    return { ...counts, status: 'failed', details: ['Every check passes, but TypeScript reports a problem; fix it so that the file compiles:', ...typeLines] };
+  }
+  const first = tests.find((t) => !t.passed);
+  const failure = first?.failure ?? 'failed';
+  const details = [`First failure (${first?.title}):`, ...failure.split('\n').map((line) => `  ${line}`)];
+  if (problems.length > 0) details.push(...typeLines);
+  return { ...counts, status: 'failed', details, hint: hintFor(exercise, first?.title, failure) };
+}
+
+/** Grades `exercises` (type check and tests run side by side). */
+export async function gradeExercises(exercises: readonly Exercise[], options: GradeOptions): Promise<ExerciseResult[]> {
+  const files = exercises.map((e) => join(options.dir, `${e.name}.ts`));
+  const present = exercises.filter((_, i) => existsSync(files[i]));
+  const testFiles = present.map((e) => join(options.root, 'tests', 'exercises', `${e.name}.test.ts`));
+  const running = runExerciseTests(options.root, options.dir, testFiles, options.timeoutMs);
+  const problems = typeCheck(options.root, files.filter((f) => existsSync(f))); // while jest runs
+  const outcomes = await running;
+  return exercises.map((exercise, i) => {
+    const k = present.indexOf(exercise);
+    const mine = problems.filter((p) => p.file === files[i]);
+    return judge(exercise, files[i], k >= 0 ? outcomes[k] : undefined, mine);
+  });
+}
+
+/** How the learner runs the grader again: from a terminal, or (GRADE_FROM=notebook, set by lib/learner/grade.ts) a notebook. */
+function command(action: 'grade' | 'hint', exercise: string): string {
+  if (process.env.GRADE_FROM === 'notebook') return `await ${action}('${exercise}')`;
+  return action === 'grade' ? `npm run grade -- ${exercise}` : `npm run grade -- --hint ${exercise}`;
+}
+
+const MARK = { passed: '✓', 'not started': '·', failed: '✗', missing: '?' } as const;
+
+/** The report a learner reads; its last line is `P/N passed`. */
+export function formatReport(results: readonly ExerciseResult[], dirLabel: string, seconds: number): string {
+  const width = Math.max(...results.map((r) => r.exercise.name.length));
+  const lines = [`Grading ${results.length} exercise${results.length === 1 ? '' : 's'} in ${dirLabel}`, ''];
+  for (const r of results) {
+    const name = r.exercise.name.padEnd(width);
+    const summary =
+      r.status === 'passed' ? `passed (${r.passedChecks}/${r.totalChecks} checks)`
+      : r.status === 'not started' ? `not started: ${r.exercise.title}`
+      : r.status === 'missing' ? 'missing'
+      : r.totalChecks > 0 && r.passedChecks === r.totalChecks ? `failed (all ${r.totalChecks} checks pass, but the file does not compile)`
+      : r.totalChecks > 0 ? `failed (${r.passedChecks}/${r.totalChecks} checks pass)`
+      : 'failed';
+    lines.push(`  ${MARK[r.status]} ${name}  ${summary}`);
+    for (const detail of r.details) lines.push(`      ${detail}`);
+    if (r.hint) lines.push(`      Hint: ${r.hint.topic ? `${r.hint.topic}: ` : ''}${r.hint.text}`);
+    if (r.status === 'failed') lines.push(`      More hints: ${command('hint', r.exercise.name.slice(0, 2))}`);
+  }
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const next = results.find((r) => r.status !== 'passed');
+  lines.push('');
+  if (next) lines.push(`Next: ${next.exercise.name} (edit ${dirLabel}${next.exercise.name}.ts, then ${command('grade', next.exercise.name.slice(0, 2))})`);
+  lines.push(`Graded in ${seconds.toFixed(1)} s.`);
+  lines.push(`${passed}/${results.length} passed`);
+  return lines.join('\n');
+}

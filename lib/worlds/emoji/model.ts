@@ -1,0 +1,250 @@
+/**
+ * The emoji-CLIP in TensorFlow.js: a small hierarchical patch network for images and a bag-of-words MLP for
+ * text, each projected into one shared space, plus CLIP's learnable logit scale.
+ *
+ * Image encoder (every layer is a matrix product, which the wasm backend trains fast):
+ *   pixel_values [B, 3, 48, 48] → 4×4 patches (144 tokens × 48) → linear + position → ReLU     (stage 1, c1)
+ *   → merge 2×2 neighbours (36 tokens × 4·c1) → linear → ReLU                                    (stage 2, c2)
+ *   → merge 2×2 neighbours (9 tokens × 4·c2) → linear → ReLU                                     (stage 3, c3)
+ *   → [flatten stage 3, mean of stage 1, mean of stage 2] → linear → ReLU → visual projection
+ * (the stage means are a colour/texture summary of the whole icon, wherever it sits).
+ * Text encoder: token embeddings averaged over the real tokens (a bag of words) → MLP with a linear skip → text projection.
+ *
+ * Training layout: tfjs-wasm runs matMul through XNNPACK only for plain 2-D products without transpose flags, and
+ * tfjs's own matMul gradient uses those flags; `linear` therefore has its own gradient with explicit transposes.
+ *
+ * @example
+ *   const model = EmojiClip.create(defaultEmojiClipConfig({ vocabSize: 3000 }), 1);
+ *   model.encodeImage(tf.zeros([2, 3, 48, 48])).shape;   // [2, 128]
+ *   model.encodeText([[2, 40, 3]], [[1, 1, 1]]).shape;   // [1, 128]
+ */
+import { tf } from '../../course/backend';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { seededRandom } from '../shapes';
+import { EmojiWorldError } from './errors';
+
+export interface EmojiClipConfig {
+  imageSize: number;
+  patchSize: number;
+  c1: number;
+  c2: number;
+  c3: number;
+  visionHidden: number;
+  vocabSize: number;
+  textEmbed: number;
+  textHidden: number;
+  projectionDim: number;
+  logitScaleInit: number;
+}
+
+export function defaultEmojiClipConfig(overrides: Partial<EmojiClipConfig> = {}): EmojiClipConfig {
+  return {
+    imageSize: 48, patchSize: 4, c1: 64, c2: 128, c3: 256, visionHidden: 512,
+    vocabSize: 0, textEmbed: 128, textHidden: 256, projectionDim: 128,
+    logitScaleInit: Math.log(1 / 0.07),
+    ...overrides,
+  };
+}
+
+export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+
+/** Token grid sides per stage: [48/4 = 12, 6, 3]. */
+export function grids(c: EmojiClipConfig): [number, number, number] {
+  const g = c.imageSize / c.patchSize;
+  return [g, g / 2, g / 4];
+}
+
+/** Parameter shapes by name (the same names are the ONNX initializers). */
+export function emojiClipParameterShapes(c: EmojiClipConfig): Record<string, number[]> {
+  const [g1, , g3] = grids(c);
+  return {
+    'vision.stem.weight': [3 * c.patchSize * c.patchSize, c.c1],
+    'vision.stem.bias': [c.c1],
+    'vision.position': [g1 * g1, c.c1],
+    'vision.merge1.weight': [4 * c.c1, c.c2],
+    'vision.merge1.bias': [c.c2],
+    'vision.merge2.weight': [4 * c.c2, c.c3],
+    'vision.merge2.bias': [c.c3],
+    'vision.head.weight': [g3 * g3 * c.c3 + c.c1 + c.c2, c.visionHidden],
+    'vision.head.bias': [c.visionHidden],
+    'visual_projection.weight': [c.visionHidden, c.projectionDim],
+    'text.token_embedding': [c.vocabSize, c.textEmbed],
+    'text.fc.weight': [c.textEmbed, c.textHidden],
+    'text.fc.bias': [c.textHidden],
+    'text_projection.weight': [c.textHidden, c.projectionDim],
+    'text.skip.weight': [c.textEmbed, c.projectionDim],
+    'logit_scale': [],
+  };
+}
+
+function checkConfig(c: EmojiClipConfig): void {
+  if (c.imageSize % (4 * c.patchSize) !== 0) throw new EmojiWorldError(`config: imageSize ${c.imageSize} is not a multiple of 4 · patchSize (${4 * c.patchSize}).`, { fix: 'Use e.g. imageSize 48 with patchSize 4.' });
+  if (!(c.vocabSize > 5)) throw new EmojiWorldError(`config: vocabSize is ${c.vocabSize}.`, { fix: "Set it to the tokenizer's vocabulary size (emojiTokenizer().vocabSize)." });
+}
+
+/** Deterministic initial weights (He-normal before ReLU, 1/√fan_in for linear layers, zero biases). */
+export function initialEmojiClipWeights(c: EmojiClipConfig, seed: number): Weights {
+  checkConfig(c);
+  const r = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+  const out: Weights = {};
+  for (const [name, shape] of Object.entries(emojiClipParameterShapes(c))) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    let std = 0;
+    if (name === 'logit_scale') data[0] = c.logitScaleInit;
+    else if (name.endsWith('.bias')) std = 0;
+    else if (name === 'vision.position') std = 0.1;
+    else if (name === 'text.token_embedding') std = 1;
+    else if (name.includes('projection') || name === 'text.skip.weight') std = 1 / Math.sqrt(shape[0]);
+    else std = Math.sqrt(2 / shape[0]);
+    if (std > 0) for (let i = 0; i < n; i++) data[i] = normal() * std;
+    out[name] = { shape, data };
+  }
+  return out;
+}
+
+/**
+ * x · w for 2-D x and w, with a gradient that only uses untransposed 2-D products (fast on tfjs-wasm).
+ *
+ * @example
+ *   matMulFast(tf.ones([2, 3]), tf.ones([3, 4])).shape;   // [2, 4]
+ */
+export const matMulFast = tf.customGrad(((...args: unknown[]) => {
+  const [x, w, save] = args as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => [
+      tf.matMul(dy as tfTypes.Tensor2D, tf.transpose(saved[1] as tfTypes.Tensor2D)),
+      tf.matMul(tf.transpose(saved[0] as tfTypes.Tensor2D), dy as tfTypes.Tensor2D),
+    ],
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tfTypes.Tensor2D, w: tfTypes.Tensor2D) => tfTypes.Tensor2D;
+
+export class EmojiClip {
+  readonly config: EmojiClipConfig;
+  readonly variables: Record<string, tfTypes.Variable>;
+
+  private constructor(config: EmojiClipConfig, weights: Weights) {
+    checkConfig(config);
+    this.config = config;
+    this.variables = {};
+    for (const [name, shape] of Object.entries(emojiClipParameterShapes(config))) {
+      const w = weights[name];
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (!w || w.data.length !== n) throw new EmojiWorldError(`weights: "${name}" is ${w ? `${w.data.length} values` : 'missing'}; the config needs [${shape.join(', ')}].`, { fix: 'Load the weights with the config.json saved beside them.' });
+      this.variables[name] = tf.variable(tf.tensor(w.data, shape), true, `emojiclip/${name}/${Math.random().toString(36).slice(2)}`);
+    }
+  }
+
+  static create(config: EmojiClipConfig, seed: number): EmojiClip {
+    return new EmojiClip(config, initialEmojiClipWeights(config, seed));
+  }
+
+  static fromWeights(config: EmojiClipConfig, weights: Weights): EmojiClip {
+    return new EmojiClip(config, weights);
+  }
+
+  weights(): Weights {
+    const out: Weights = {};
+    for (const [name, v] of Object.entries(this.variables)) out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
+    return out;
+  }
+
+  trainableVariables(): tfTypes.Variable[] {
+    return Object.values(this.variables);
+  }
+
+  get logitScale(): tfTypes.Variable<tfTypes.Rank.R0> {
+    return this.variables['logit_scale'] as tfTypes.Variable<tfTypes.Rank.R0>;
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.variables)) v.dispose();
+  }
+
+  private linear(x: tfTypes.Tensor2D, weight: string, bias?: string): tfTypes.Tensor2D {
+    const y = matMulFast(x, this.variables[weight] as tfTypes.Tensor2D);
+    return bias ? (tf.add(y, this.variables[bias]) as tfTypes.Tensor2D) : y;
+  }
+
+  /** Rows (b, y, x) of a g×g token grid with c channels → rows of the g/2 grid with 4c channels (2×2 neighbours). */
+  private merge(tokens: tfTypes.Tensor2D, b: number, g: number, c: number): tfTypes.Tensor2D {
+    const six = tf.reshape(tokens, [b, g / 2, 2, g / 2, 2, c]);
+    return tf.reshape(tf.transpose(six, [0, 1, 3, 2, 4, 5]), [b * (g / 2) * (g / 2), 4 * c]) as tfTypes.Tensor2D;
+  }
+
+  /** Image features before the projection [B, visionHidden]. */
+  imageFeatures(pixelValues: tfTypes.Tensor4D): tfTypes.Tensor2D {
+    const c = this.config;
+    const [g1, g2, g3] = grids(c);
+    const p = c.patchSize;
+    const b = pixelValues.shape[0];
+    const six = tf.reshape(pixelValues, [b, 3, g1, p, g1, p]);
+    const patches = tf.reshape(tf.transpose(six, [0, 2, 4, 1, 3, 5]), [b * g1 * g1, 3 * p * p]) as tfTypes.Tensor2D;
+    const stem = tf.reshape(this.linear(patches, 'vision.stem.weight', 'vision.stem.bias'), [b, g1 * g1, c.c1]);
+    const h1 = tf.relu(tf.add(stem, this.variables['vision.position'])) as tfTypes.Tensor3D;
+    const h2 = tf.relu(this.linear(this.merge(tf.reshape(h1, [b * g1 * g1, c.c1]) as tfTypes.Tensor2D, b, g1, c.c1), 'vision.merge1.weight', 'vision.merge1.bias')) as tfTypes.Tensor2D;
+    const h3 = tf.relu(this.linear(this.merge(h2, b, g2, c.c2), 'vision.merge2.weight', 'vision.merge2.bias')) as tfTypes.Tensor2D;
+    const flat = tf.concat([
+      tf.reshape(h3, [b, g3 * g3 * c.c3]),
+      tf.mean(h1, 1),
+      tf.mean(tf.reshape(h2, [b, g2 * g2, c.c2]), 1),
+    ], 1) as tfTypes.Tensor2D;
+    return tf.relu(this.linear(flat, 'vision.head.weight', 'vision.head.bias')) as tfTypes.Tensor2D;
+  }
+
+  /**
+   * Image embeddings [B, projectionDim] (not normalized) from CLIP-normalized pixel_values [B, 3, S, S].
+   *
+   * @example
+   *   model.encodeImage(tf.zeros([1, 3, 48, 48])).shape;   // [1, 128]
+   */
+  encodeImage(pixelValues: tfTypes.Tensor4D): tfTypes.Tensor2D {
+    const s = this.config.imageSize;
+    if (pixelValues.rank !== 4 || pixelValues.shape[1] !== 3 || pixelValues.shape[2] !== s || pixelValues.shape[3] !== s) {
+      throw new EmojiWorldError(`pixel_values has shape [${pixelValues.shape.join(', ')}]; the emoji-CLIP needs [B, 3, ${s}, ${s}].`, { fix: 'Convert RGB pixels with toPixelValues() (CLIP-normalized, channels first).' });
+    }
+    return tf.tidy(() => this.linear(this.imageFeatures(pixelValues), 'visual_projection.weight'));
+  }
+
+  /** Text embeddings from bag-of-words weights [B, vocab] (row b: count of each token / number of real tokens). */
+  encodeBagOfWords(bow: tfTypes.Tensor2D): tfTypes.Tensor2D {
+    return tf.tidy(() => {
+      const pooled = matMulFast(bow, this.variables['text.token_embedding'] as tfTypes.Tensor2D);
+      const hidden = tf.relu(this.linear(pooled, 'text.fc.weight', 'text.fc.bias')) as tfTypes.Tensor2D;
+      return tf.add(this.linear(hidden, 'text_projection.weight'), this.linear(pooled, 'text.skip.weight')) as tfTypes.Tensor2D;
+    });
+  }
+
+  /**
+   * Text embeddings [B, projectionDim] (not normalized) from token ids and attention mask ([B, L] each), as the
+   * ONNX text model computes them.
+   *
+   * @example
+   *   model.encodeText([[2, 40, 3]], [[1, 1, 1]]).shape;   // [1, 128]
+   */
+  encodeText(inputIds: number[][], attentionMask: number[][]): tfTypes.Tensor2D {
+    return tf.tidy(() => this.encodeBagOfWords(tf.tensor2d(bagOfWords(inputIds, attentionMask, this.config.vocabSize), [inputIds.length, this.config.vocabSize])));
+  }
+}
+
+/**
+ * Bag-of-words weights [B · vocab] (row-major): each real token adds 1 / (number of real tokens) to its column.
+ *
+ * @example
+ *   bagOfWords([[2, 7, 3, 0]], [[1, 1, 1, 0]], 8);   // Float32Array [0, 0, 0.333, 0.333, 0, 0, 0, 0.333]
+ */
+export function bagOfWords(inputIds: number[][], attentionMask: number[][], vocabSize: number): Float32Array {
+  const out = new Float32Array(inputIds.length * vocabSize);
+  inputIds.forEach((row, b) => {
+    const n = Math.max(1, attentionMask[b].reduce((a, m) => a + m, 0));
+    row.forEach((id, i) => {
+      if (!attentionMask[b][i]) return;
+      if (!(id >= 0 && id < vocabSize)) throw new EmojiWorldError(`input_ids holds ${id}, outside the vocabulary 0..${vocabSize - 1}.`, { fix: "Tokenize with the emoji-CLIP's own tokenizer." });
+      out[b * vocabSize + id] += 1 / n;
+    });
+  });
+  return out;
+}
