@@ -544,7 +544,7 @@ export async function loadCourseClip(options: LoadClipOptions & { log?: (message
           'model, or restore assets/models/mini-clip (`git checkout assets/models/mini-clip`, or rebuild it with `npm run train:mini-clip`).',
       );
     }
-    log(`${MINI_CLIP_BANNER}\n  (why: ${err.message.split(' Fix:')[0]})`);
+    log(`${MINI_CLIP_BANNER}\n  (why: ${err.message.split(' Fix:')[0]})\n  (fix, to use OpenAI's CLIP: run once with network — it is then cached in .cache/huggingface/ — or set CLIP_MODEL_DIR to a folder holding it; then restart the kernel)`);
     return mini;
   }
 }
