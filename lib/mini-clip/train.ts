@@ -13,12 +13,17 @@ import { COLOURS, SHAPES, Colour, Shape, ShapeExample, generateShapePixels, seed
 import { MiniClip, MiniClipConfig, defaultMiniClipConfig, toPixelValues, VisionVariant } from './model';
 import { MiniClipTokenizer } from './tokenizer';
 
-/** The zero-shot prompt template of the course's quality test. */
-export const ZERO_SHOT_TEMPLATE = 'a photo of a {colour} {shape}';
+/** The zero-shot prompt template of the course's quality test; {a} becomes "a" or "an", as in the training captions. */
+export const ZERO_SHOT_TEMPLATE = 'a photo of {a} {colour} {shape}';
 
-/** All 24 colour × shape labels, as prompts ("a photo of a red circle"). */
+/**
+ * All 24 colour × shape labels, as prompts ("a photo of a red circle", "a photo of an orange star"): `{a}` in the
+ * template becomes the article the next word needs, as in the training captions (`fillTemplate` in lib/worlds/shapes).
+ */
 export function zeroShotLabels(template = ZERO_SHOT_TEMPLATE): Array<{ text: string; colour: Colour; shape: Shape }> {
-  return COLOURS.flatMap((colour) => SHAPES.map((shape) => ({ colour, shape, text: template.replace('{colour}', colour).replace('{shape}', shape) })));
+  const fill = (colour: Colour, shape: Shape) =>
+    template.replace('{colour}', colour).replace('{shape}', shape).replace(/\{a\} (\w+)/g, (_, w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`);
+  return COLOURS.flatMap((colour) => SHAPES.map((shape) => ({ colour, shape, text: fill(colour, shape) })));
 }
 
 export interface AccuracyReport {

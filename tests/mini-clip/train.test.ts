@@ -55,6 +55,13 @@ describe('mini-CLIP model and training', () => {
     b.model.dispose();
   });
 
+  test('zero-shot labels pick "a" or "an" like the training captions', () => {
+    const texts = zeroShotLabels().map((l) => l.text);
+    expect(texts).toContain('a photo of a red circle');
+    expect(texts).toContain('a photo of an orange star');
+    expect(texts.filter((t) => / a [aeiou]/.test(t))).toEqual([]);
+  });
+
   test('bad inputs get a MiniClipInputError that names them', () => {
     expect(() => MiniClip.create(defaultMiniClipConfig({ vocabSize: 0 }), 1)).toThrow(/vocabSize is 0/);
     expect(() => MiniClip.create(defaultMiniClipConfig({ vocabSize: 100, imageSize: 50 }), 1)).toThrow(/not a multiple of patchSize/);
