@@ -30,11 +30,16 @@ try {
   process.exit(1);
 }
 
-check('type check (TypeScript 5.9, strict): lib/ exercises/ solutions/ tests/ bench/ scripts/',
+check('type check (TypeScript 5.9, strict): lib/ solutions/ tests/ bench/ scripts/',
   step('type check (TypeScript 5.9, strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']));
 check('type check of lib/ under tslab\'s TypeScript 5.0',
   step('type check of lib/ under tslab\'s TypeScript 5.0', process.execPath,
     [join(root, 'node_modules', '@tslab', 'typescript-for-tslab', 'bin', 'tsc'), '-p', 'tsconfig.tslab.json', '--noEmit']));
+
+check('lint (ESLint, typescript-eslint): lib/ scripts/ tests/ bench/ solutions/',
+  step('lint (ESLint)', bin('eslint'), ['lib', 'scripts', 'tests', 'bench', 'solutions']));
+check('format (Prettier, checked, not rewritten; `npm run format` fixes it)',
+  step('format check (Prettier)', bin('prettier'), ['--check', '--log-level', 'warn', 'lib', 'scripts', 'tests', 'bench', 'solutions']));
 
 // jest: every test counts once.
 const jestJson = join(root, 'build', 'jest-results.json');
