@@ -1,8 +1,8 @@
 /**
  * Similarity helpers for embeddings: L2 normalisation, cosine similarity, the similarity matrix between two
  * sets of embeddings, a temperature-scaled softmax and top-k. Pure TypeScript on typed arrays: they work
- * before (and without) `initBackend()`. Only `similarityMatrix` hands large products to TensorFlow.js, and only
- * when the native `tensorflow` backend is already running (there a BLAS matMul beats any JavaScript loop).
+ * before (and without) `initBackend()`. `similarityMatrix` hands its product to lib/embeddings/matmul.ts, which
+ * runs large products on onnxruntime-node's sgemm (no TensorFlow.js involved).
  *
  * @example
  *   import { similarityMatrix, softmax, topK } from './lib/embeddings/index';
@@ -10,7 +10,7 @@
  *   const probs = softmax(sims.data.subarray(0, 3), 100);   // Float32Array [1.9e-13, 1, 3.8e-44]
  *   topK(probs, 1);                                         // [ { index: 1, score: 1 } ]
  */
-import { tf } from '../course/backend';
+import { multiplyByTranspose } from './matmul';
 import { CourseError } from '../course/errors';
 
 /** A row-major matrix of float32 values: element (r, c) is `data[r * cols + c]`. */
@@ -164,14 +164,10 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return Math.max(-1, Math.min(1, cos));
 }
 
-/** Products with at least this many multiply-adds go to TensorFlow.js when its native backend is running. */
-const NATIVE_MATMUL_MIN_WORK = 1 << 22;
-
 /**
  * Cosine similarity of every row of `a` with every row of `b`: an `a.rows × b.rows` Matrix whose entry (i, j)
- * is cos(a_i, b_j). Both sides are L2-normalised, then multiplied (a · bᵀ) by a cache-blocked float32 kernel
- * (4 rows of a × 2 rows of b at a time); large products go to `tf.matMul` when the native `tensorflow` backend
- * is the active one.
+ * is cos(a_i, b_j). Both sides are L2-normalised, then multiplied (a · bᵀ) by lib/embeddings/matmul.ts:
+ * onnxruntime-node's sgemm from `ENGINE_MIN_WORK` multiply-adds, a cache-blocked plain-JS kernel below.
  *
  * @example
  *   similarityMatrix([[1, 0], [0, 1]], [[1, 1], [2, 0], [0, -3]]);
@@ -185,60 +181,8 @@ export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
   }
   const A = l2Normalize(A0, 'a');
   const B = l2Normalize(B0, 'b');
-  const work = A.rows * B.rows * A.cols;
-  if (work >= NATIVE_MATMUL_MIN_WORK && tf.getBackend() === 'tensorflow') {
-    const data = tf.tidy(() => tf.matMul(tf.tensor2d(A.data, [A.rows, A.cols]), tf.tensor2d(B.data, [B.rows, B.cols]), false, true).dataSync() as Float32Array);
-    return { rows: A.rows, cols: B.rows, data: Float32Array.from(data) };
-  }
+  // The product runs on lib/embeddings/matmul.ts's engine: onnxruntime's sgemm for large products, plain JS below.
   return { rows: A.rows, cols: B.rows, data: multiplyByTranspose(A.data, A.rows, B.data, B.rows, A.cols) };
-}
-
-/** out = A · Bᵀ for row-major A (n × d) and B (m × d): each entry is a dot product of two contiguous rows. */
-function multiplyByTranspose(A: Float32Array, n: number, B: Float32Array, m: number, d: number): Float32Array {
-  const out = new Float32Array(n * m);
-  // Blocks of B rows sized to stay in cache while every row of A passes over them.
-  const bBlock = Math.max(2, Math.min(m, Math.floor(16384 / d) * 2));
-  for (let j0 = 0; j0 < m; j0 += bBlock) {
-    const j1 = Math.min(m, j0 + bBlock);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
-      let j = j0;
-      for (; j + 2 <= j1; j += 2) {
-        const b0 = j * d, b1 = b0 + d;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-        for (let k = 0; k < d; k++) {
-          const y0 = B[b0 + k], y1 = B[b1 + k];
-          let x = A[a0 + k];
-          s00 += x * y0; s01 += x * y1;
-          x = A[a1 + k];
-          s10 += x * y0; s11 += x * y1;
-          x = A[a2 + k];
-          s20 += x * y0; s21 += x * y1;
-          x = A[a3 + k];
-          s30 += x * y0; s31 += x * y1;
-        }
-        const o = i * m + j;
-        out[o] = s00; out[o + 1] = s01;
-        out[o + m] = s10; out[o + m + 1] = s11;
-        out[o + 2 * m] = s20; out[o + 2 * m + 1] = s21;
-        out[o + 3 * m] = s30; out[o + 3 * m + 1] = s31;
-      }
-      for (; j < j1; j++) {
-        for (let r = 0; r < 4; r++) out[(i + r) * m + j] = dot(A, (i + r) * d, B, j * d, d);
-      }
-    }
-    for (; i < n; i++) {
-      for (let j = j0; j < j1; j++) out[i * m + j] = dot(A, i * d, B, j * d, d);
-    }
-  }
-  return out;
-}
-
-function dot(A: Float32Array, ao: number, B: Float32Array, bo: number, d: number): number {
-  let s = 0;
-  for (let k = 0; k < d; k++) s += A[ao + k] * B[bo + k];
-  return s;
 }
 
 /**
