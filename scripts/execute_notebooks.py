@@ -42,7 +42,9 @@ def run_one(path, out_dir, cwd):
                     continue
                 code_index += 1
                 try:
-                    client.execute_cell(cell, index)
+                    # The cell keeps its count (In [1], In [2], …) in the executed copy and its HTML export:
+                    # tslab reports none of its own, so the count is the code cell's position in the run.
+                    client.execute_cell(cell, index, execution_count=code_index)
                 except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:
                     detail = cell_error_text(cell) or str(err).strip()
                     if isinstance(err, CellTimeoutError):
