@@ -19,8 +19,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderChart, staticScatter3d } from './charts';
-import type { Chart, PngOptions, RenderedPng } from './charts';
+import { renderChart } from './render';
+import { staticScatter3d } from './scatter3d';
+import type { Chart } from './common';
+import type { PngOptions, RenderedPng } from './render';
 import { scatter3dHtml } from './plotly3d';
 import type { Scatter3dOptions } from './plotly3d';
 import { CourseError } from '../course/errors';

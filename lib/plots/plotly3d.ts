@@ -14,8 +14,8 @@
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import { COLORS, PlotInputError } from './charts';
-import type { Point3d } from './charts';
+import { COLORS, PlotInputError } from './common';
+import type { Point3d } from './scatter3d';
 
 export interface Scatter3dOptions {
   points: ReadonlyArray<Point3d>;

@@ -18,7 +18,7 @@ import {
   renderChart,
   similarityHeatmap,
   staticScatter3d,
-} from '../../lib/plots/charts';
+} from '../../lib/plots/index';
 import { textWidth } from '../../lib/plots/text-metrics';
 
 /** The values of the data rows a layer (or the top level) of a Vega-Lite spec carries. */

@@ -9,8 +9,8 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { DisplayError, VEGA_LITE_MIMETYPE, saveSpec, savePng, show, show3d, showImage } from '../../lib/plots/display';
 import type { DisplayBundle } from '../../lib/plots/display';
-import { probabilityBars } from '../../lib/plots/charts';
-import type { Point3d } from '../../lib/plots/charts';
+import { probabilityBars } from '../../lib/plots/index';
+import type { Point3d } from '../../lib/plots/index';
 import { plotlyFigure3d, scatter3dHtml } from '../../lib/plots/plotly3d';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
