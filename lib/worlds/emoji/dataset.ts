@@ -37,7 +37,7 @@ export async function loadItemPixels(items: readonly EmojiItem[], options: Rende
   const pixels = new Uint8Array(items.length * per);
   const sets = [...new Set(items.map((i) => i.set))] as EmojiSetName[];
   for (const set of sets) {
-    const rendered = await renderEmojiSet(set, undefined, options);
+    const rendered = await renderEmojiSet(set, [...new Set(items.filter((i) => i.set === set).map((i) => i.key))].sort(), options);
     const index = new Map(rendered.keys.map((k, i) => [k, i]));
     items.forEach((item, i) => {
       if (item.set !== set) return;

@@ -91,6 +91,8 @@ export interface TrainEmojiClipOptions {
   steps?: number;
   batchSize?: number;
   learningRate?: number;
+  /** Train only on concepts drawn by at least this many training styles (default 2): a concept seen in one style teaches little about style. */
+  minStyles?: number;
   /** Steps between evaluations (default 50). */
   evalEvery?: number;
   config?: Partial<EmojiClipConfig>;
@@ -128,13 +130,18 @@ export function learningRateAt(step: number, steps: number, base: number): numbe
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/** The shipped model's training settings (`npm run train:emoji-clip` uses them). */
+export const EMOJI_TRAINING_DEFAULTS = { seed: 1, steps: 1100, batchSize: 128, learningRate: 3e-3, evalEvery: 100, minStyles: 2 } as const;
+
 export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promise<TrainEmojiClipResult> {
+  const d = EMOJI_TRAINING_DEFAULTS;
   const o = {
-    seed: options.seed ?? 1,
-    steps: options.steps ?? 400,
-    batchSize: options.batchSize ?? 256,
-    learningRate: options.learningRate ?? 2e-3,
-    evalEvery: options.evalEvery ?? 50,
+    seed: options.seed ?? d.seed,
+    steps: options.steps ?? d.steps,
+    batchSize: options.batchSize ?? d.batchSize,
+    learningRate: options.learningRate ?? d.learningRate,
+    evalEvery: options.evalEvery ?? d.evalEvery,
+    minStyles: options.minStyles ?? d.minStyles,
   };
   if (!(Number.isInteger(o.steps) && o.steps > 0)) throw new EmojiWorldError(`steps = ${o.steps} is not a positive whole number.`, { fix: 'Pass e.g. steps: 400.' });
   const log = options.log ?? (() => undefined);
@@ -143,14 +150,17 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
   const s = config.imageSize;
   const per = s * s * 3;
   const split = emojiSplit(o.seed);
-  const data = await loadItemPixels(split.train, { size: s });
+  const styleCount = new Map<string, number>();
+  for (const i of [...split.train, ...split.heldOut]) styleCount.set(i.key, (styleCount.get(i.key) ?? 0) + 1);
+  const trainItems = split.train.filter((i) => (styleCount.get(i.key) ?? 0) >= o.minStyles);
+  const data = await loadItemPixels(trainItems, { size: s });
   const concepts = emojiConcepts();
   const byConcept = new Map<string, number[]>();
-  split.train.forEach((item, i) => byConcept.set(item.key, [...(byConcept.get(item.key) ?? []), i]));
+  trainItems.forEach((item, i) => byConcept.set(item.key, [...(byConcept.get(item.key) ?? []), i]));
   const conceptKeys = [...byConcept.keys()];
   if (conceptKeys.length < o.batchSize) throw new EmojiWorldError(`batchSize ${o.batchSize} exceeds the ${conceptKeys.length} training concepts.`, { fix: 'Use a smaller batch.' });
   const groups = await evalListGroups(o.seed, s);
-  log(`training data: ${split.train.length} icons of ${conceptKeys.length} concepts in ${[...new Set(split.train.map((i) => i.set))].join(', ')}; held out ${split.heldOut.length} icons`);
+  log(`training data: ${trainItems.length} icons of ${conceptKeys.length} concepts (drawn by ≥ ${o.minStyles} training styles) in ${[...new Set(trainItems.map((i) => i.set))].join(', ')}; held out ${split.heldOut.length} icons`);
 
   const model = EmojiClip.create(config, o.seed);
   const optimizer = tf.train.adam(o.learningRate);
@@ -219,5 +229,5 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
     }
   }
   optimizer.dispose();
-  return { model, tokenizer, losses, history, options: o, trainItems: split.train.length, trainConcepts: conceptKeys.length };
+  return { model, tokenizer, losses, history, options: o, trainItems: trainItems.length, trainConcepts: conceptKeys.length };
 }
