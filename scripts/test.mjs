@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: setup, strict type checks, jest, every exercise test against its stub, every notebook headless.
+// `npm test`: setup, strict type checks, jest, every exercise test against its stub, every notebook headless, then the
+// check that every number in the notebooks' prose is printed by a cell (tests/notebooks/claims.test.ts).
 // Ends with the line `N passed, N failed` (every jest test, every other check and every notebook count once).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,9 +46,12 @@ check('format (Prettier, checked, not rewritten; `npm run format` fixes it)',
 const jestJson = join(root, 'build', 'jest-results.json');
 mkdirSync(join(root, 'build'), { recursive: true });
 rmSync(jestJson, { force: true });
-step('jest', bin('jest'), ['--json', '--outputFile', jestJson]);
-if (existsSync(jestJson)) {
-  const j = JSON.parse(readFileSync(jestJson, 'utf8'));
+// The notebook claims check (tests/notebooks/claims.test.ts) reads the executed notebooks: it runs after them, below.
+const claimsTest = 'tests/notebooks/claims\\.test\\.ts';
+step('jest', bin('jest'), ['--json', '--outputFile', jestJson, '--testPathIgnorePatterns', '/node_modules/', claimsTest]);
+function checkJestResults(file, what) {
+  if (!existsSync(file)) return check(`${what} (no results written)`, false);
+  const j = JSON.parse(readFileSync(file, 'utf8'));
   for (const suite of j.testResults) {
     for (const t of suite.assertionResults) {
       if (t.status === 'pending' || t.status === 'todo') continue;
@@ -57,9 +61,8 @@ if (existsSync(jestJson)) {
       check(`jest: ${suite.name} (suite failed to run)`, false, suite.message?.slice(0, 300));
     }
   }
-} else {
-  check('jest (no results written)', false);
 }
+checkJestResults(jestJson, 'jest');
 
 // Extra checks (each script prints its own report and exits non-zero on failure).
 for (const [name, script] of [
@@ -78,6 +81,13 @@ try {
 } catch (err) {
   check('notebooks', false, String(err));
 }
+
+// Every number in the notebooks' prose is printed by a cell or is an allow-listed fact (on the executed copies).
+const claimsJson = join(root, 'build', 'claims-results.json');
+rmSync(claimsJson, { force: true });
+step('notebook claims (tests/notebooks/claims.test.ts)', bin('jest'), ['--json', '--outputFile', claimsJson, claimsTest],
+  { env: { ...process.env, CLAIMS_CHECK: '1' } });
+checkJestResults(claimsJson, 'notebook claims');
 
 const failed = results.filter((r) => !r.ok);
 if (failed.length) {
