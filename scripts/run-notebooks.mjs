@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, findJupyterPython, jupyterEnv } from './setup.mjs';
+import { root, findJupyterPython, jupyterEnv, SetupError } from './setup.mjs';
 
 export function listNotebooks() {
   return readdirSync(join(root, 'notebooks'))
@@ -31,7 +31,13 @@ export function runNotebooks(notebooks = listNotebooks()) {
 
 if (process.argv[1] && process.argv[1].endsWith('run-notebooks.mjs')) {
   const args = process.argv.slice(2);
-  const results = runNotebooks(args.length ? args : undefined);
+  let results;
+  try {
+    results = runNotebooks(args.length ? args : undefined);
+  } catch (err) {
+    console.error(`[notebooks] ${err instanceof SetupError ? err.message : err.stack}`);
+    process.exit(1);
+  }
   const failed = results.filter((r) => !r.ok).length;
   console.log(`\nnotebooks: ${results.length - failed} passed, ${failed} failed (executed copies in build/notebooks/)`);
   process.exit(failed ? 1 : 0);

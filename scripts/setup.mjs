@@ -27,14 +27,51 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new SetupError(`\`${[cmd, ...args].join(' ')}\` failed with exit code ${r.status}.`);
 }
 
-function hasJupyter(python) {
-  const r = spawnSync(python, ['-c', 'import notebook, nbconvert, nbformat, nbclient, jupyter_client'], { stdio: 'ignore' });
-  return !r.error && r.status === 0;
+const JUPYTER_MODULES = ['notebook', 'nbconvert', 'nbformat', 'nbclient', 'jupyter_client'];
+
+/** What a Python lacks of Jupyter: { ran: false, error } when it does not start, else { ran: true, missing, version }. */
+export function probePython(python) {
+  const code =
+    'import importlib.util, sys\n' +
+    `mods = ${JSON.stringify(JUPYTER_MODULES)}\n` +
+    'print(sys.version.split()[0]); print(",".join(m for m in mods if importlib.util.find_spec(m) is None))';
+  const r = spawnSync(python, ['-c', code], { encoding: 'utf8', timeout: 30000 });
+  if (r.error) return { ran: false, error: r.error.code === 'ENOENT' ? 'no such file' : r.error.message };
+  if (r.status !== 0) return { ran: false, error: `exit code ${r.status}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}` };
+  const [version = '', missing = ''] = r.stdout.trim().split('\n');
+  return { ran: true, version, missing: missing ? missing.split(',') : [] };
 }
 
-/** The Python to run Jupyter with: $JUPYTER_PYTHON, Debian's /usr/bin/python3, or python3 on PATH. */
-export function findJupyterPython(candidates = [process.env.JUPYTER_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean)) {
-  return candidates.find(hasJupyter);
+function hasJupyter(python) {
+  const p = probePython(python);
+  return p.ran && p.missing.length === 0;
+}
+
+/**
+ * The Python to run Jupyter with: $JUPYTER_PYTHON when set (it must work: a set but unusable one is an
+ * error, never silently replaced), else Debian's /usr/bin/python3, else python3 on PATH.
+ */
+export function findJupyterPython(candidates, env = process.env) {
+  if (!candidates && env.JUPYTER_PYTHON) {
+    const python = env.JUPYTER_PYTHON;
+    const p = probePython(python);
+    if (!p.ran) {
+      throw new SetupError(
+        `JUPYTER_PYTHON is set to ${python}, but that cannot be run (${p.error}).\n` +
+          'Fix: point it at a Python that has Jupyter, e.g. `export JUPYTER_PYTHON=/usr/bin/python3`, ' +
+          'or unset it (`unset JUPYTER_PYTHON`) to let setup find or install one.',
+      );
+    }
+    if (p.missing.length) {
+      throw new SetupError(
+        `JUPYTER_PYTHON is set to ${python} (Python ${p.version}), but it cannot import: ${p.missing.join(', ')}.\n` +
+          `Fix: install them into that Python (\`${python} -m pip install notebook nbconvert nbformat nbclient jupyter_client\`), ` +
+          'or unset JUPYTER_PYTHON (`unset JUPYTER_PYTHON`) to use Debian\'s packages.',
+      );
+    }
+    return python;
+  }
+  return (candidates ?? ['/usr/bin/python3', 'python3']).find(hasJupyter);
 }
 
 /** Finds (or, as root, installs) Jupyter. The parameters exist so tests can play a machine without it. */
@@ -44,7 +81,7 @@ export function ensureJupyter({ candidates, isRoot = typeof process.getuid === '
   const installCmd = `apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
   if (!isRoot) {
     throw new SetupError(
-      'Jupyter Notebook is not installed for any Python here (looked at $JUPYTER_PYTHON, /usr/bin/python3, python3).\n' +
+      'Jupyter Notebook is not installed for any Python here (looked at /usr/bin/python3 and python3 on PATH).\n' +
         'Install Debian\'s packages once, as an administrator, then run this command again:\n\n' +
         `    sudo sh -c '${installCmd}'\n\n` +
         'Or point JUPYTER_PYTHON at a Python that has notebook, nbconvert and nbformat installed.',
@@ -104,6 +141,9 @@ export function jupyterEnv(extra = {}) {
     JUPYTER_CONFIG_DIR: join(jupyterDir, 'config'),
     JUPYTER_RUNTIME_DIR: join(jupyterDir, 'runtime'),
     IPYTHONDIR: join(jupyterDir, 'ipython'),
+    // Python 3.11+ with debugpy (pulled in by ipykernel) warns about frozen modules at every start; the
+    // debugger is not used here, so its file validation is off.
+    PYDEVD_DISABLE_FILE_VALIDATION: '1',
     ...extra,
   };
 }
