@@ -2,8 +2,10 @@
  * Principal component analysis (PCA) to look at embeddings: project many-dimensional vectors onto the 2 or 3
  * directions along which they vary most, so that image and text embeddings can be drawn in one picture.
  *
- * Plain TypeScript on number arrays (no TensorFlow.js): the point clouds drawn in the course are small
- * (tens of points, up to a few hundred dimensions), and a deterministic, exact answer matters more than speed.
+ * The decomposition itself is ml-pca's (a singular value decomposition of the centred points, from ml-matrix);
+ * this module adds what the course's pictures need on top: input checks with typed errors, a fixed sign per
+ * component (so the same input always gives the same picture), and zero-variance directions filled in with unit
+ * vectors orthogonal to the others. Learners never see this code: notebook 01 only names the file.
  *
  * ```ts
  * import { pca } from './lib/embeddings/index';
@@ -13,6 +15,7 @@
  * result.explainedVarianceRatio;  // [0.8]
  * ```
  */
+import { PCA } from 'ml-pca';
 import { CourseError } from '../course/errors';
 
 /** Thrown for input PCA cannot work with: no points, rows of different lengths, NaN/Infinity, a bad `k`. */
@@ -36,12 +39,6 @@ export interface PcaResult {
   explainedVarianceRatio: number[];
   /** The input points in the new coordinates, n rows of k numbers. */
   projected: number[][];
-}
-
-/** The eigen-decomposition of a symmetric matrix: values sorted largest first, vectors[i] goes with values[i]. */
-export interface SymmetricEigen {
-  values: number[];
-  vectors: number[][];
 }
 
 function checkedRows(points: PointRows, what: string): number[][] {
@@ -92,78 +89,6 @@ function applySignConvention(v: number[]): number[] {
   return v[best] < 0 ? v.map((x) => -x) : v;
 }
 
-/**
- * Eigenvalues and eigenvectors of a symmetric matrix by the cyclic Jacobi method (exact to rounding, no
- * random start). Values largest first; each vector has unit length and the sign convention of `pca`.
- *
- * ```ts
- * symmetricEigen([[2, 1], [1, 2]]);
- * // { values: [3, 1], vectors: [[0.7071, 0.7071], [0.7071, -0.7071]] }
- * ```
- */
-export function symmetricEigen(matrix: ReadonlyArray<ArrayLike<number>>): SymmetricEigen {
-  const n = matrix.length;
-  const a = checkedRows(matrix, 'symmetricEigen');
-  if (a[0].length !== n) {
-    throw new ProjectionInputError(`symmetricEigen: expected a square matrix, got ${n}×${a[0].length}.`);
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const scale = Math.max(1, Math.abs(a[i][j]), Math.abs(a[j][i]));
-      if (Math.abs(a[i][j] - a[j][i]) > 1e-9 * scale) {
-        throw new ProjectionInputError(
-          `symmetricEigen: the matrix is not symmetric (entry [${i}][${j}] = ${a[i][j]} but [${j}][${i}] = ${a[j][i]}). ` +
-            'Pass a covariance or Gram matrix.',
-        );
-      }
-    }
-  }
-  // v holds the eigenvectors as columns.
-  const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += a[i][i] * a[i][i];
-      for (let j = i + 1; j < n; j++) off += a[i][j] * a[i][j];
-    }
-    if (off <= 1e-30 * Math.max(diag, 1e-300) || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p][q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k][p];
-          const vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq;
-          v[k][q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j][j] - a[i][i] || i - j);
-  return {
-    values: order.map((i) => a[i][i]),
-    vectors: order.map((i) => applySignConvention(normalize(v.map((row) => row[i])))),
-  };
-}
-
 /** A unit vector orthogonal to all of `basis` (Gram–Schmidt over the standard basis), for zero-variance directions. */
 function orthogonalComplementVector(basis: number[][], d: number): number[] {
   for (let e = 0; e < d; e++) {
@@ -180,17 +105,17 @@ function orthogonalComplementVector(basis: number[][], d: number): number[] {
 
 /**
  * Principal component analysis: the k directions of largest variance of `points`, and every point's
- * coordinates along them. Deterministic (Jacobi eigen-decomposition and a fixed sign convention).
+ * coordinates along them. The components are ml-pca's (SVD of the centred points), each flipped so that its
+ * entry of largest magnitude is positive.
  *
- * Works on the d×d covariance when there are more points than dimensions, else on the n×n Gram matrix of
- * the centred points (same non-zero eigenvalues), so 20 CLIP embeddings of dimension 512 cost a 20×20 problem.
  * When fewer than k directions have any variance, the remaining components are unit vectors orthogonal to
  * the others, with variance 0.
  *
  * ```ts
- * const { projected, explainedVarianceRatio } = pca(embeddings, 2);
- * projected[0];             // [0.41, -0.12]  (the first point, in the plane of the two main directions)
- * explainedVarianceRatio;   // [0.56, 0.21]
+ * const { components, projected, explainedVarianceRatio } = pca([[2, 0], [0, 0], [-2, 0], [0, 1], [0, -1]], 2);
+ * components;               // [[1, 0], [0, 1]]
+ * projected[0];             // [2, 0]
+ * explainedVarianceRatio;   // [0.8, 0.2]
  * ```
  */
 export function pca(points: PointRows, k = 2): PcaResult {
@@ -204,33 +129,21 @@ export function pca(points: PointRows, k = 2): PcaResult {
   }
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((s, r) => s + r[j], 0) / n);
   const centred = rows.map((r) => r.map((x, j) => x - mean[j]));
-  const denom = Math.max(n - 1, 1);
-  const totalVariance = centred.reduce((s, r) => s + dot(r, r), 0) / denom;
+  const totalVariance = centred.reduce((s, r) => s + dot(r, r), 0) / Math.max(n - 1, 1);
   const tolerance = 1e-10 * Math.max(totalVariance, 1e-300);
 
   const components: number[][] = [];
   const explainedVariance: number[] = [];
-  if (n > d) {
-    const cov = Array.from({ length: d }, (_, i) =>
-      Array.from({ length: d }, (_, j) => centred.reduce((s, r) => s + r[i] * r[j], 0) / denom),
-    );
-    const eig = symmetricEigen(cov);
-    for (let c = 0; c < k; c++) {
-      if (eig.values[c] > tolerance) {
-        components.push(eig.vectors[c]);
-        explainedVariance.push(eig.values[c]);
-      }
-    }
-  } else {
-    const gram = centred.map((ri) => centred.map((rj) => dot(ri, rj) / denom));
-    const eig = symmetricEigen(gram);
-    for (let c = 0; c < k && c < n; c++) {
-      if (eig.values[c] <= tolerance) break;
-      // Covariance eigenvector = Xcᵀ u, normalised.
-      const u = eig.vectors[c];
-      const v = Array.from({ length: d }, (_, j) => centred.reduce((s, r, i) => s + r[j] * u[i], 0));
-      components.push(applySignConvention(normalize(v)));
-      explainedVariance.push(eig.values[c]);
+  if (n > 1 && totalVariance > 0) {
+    // ml-pca: SVD of the centred points; eigenvalues = singular values² / (n − 1), largest first;
+    // eigenvectors are the columns of getEigenvectors() (d × min(n, d)).
+    const fit = new PCA(rows, { center: true, scale: false, method: 'SVD' });
+    const values = fit.getEigenvalues();
+    const vectors = fit.getEigenvectors();
+    for (let c = 0; c < Math.min(k, values.length); c++) {
+      if (!(values[c] > tolerance)) break;
+      components.push(applySignConvention(normalize(vectors.getColumn(c))));
+      explainedVariance.push(values[c]);
     }
   }
   while (components.length < k) {

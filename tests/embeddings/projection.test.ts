@@ -1,4 +1,8 @@
-import { pca, projectWith, symmetricEigen, ProjectionInputError } from '../../lib/embeddings/projection';
+/**
+ * PCA (ml-pca underneath) against answers worked by hand, the eigen-equation of the covariance, the sign
+ * convention, and typed errors for bad input.
+ */
+import { pca, projectWith, ProjectionInputError } from '../../lib/embeddings/projection';
 
 function expectClose(actual: number[][], expected: number[][], digits = 6) {
   expect(actual.length).toBe(expected.length);
@@ -7,36 +11,6 @@ function expectClose(actual: number[][], expected: number[][], digits = 6) {
     row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], digits));
   });
 }
-
-describe('symmetricEigen', () => {
-  test('2×2 worked by hand: [[2,1],[1,2]] has eigenvalues 3 and 1 along the diagonals', () => {
-    const { values, vectors } = symmetricEigen([[2, 1], [1, 2]]);
-    expect(values[0]).toBeCloseTo(3, 10);
-    expect(values[1]).toBeCloseTo(1, 10);
-    const r = Math.SQRT1_2;
-    // Sign convention: the largest-magnitude entry is positive, the first on a tie.
-    expectClose(vectors, [[r, r], [r, -r]], 10);
-  });
-
-  test('3×3: A v = λ v for every pair, vectors orthonormal', () => {
-    const a = [[4, 1, 0.5], [1, 3, -1], [0.5, -1, 2]];
-    const { values, vectors } = symmetricEigen(a);
-    expect(values[0]).toBeGreaterThanOrEqual(values[1]);
-    expect(values[1]).toBeGreaterThanOrEqual(values[2]);
-    // trace is preserved
-    expect(values[0] + values[1] + values[2]).toBeCloseTo(9, 10);
-    vectors.forEach((v, i) => {
-      const av = a.map((row) => row.reduce((s, x, j) => s + x * v[j], 0));
-      av.forEach((x, j) => expect(x).toBeCloseTo(values[i] * v[j], 9));
-      vectors.forEach((w, j) => expect(v.reduce((s, x, k) => s + x * w[k], 0)).toBeCloseTo(i === j ? 1 : 0, 9));
-    });
-  });
-
-  test('rejects a non-symmetric or non-square matrix', () => {
-    expect(() => symmetricEigen([[1, 2], [0, 1]])).toThrow(ProjectionInputError);
-    expect(() => symmetricEigen([[1, 2, 3], [2, 1, 0]])).toThrow(/square/);
-  });
-});
 
 describe('pca', () => {
   test('2-D cross worked by hand: x varies most, variance 2 and 0.5 (ratio 0.8 / 0.2)', () => {
@@ -76,7 +50,30 @@ describe('pca', () => {
     expectClose(r.projected, [[3, 0, 0], [-3, 0, 0], [0, 2, 0], [0, -2, 0], [0, 0, 1], [0, 0, -1]]);
   });
 
-  test('more dimensions than points (Gram path) agrees with the covariance path on the same data', () => {
+  test('each component v is an eigenvector of the sample covariance C (C v = λ v), the components orthonormal', () => {
+    // 7 points in 3-D (more points than dimensions) and 4 points in 6-D (fewer): both shapes of the problem
+    const tall = [[4, 1, 0.5], [1, 3, -1], [0.5, -1, 2], [2, 2, 2], [-1, 0, 1], [0, -2, 0.5], [3, 0, -1]];
+    const wide = [[1, 0, 2, 0, 0, 1], [0, 1, 0, 3, 0, 0], [2, 2, 1, 0, 1, 0], [0, 0, 0, 1, 2, 2]];
+    for (const points of [tall, wide]) {
+      const r = pca(points, 3);
+      const d = points[0].length;
+      const centred = points.map((p) => p.map((x, j) => x - r.mean[j]));
+      const cov = Array.from({ length: d }, (_, i) =>
+        Array.from({ length: d }, (_, j) => centred.reduce((s, p) => s + p[i] * p[j], 0) / (points.length - 1)));
+      expect(r.explainedVariance[0]).toBeGreaterThanOrEqual(r.explainedVariance[1]);
+      expect(r.explainedVariance[1]).toBeGreaterThanOrEqual(r.explainedVariance[2]);
+      r.components.forEach((v, i) => {
+        const cv = cov.map((row) => row.reduce((s, x, j) => s + x * v[j], 0));
+        cv.forEach((x, j) => expect(x).toBeCloseTo(r.explainedVariance[i] * v[j], 9));
+        r.components.forEach((w, j) => expect(v.reduce((s, x, m) => s + x * w[m], 0)).toBeCloseTo(i === j ? 1 : 0, 9));
+      });
+      // the variance ratios are shares of the trace of C
+      const trace = cov.reduce((s, row, i) => s + row[i], 0);
+      r.explainedVarianceRatio.forEach((q, i) => expect(q).toBeCloseTo(r.explainedVariance[i] / trace, 12));
+    }
+  });
+
+  test('more dimensions than points agrees with the same points repeated (more points than dimensions)', () => {
     // 4 points in 6-D; embed the same points padded into an (n > d) case by repeating them to compare.
     const base = [[1, 0, 2, 0, 0, 1], [0, 1, 0, 3, 0, 0], [2, 2, 1, 0, 1, 0], [0, 0, 0, 1, 2, 2]];
     const gramFit = pca(base, 2);
