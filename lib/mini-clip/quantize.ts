@@ -19,7 +19,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OnnxFormatError, ProtoWriter, readProtoFields, readVarint, type ProtoField } from './onnx';
+import { decodeOnnxModel, encodeOnnxModel, int64, onnx, OnnxFormatError, ONNX_FLOAT, ONNX_FLOAT16, ONNX_INT8 } from './onnx';
 import { CourseError } from '../course/errors';
 
 /** Raised for a model file this rewriter cannot handle; the message names the file or tensor, the cause and the fix. */
@@ -27,14 +27,6 @@ export class QuantizeError extends CourseError {}
 
 export type ReducedDtype = 'fp16' | 'q8';
 
-const ONNX_FLOAT = 1;
-const ONNX_INT8 = 3;
-const ONNX_FLOAT16 = 10;
-
-// Protobuf reading and writing come from ./onnx.ts (readProtoFields, readVarint, ProtoWriter).
-
-
-const text = (b: ProtoField['value']) => new TextDecoder().decode(b as Uint8Array);
 
 // ---------------------------------------------------------------------------------------------------------------
 // float16
@@ -100,46 +92,13 @@ export function quantizeInt8(data: Float32Array): { q: Int8Array; scale: number 
 // ---------------------------------------------------------------------------------------------------------------
 // Rewriting
 
-interface Tensor {
-  name: string;
-  dims: number[];
-  dataType: number;
-  raw?: Uint8Array;
+function tensor(name: string, dims: number[], dataType: number, raw: Uint8Array): onnx.ITensorProto {
+  return { dims, dataType, name, rawData: raw };
 }
 
-function parseTensor(b: Uint8Array): Tensor {
-  const t: Tensor = { name: '', dims: [], dataType: 0 };
-  for (const f of readProtoFields(b)) {
-    if (f.field === 1) {
-      if (f.wire === 0) t.dims.push(Number(f.value));
-      else {
-        let pos = 0;
-        const packed = f.value as Uint8Array;
-        while (pos < packed.length) {
-          const [v, p] = readVarint(packed, pos);
-          t.dims.push(Number(v));
-          pos = p;
-        }
-      }
-    } else if (f.field === 2) t.dataType = Number(f.value);
-    else if (f.field === 8) t.name = text(f.value);
-    else if (f.field === 9) t.raw = f.value as Uint8Array;
-  }
-  return t;
-}
-
-function tensorBytes(name: string, dims: number[], dataType: number, raw: Uint8Array): Uint8Array {
-  const w = new ProtoWriter();
-  for (const d of dims) w.varint(1, d);
-  return w.varint(2, dataType).string(8, name).bytes(9, raw).finish();
-}
-
-function nodeBytes(opType: string, inputs: string[], output: string, attributes: Record<string, number> = {}): Uint8Array {
-  const w = new ProtoWriter();
-  for (const i of inputs) w.string(1, i);
-  w.string(2, output).string(3, `${opType}_${output}`).string(4, opType);
-  for (const [k, v] of Object.entries(attributes)) w.bytes(5, new ProtoWriter().string(1, k).varint(3, v).varint(20, 2).finish());
-  return w.finish();
+function node(opType: string, inputs: string[], output: string, attributes: Record<string, number> = {}): onnx.INodeProto {
+  const attribute = Object.entries(attributes).map(([name, i]) => ({ name, i, type: onnx.AttributeProto.AttributeType.INT }));
+  return { input: inputs, output: [output], name: `${opType}_${output}`, opType, attribute };
 }
 
 export interface ReducedPrecisionReport {
@@ -170,63 +129,50 @@ export function reducedPrecisionModelWithReport(model: Uint8Array, dtype: Reduce
 function rewriteWeights(model: Uint8Array, dtype: ReducedDtype, options: { minElements?: number }): { bytes: Uint8Array; report: ReducedPrecisionReport } {
   if (dtype !== 'fp16' && dtype !== 'q8') throw new QuantizeError(`dtype '${String(dtype)}' is not 'fp16' or 'q8'.`);
   const minElements = options.minElements ?? 16;
-  const top = readProtoFields(model);
-  const graphField = top.find((f) => f.field === 7 && f.wire === 2);
-  if (!graphField) throw new QuantizeError('the bytes hold no ONNX graph (ModelProto field 7): pass an .onnx model file.');
-  const graph = readProtoFields(graphField.value as Uint8Array);
+  const decoded = decodeOnnxModel(model);
+  const graph = decoded.graph!;
 
   // Which initializers are MatMul / Gather weights (for q8).
   const weightInputs = new Set<string>();
-  for (const f of graph.filter((g) => g.field === 1)) {
-    const nf = readProtoFields(f.value as Uint8Array);
-    const inputs = nf.filter((x) => x.field === 1).map((x) => text(x.value));
-    const op = text(nf.find((x) => x.field === 4)?.value ?? new Uint8Array());
-    if (op === 'MatMul' && inputs[1]) weightInputs.add(inputs[1]);
-    if (op === 'Gather' && inputs[0]) weightInputs.add(inputs[0]);
+  for (const n of graph.node ?? []) {
+    const inputs = n.input ?? [];
+    if (n.opType === 'MatMul' && inputs[1]) weightInputs.add(inputs[1]);
+    if (n.opType === 'Gather' && inputs[0]) weightInputs.add(inputs[0]);
   }
 
   const converted: Record<string, number> = {};
-  const newNodes: Uint8Array[] = [];
-  const newGraph = new ProtoWriter();
-  const rest: Uint8Array[] = [];
-  for (const f of graph) {
-    if (f.field !== 5) {
-      rest.push(f.raw);
-      continue;
-    }
-    const t = parseTensor(f.value as Uint8Array);
-    const n = t.dims.reduce((a, b) => a * b, 1);
-    const eligible = t.dataType === ONNX_FLOAT && t.raw !== undefined && t.raw.length === n * 4 && n >= minElements && (dtype === 'fp16' || weightInputs.has(t.name));
+  const newNodes: onnx.INodeProto[] = [];
+  const initializers: onnx.ITensorProto[] = [];
+  for (const t of graph.initializer ?? []) {
+    const dims = (t.dims ?? []).map((d) => int64(d as number));
+    const n = dims.reduce((a, b) => a * b, 1);
+    const raw = t.rawData;
+    const eligible = t.dataType === ONNX_FLOAT && raw && raw.length === n * 4 && n >= minElements && (dtype === 'fp16' || weightInputs.has(t.name ?? ''));
     if (!eligible) {
-      rest.push(f.raw);
+      initializers.push(t);
       continue;
     }
-    const aligned = new Uint8Array(t.raw!); // copy: Float32Array needs 4-byte alignment
-    const values = new Float32Array(aligned.buffer, 0, n);
-    converted[t.name] = n;
+    const name = t.name ?? '';
+    const values = new Float32Array(new Uint8Array(raw).buffer, 0, n); // a copy: Float32Array needs 4-byte alignment
+    converted[name] = n;
     if (dtype === 'fp16') {
       const half = new Uint16Array(n);
       for (let i = 0; i < n; i++) half[i] = toFloat16Bits(values[i]);
-      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__fp16`, t.dims, ONNX_FLOAT16, new Uint8Array(half.buffer))).finish());
-      newNodes.push(nodeBytes('Cast', [`${t.name}__fp16`], t.name, { to: ONNX_FLOAT }));
+      initializers.push(tensor(`${name}__fp16`, dims, ONNX_FLOAT16, new Uint8Array(half.buffer)));
+      newNodes.push(node('Cast', [`${name}__fp16`], name, { to: ONNX_FLOAT }));
     } else {
       const { q, scale } = quantizeInt8(values);
-      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__q8`, t.dims, ONNX_INT8, new Uint8Array(q.buffer))).finish());
-      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__scale`, [], ONNX_FLOAT, new Uint8Array(Float32Array.of(scale).buffer))).finish());
-      rest.push(new ProtoWriter().bytes(5, tensorBytes(`${t.name}__zero`, [], ONNX_INT8, Uint8Array.of(0))).finish());
-      newNodes.push(nodeBytes('DequantizeLinear', [`${t.name}__q8`, `${t.name}__scale`, `${t.name}__zero`], t.name));
+      initializers.push(tensor(`${name}__q8`, dims, ONNX_INT8, new Uint8Array(q.buffer)));
+      initializers.push(tensor(`${name}__scale`, [], ONNX_FLOAT, new Uint8Array(Float32Array.of(scale).buffer)));
+      initializers.push(tensor(`${name}__zero`, [], ONNX_INT8, Uint8Array.of(0)));
+      newNodes.push(node('DequantizeLinear', [`${name}__q8`, `${name}__scale`, `${name}__zero`], name));
     }
   }
   if (Object.keys(converted).length === 0) throw new QuantizeError(`no float initializer qualified for ${dtype} (none with ≥ ${minElements} values${dtype === 'q8' ? ' read by MatMul or Gather' : ''}); is this an fp32 model?`);
   // New nodes first: they produce the weights the original nodes read (ONNX wants nodes in topological order).
-  for (const node of newNodes) newGraph.bytes(1, node);
-  for (const r of rest) newGraph.raw(r);
-  const out = new ProtoWriter();
-  for (const f of top) {
-    if (f === graphField) out.bytes(7, newGraph.finish());
-    else out.raw(f.raw);
-  }
-  const bytes = out.finish();
+  graph.node = [...newNodes, ...(graph.node ?? [])] as onnx.NodeProto[];
+  graph.initializer = initializers as onnx.TensorProto[];
+  const bytes = encodeOnnxModel(decoded);
   return { bytes, report: { converted, bytesBefore: model.length, bytesAfter: bytes.length } };
 }
 

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { createHash } from 'crypto';
 import { initBackend, tf } from '../../lib/course/backend';
 import { OnnxGraph, parseOnnxModel, OnnxFormatError } from '../../lib/mini-clip/onnx';
 import { MiniClip, defaultMiniClipConfig, initialWeights, toPixelValues, VisionVariant } from '../../lib/mini-clip/model';
@@ -79,4 +82,22 @@ describe('mini-CLIP in TensorFlow.js and in ONNX compute the same embeddings (fr
       model.dispose();
     });
   }
+});
+
+describe('the shipped mini-CLIP after the switch to onnx-proto', () => {
+  // The fixture was computed from the files the hand-written protobuf encoder wrote (read with its own reader);
+  // the files now in assets/ were re-encoded with onnx-proto. Same graph, same tensors, bit for bit.
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'mini-clip-graph-manifest.json'), 'utf8'));
+  const dir = path.join(__dirname, '..', '..', 'assets', 'models', 'mini-clip', 'onnx');
+  const hash = (x: string | Uint8Array) => createHash('sha256').update(x).digest('hex').slice(0, 16);
+  test.each(Object.keys(manifest.files))('%s holds the same graph and the same tensors', (file) => {
+    const m = parseOnnxModel(fs.readFileSync(path.join(dir, file)));
+    const tensors: Record<string, string> = {};
+    for (const [name, t] of [...m.initializers.entries()].sort()) {
+      const bytes = t.data instanceof Float32Array ? new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) : JSON.stringify(t.data);
+      tensors[name] = `${t.dataType}:${t.dims.join('x')}:${hash(bytes)}`;
+    }
+    const nodes = createHash('sha256').update(JSON.stringify(m.nodes)).digest('hex').slice(0, 16);
+    expect({ irVersion: m.irVersion, opset: m.opset, graph: m.graphName, inputs: m.inputs, outputs: m.outputs, nodes, nodeCount: m.nodes.length, tensors }).toEqual(manifest.files[file]);
+  });
 });
