@@ -30,3 +30,5 @@ export type { TrainEmojiClipOptions, TrainEmojiClipResult, TrainReport } from '.
 export { measureEmojiClip, formatQuality, tfEmbedder, SEEN_STYLES } from './quality';
 export type { EmojiEmbedder, EmojiClipQuality } from './quality';
 export { EMOJI_CLIP_DIR, exportEmojiClip, loadEmojiClipWeights, emojiClipConfigJson } from './export';
+export { styleMontage } from './montage';
+export type { MontageOptions } from './montage';
