@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: setup, then Jupyter Notebook on notebooks/, bound to 127.0.0.1, token authentication kept.
-// Ctrl-C stops the server cleanly (one press: Jupyter only asks "Shutdown? (y/[n])" when its stdin is a
-// terminal, so it gets none here and shuts its kernels down at once).
+// One Ctrl-C stops the server and every kernel it started (Jupyter gets one SIGTERM; see below).
 // Extra arguments go to Jupyter, e.g. `npm start -- --no-browser --port 8899`.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,17 +19,26 @@ const args = ['-m', 'notebook', `--notebook-dir=${join(root, 'notebooks')}`, '--
 if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
 args.push(...process.argv.slice(2));
 console.log('[start] Jupyter Notebook: open the URL with ?token=… printed below; pick the "TypeScript" kernel (tslab). Ctrl-C stops it.');
-const child = spawn(python, args, { cwd: root, env: jupyterEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
+// Jupyter runs in its own process group: a Ctrl-C in the terminal reaches npm and this script (npm passes it
+// on too), never Jupyter directly. Jupyter gets exactly one SIGTERM from here, its clean stop (it shuts every
+// kernel down, then exits); a second SIGINT, as before, interrupted that shutdown and left kernels running.
+const child = spawn(python, args, { cwd: root, env: jupyterEnv(), stdio: ['ignore', 'inherit', 'inherit'], detached: true });
 let stopping = false;
 const stop = (signal) => {
-  if (stopping) return;
+  if (stopping) return; // the terminal's Ctrl-C and npm's forwarded copy arrive together: one stop
   stopping = true;
-  console.log(`\n[start] stopping Jupyter (${signal})…`);
-  child.kill('SIGINT');
-  setTimeout(() => child.kill('SIGTERM'), 10000).unref();
+  console.log(`\n[start] stopping Jupyter and its kernels (${signal})…`);
+  child.kill('SIGTERM');
+  setTimeout(() => {
+    console.log('[start] Jupyter did not stop within 30 s; killing it.');
+    child.kill('SIGKILL');
+  }, 30000).unref();
 };
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+// If this script ends any other way, Jupyter (in its own group) must not outlive it.
+process.on('exit', () => {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 child.on('exit', (code, signal) => {
   console.log(`[start] Jupyter stopped${signal ? ` (${signal})` : ''}.`);
   process.exit(stopping ? 0 : code ?? 1);
