@@ -1,25 +1,21 @@
-// Committed notebooks carry no outputs and no execution counts (executed copies live in build/notebooks/).
-import * as fs from 'fs';
+// Notebooks are committed without outputs and execution counts (executed copies live in build/notebooks/).
+// The check reads what git holds (the index), never the working copy: a learner who runs a notebook in the
+// browser and saves it must not make `npm test` fail (tests/notebooks/learner-save.test.ts shows it). To
+// commit a notebook you ran, strip it first: `npm run notebooks:strip`.
 import * as path from 'path';
+import { committedNotebooks, dirtyCells } from './committed';
 
-const dir = path.join(__dirname, '..', '..', 'notebooks');
-const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort();
+const root = path.join(__dirname, '..', '..');
+const notebooks = committedNotebooks(root);
 
-type Cell = { cell_type: string; outputs?: unknown[]; execution_count?: number | null; metadata?: Record<string, unknown> };
-
-describe('committed notebooks', () => {
+describe('notebooks as committed in git', () => {
   test('there are notebooks to check', () => {
-    expect(notebooks).toContain('00-setup.ipynb');
+    expect(notebooks.map(([name]) => name)).toContain('00-setup.ipynb');
   });
 
-  test.each(notebooks)('%s carries no outputs, execution counts or kernel state', (file) => {
-    const nb = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { cells: Cell[]; metadata: { kernelspec?: { name?: string } } };
-    const dirty = nb.cells
-      .map((c, i) => ({ c, i: i + 1 }))
-      .filter(({ c }) => (c.outputs?.length ?? 0) > 0 || (c.execution_count ?? null) !== null)
-      .map(({ i }) => i);
-    expect({ file, cellsWithOutputs: dirty }).toEqual({ file, cellsWithOutputs: [] });
-    // Every notebook runs on the course's tslab kernel.
+  test.each(notebooks)('%s carries no outputs or execution counts, and runs on the tslab kernel', (file, nb) => {
+    // on failure: run `npm run notebooks:strip -- notebooks/<file>`, then `git add` it again
+    expect({ file, cellsWithOutputs: dirtyCells(nb) }).toEqual({ file, cellsWithOutputs: [] });
     expect(nb.metadata.kernelspec?.name).toBe('tslab');
   });
 });
