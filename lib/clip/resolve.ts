@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ModelUnavailableError, ClipOptionsError } from './errors';
 import { COURSE_ROOT, HF_CACHE_DIR, MODEL_DIRS } from '../course/paths';
+import { moveAside, quickCheckFile } from './file-checks';
 
 export { COURSE_ROOT };
 
@@ -49,6 +50,25 @@ export interface ResolveOptions {
   hubUrl?: string;
   /** Preflight timeout in milliseconds (default 4000). */
   hubTimeoutMs?: number;
+  /** Where warnings go (a bad cached file moved aside, truncated prompts, a single label); default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Checks the files of a cache folder quickly (lib/clip/file-checks.ts's `quickCheckFile`) and moves each bad one
+ * aside (`<file>.bad-<time>`), with a warning naming it; returns what was moved, as text for messages.
+ */
+export function quarantineBadFiles(dir: string, files: string[], warn: (message: string) => void): string[] {
+  const moved: string[] = [];
+  for (const file of files) {
+    if (!fs.existsSync(path.join(dir, file))) continue;
+    const problem = quickCheckFile(dir, file);
+    if (!problem) continue;
+    const to = moveAside(dir, file);
+    moved.push(`${file} (${problem}; moved to ${to})`);
+    warn(`clip: the cached ${file} in ${dir} is bad: ${problem}. It was moved to ${to} and is fetched again when the hub can be reached.`);
+  }
+  return moved;
 }
 
 const DTYPE_SUFFIX: Record<ClipDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized' };
@@ -153,6 +173,7 @@ export async function resolveClipSource(options: ResolveOptions = {}): Promise<C
   }
   const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const cachedDir = path.join(cacheDir, modelId);
+  const moved = fs.existsSync(cachedDir) ? quarantineBadFiles(cachedDir, requiredClipFiles(dtype), options.onWarning ?? ((m) => console.warn(m))) : [];
   if (missingFiles(cachedDir, dtype).length === 0) {
     return { kind: 'hub-cache', modelId, dir: cachedDir, download: false };
   }
@@ -167,7 +188,8 @@ export async function resolveClipSource(options: ResolveOptions = {}): Promise<C
       );
     }
     throw new ModelUnavailableError(
-      `CLIP model "${modelId}" is not in the cache (${cachedDir}) and the hub cannot be reached (${probe.reason}).`,
+      `CLIP model "${modelId}" is not in the cache (${cachedDir}) and the hub cannot be reached (${probe.reason}).` +
+        (moved.length ? ` The cache held bad files: ${moved.join('; ')}.` : ''),
       'connect to the internet once (the download is then cached in that folder and later runs work offline), ' +
         'or set CLIP_MODEL_DIR to a folder holding the model (transformers.js layout), or pass { localDir }. ' +
         "Notebooks can call loadCourseClip() to fall back to the course's mini-CLIP.",

@@ -4,3 +4,4 @@ export * from './source';
 export * from './decode';
 export * from './errors';
 export * from './resample';
+export * from './options';

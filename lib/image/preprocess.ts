@@ -20,7 +20,9 @@ import { ImageInputError, PreprocessorConfigError } from './errors';
 import { decodeToRgb8, DEFAULT_MAX_PIXELS, type ImageDecodeOptions, type Rgb8Image } from './decode';
 import { readImageBytes, describeSource, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type ImageReadOptions, type ImageSource } from './source';
 import { resampleRgb8, PIL_RESAMPLE, type PixelWindow } from './resample';
+import { checkPreprocessOptions, describeValue, MAX_PREPROCESS_SIZE } from './options';
 
+export { ImageOptionError, MAX_PREPROCESS_SIZE, MAX_TIMEOUT_MS, MAX_CONCURRENCY, describeValue } from './options';
 export { ImageInputError, PreprocessorConfigError, PIL_RESAMPLE, DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, decodeToRgb8, readImageBytes, resampleRgb8 };
 export type { ImageInputErrorReason } from './errors';
 export type { ImageSource, ImageReadOptions, ImageDecodeOptions, Rgb8Image, PixelWindow };
@@ -79,6 +81,8 @@ export const CLIP_VIT_B32_PREPROCESSOR: Readonly<PreprocessorConfig> = Object.fr
 /** Everything `preprocessImage` needs besides the config: read limits and decode choices. */
 export interface PreprocessOptions extends ImageReadOptions, ImageDecodeOptions {}
 
+const PREPROCESS_DEFAULTS = { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
+
 /** The checked, resolved form of a config. */
 interface ResolvedConfig {
   resize: { kind: 'none' } | { kind: 'shortest'; edge: number } | { kind: 'exact'; height: number; width: number };
@@ -88,9 +92,21 @@ interface ResolvedConfig {
   lut: Float32Array[];
 }
 
+/** A config value for a message: NaN and Infinity as such (JSON.stringify would print null), arrays item by item. */
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'number' ? describeValue(x) : JSON.stringify(x))).join(', ')}]`;
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${typeof x === 'number' ? describeValue(x) : JSON.stringify(x)}`).join(', ')} }`;
+  }
+  return describeValue(v);
+}
+
+/** A resize or crop side: an integer from 1 to MAX_PREPROCESS_SIZE (4096) pixels. */
 function positiveInt(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new PreprocessorConfigError(`Preprocessor config: ${name} must be a positive integer, got ${JSON.stringify(v)}. Fix it (CLIP uses 224).`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_PREPROCESS_SIZE) {
+    throw new PreprocessorConfigError(
+      `Preprocessor config: ${name} must be an integer from 1 to ${MAX_PREPROCESS_SIZE} (pixels), got ${shown(v)}. Fix it (CLIP uses 224; larger CLIPs 336 or 448).`,
+    );
   }
   return v;
 }
@@ -98,14 +114,14 @@ function positiveInt(v: unknown, name: string): number {
 function threeNumbers(v: unknown, name: string): number[] {
   const arr = typeof v === 'number' ? [v, v, v] : v;
   if (!Array.isArray(arr) || arr.length !== 3 || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new PreprocessorConfigError(`Preprocessor config: ${name} must be one number or three (R, G, B), got ${JSON.stringify(v)}. CLIP's is ${JSON.stringify(CLIP_VIT_B32_PREPROCESSOR[name as 'image_mean'])}.`);
+    throw new PreprocessorConfigError(`Preprocessor config: ${name} must be one number or three (R, G, B), got ${shown(v)}. CLIP's is ${JSON.stringify(CLIP_VIT_B32_PREPROCESSOR[name as 'image_mean'])}.`);
   }
   return arr as number[];
 }
 
 function resolveConfig(partial: Partial<PreprocessorConfig> = {}): ResolvedConfig {
   if (partial === null || typeof partial !== 'object') {
-    throw new PreprocessorConfigError(`Preprocessor config must be an object like preprocessor_config.json, got ${JSON.stringify(partial)}.`);
+    throw new PreprocessorConfigError(`Preprocessor config must be an object like preprocessor_config.json, got ${shown(partial)}.`);
   }
   const c = { ...CLIP_VIT_B32_PREPROCESSOR, ...partial } as PreprocessorConfig;
   let resize: ResolvedConfig['resize'] = { kind: 'none' };
@@ -116,20 +132,20 @@ function resolveConfig(partial: Partial<PreprocessorConfig> = {}): ResolvedConfi
     else if (c.size && typeof c.size === 'object' && 'height' in c.size && 'width' in c.size) {
       resize = { kind: 'exact', height: positiveInt(c.size.height, 'size.height'), width: positiveInt(c.size.width, 'size.width') };
     } else {
-      throw new PreprocessorConfigError(`Preprocessor config: size must be a number, { shortest_edge } or { height, width }, got ${JSON.stringify(c.size)}.`);
+      throw new PreprocessorConfigError(`Preprocessor config: size must be a number, { shortest_edge } or { height, width }, got ${shown(c.size)}.`);
     }
   }
   let crop: HeightWidth | null = null;
   if (c.do_center_crop) {
     if (typeof c.crop_size === 'number') crop = { height: positiveInt(c.crop_size, 'crop_size'), width: c.crop_size };
     else if (c.crop_size && typeof c.crop_size === 'object') crop = { height: positiveInt(c.crop_size.height, 'crop_size.height'), width: positiveInt(c.crop_size.width, 'crop_size.width') };
-    else throw new PreprocessorConfigError(`Preprocessor config: crop_size must be a number or { height, width }, got ${JSON.stringify(c.crop_size)}.`);
+    else throw new PreprocessorConfigError(`Preprocessor config: crop_size must be a number or { height, width }, got ${shown(c.crop_size)}.`);
   }
   if (!Number.isInteger(c.resample) || c.resample < 0 || c.resample > 5) {
-    throw new PreprocessorConfigError(`Preprocessor config: resample must be a Pillow filter code 0..5 (3 = bicubic), got ${JSON.stringify(c.resample)}.`);
+    throw new PreprocessorConfigError(`Preprocessor config: resample must be a Pillow filter code 0..5 (3 = bicubic), got ${shown(c.resample)}.`);
   }
   if (c.do_rescale && !(typeof c.rescale_factor === 'number' && Number.isFinite(c.rescale_factor))) {
-    throw new PreprocessorConfigError(`Preprocessor config: rescale_factor must be a finite number (1/255 = 0.00392156862745098), got ${JSON.stringify(c.rescale_factor)}.`);
+    throw new PreprocessorConfigError(`Preprocessor config: rescale_factor must be a finite number (1/255 = 0.00392156862745098), got ${shown(c.rescale_factor)}.`);
   }
   const mean = threeNumbers(c.image_mean, 'image_mean');
   const std = threeNumbers(c.image_std, 'image_std');
@@ -231,7 +247,10 @@ function cropBytes(rgb: Uint8Array, width: number, win: PixelWindow): Uint8Array
  * Preprocesses one image for a CLIP vision model, like Hugging Face's CLIPImageProcessor with Pillow.
  * `source` is a file path, an http(s) or file URL, or a Buffer of encoded bytes (PNG, JPEG, WebP, GIF, TIFF).
  * `config` overrides openai/clip-vit-base-patch32's preprocessor config; `options` sets limits (maxPixels,
- * maxBytes, timeoutMs) and autoOrient. Bad input raises `ImageInputError`; a bad config `PreprocessorConfigError`.
+ * maxBytes, timeoutMs: finite and positive) and autoOrient. Resize and crop sizes go up to MAX_PREPROCESS_SIZE (4096 px).
+ * Bad input raises `ImageInputError`; a bad config `PreprocessorConfigError`; a bad option `ImageOptionError`
+ * (e.g. `preprocessImage(p, {}, { timeoutMs: Infinity })`: "timeoutMs = Infinity is not a finite number of
+ * milliseconds from 1 to 2147483647. Fix: …").
  *
  * @example
  *   const { data, dims } = await preprocessImage('assets/images/coffee.png');
@@ -244,6 +263,7 @@ export async function preprocessImage(
   config?: Partial<PreprocessorConfig>,
   options: PreprocessOptions = {},
 ): Promise<{ data: Float32Array; dims: [3, number, number] }> {
+  checkPreprocessOptions(options, PREPROCESS_DEFAULTS);
   const cfg = resolveConfig(config);
   const { bytes, label } = await readImageBytes(source, options);
   const img = await decodeToRgb8(bytes, label, options);
@@ -263,9 +283,13 @@ export async function preprocessImages(
   config?: Partial<PreprocessorConfig>,
   options: PreprocessOptions & { concurrency?: number } = {},
 ): Promise<{ data: Float32Array; dims: [number, 3, number, number] }> {
-  if (!Array.isArray(sources) || sources.length === 0) {
+  if (!Array.isArray(sources)) {
+    throw new ImageInputError('<batch>', 'bad-source', `sources must be an array of images, got ${describeValue(sources)}`, 'Wrap a single image in an array, e.g. preprocessImages([path]), or call preprocessImage(path).');
+  }
+  if (sources.length === 0) {
     throw new ImageInputError('<batch>', 'bad-source', 'the list of sources is empty', 'Pass an array with at least one path, URL or Buffer.');
   }
+  checkPreprocessOptions(options, PREPROCESS_DEFAULTS);
   const cfg = resolveConfig(config);
   const results: { data: Float32Array; dims: [3, number, number] }[] = new Array(sources.length);
   let next = 0;

@@ -10,6 +10,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { ImageInputError } from './errors';
+import { describeValue } from './options';
 
 /** Where an image comes from: a file path, a URL (string or `URL`), or the encoded bytes. */
 export type ImageSource = string | URL | Buffer | Uint8Array;
@@ -32,7 +33,7 @@ export function describeSource(source: ImageSource): string {
   if (typeof source === 'string') return JSON.stringify(source.length > 200 ? source.slice(0, 200) + '…' : source);
   if (source instanceof URL) return JSON.stringify(source.href);
   if (source instanceof Uint8Array) return `<buffer of ${source.length} bytes>`;
-  return `<${typeof source}>`;
+  return `<${describeValue(source)}>`;
 }
 
 /**
@@ -59,14 +60,31 @@ export async function readImageBytes(source: ImageSource, options: ImageReadOpti
       }
     }
   } else {
-    throw new ImageInputError(label, 'bad-source', `a ${source === null ? 'null' : typeof source} is not an image source`, 'Pass a file path, an http(s) URL, or a Buffer with the encoded image.');
+    throw new ImageInputError(label, 'bad-source', `${describeValue(source)} is not an image source (a path string, a URL, or a Buffer/Uint8Array of encoded bytes)`, unsupportedSourceFix(source));
   }
   if (url) {
-    if (url.protocol === 'file:') return { bytes: await readFile(fileURLToPath(url), label, maxBytes), label };
+    if (url.protocol === 'file:') {
+      let file: string;
+      try {
+        file = fileURLToPath(url);
+      } catch (e) {
+        throw new ImageInputError(label, 'bad-source', `this file: URL does not name a local file (${(e as Error).message})`, 'Use file:///absolute/path (no host, or localhost), or pass the path itself.');
+      }
+      return { bytes: await readFile(file, label, maxBytes), label };
+    }
     if (url.protocol === 'http:' || url.protocol === 'https:') return { bytes: await fetchBytes(url, label, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBytes), label };
     throw new ImageInputError(label, 'unsupported-scheme', `the URL scheme "${url.protocol}" is not supported (only http:, https: and file:)`, 'Download the image yourself and pass its path or a Buffer.');
   }
   return { bytes: await readFile(source as string, label, maxBytes), label };
+}
+
+/** The fix for a source of a type the library does not read, by type. */
+function unsupportedSourceFix(source: unknown): string {
+  if (ArrayBuffer.isView(source)) return 'Pass the encoded file bytes as a Buffer or Uint8Array (e.g. Buffer.from(view.buffer, view.byteOffset, view.byteLength)); decoded pixel arrays are not read.';
+  if (source instanceof ArrayBuffer) return 'Wrap it: Buffer.from(arrayBuffer).';
+  if (Array.isArray(source)) return 'Pass one image, not a list (preprocessImages takes a list), or Buffer.from(array) for bytes.';
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return 'Read it first: Buffer.from(await blob.arrayBuffer()).';
+  return 'Pass a file path, an http(s) or file: URL, or a Buffer with the encoded image (PNG, JPEG, WebP, GIF, TIFF).';
 }
 
 async function readFile(file: string, label: string, maxBytes: number): Promise<Uint8Array> {

@@ -16,7 +16,7 @@ import {
   loadZeroShotPipeline,
   requiredClipFiles,
   type Clip,
-} from '../../lib/clip/loader';
+} from '../../lib/clip/index';
 import { cosineSimilarity, softmax, type Matrix } from '../../lib/embeddings/similarity';
 import { ImageInputError } from '../../lib/image/preprocess';
 import { generateShapes, type ShapeSample } from '../../lib/worlds/shapes';
@@ -171,18 +171,21 @@ describe('where the logit scale comes from', () => {
     expect(clip.logitScale).toBeCloseTo(learned(), 10);
   });
 
-  test('without it, the scale is measured on onnx/model.onnx (logits_per_image ÷ cosine) and agrees', async () => {
+  test("without it, the scale is read from onnx/model.onnx's logit_scale initializer (exp of it) and agrees", async () => {
     const dir = copyWith('no-scale-in-config', (c) => delete c.course_logit_scale, true);
-    const probed = await loadClip({ localDir: dir });
-    expect(probed.logitScaleSource).toBe('probe');
-    expect(Math.abs(probed.logitScale / learned() - 1)).toBeLessThan(1e-4);
-    await probed.dispose();
+    const read = await loadClip({ localDir: dir, onWarning: (m) => warnings.push(m) });
+    expect(read.logitScaleSource).toBe('model');
+    expect(Math.abs(read.logitScale / learned() - 1)).toBeLessThan(1e-6);
+    expect(warnings).toEqual([]);
+    await read.dispose();
   });
 
-  test("with neither, CLIP's 100 is used and named as such", async () => {
+  test("with neither, CLIP's 100 is used, named as such, with a warning that says what is missing", async () => {
     const dir = copyWith('no-scale-at-all', (c) => delete c.course_logit_scale, false);
-    const fallback = await loadClip({ localDir: dir });
+    const fallback = await loadClip({ localDir: dir, onWarning: (m) => warnings.push(m) });
     expect([fallback.logitScaleSource, fallback.logitScale]).toEqual(['clip-default', 100]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/stores no learned logit scale .*onnx\/model\.onnx is missing/);
     await fallback.dispose();
   });
 });
@@ -257,7 +260,7 @@ describe('each rule of the resolution order loads a working model', () => {
     }
   });
 
-  test('the hub: downloaded through transformers.js into the cache with progress, then used from the cache offline', async () => {
+  test('the hub: downloaded into the cache (checked, with progress), then used from the cache offline', async () => {
     const hub = await hubMirror('course/mini-clip', modelDir);
     const cacheDir = path.join(tmp, 'hub-cache');
     const events: string[] = [];
