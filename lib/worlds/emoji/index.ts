@@ -32,3 +32,5 @@ export type { EmojiEmbedder, EmojiClipQuality } from './quality';
 export { EMOJI_CLIP_DIR, exportEmojiClip, loadEmojiClipWeights, emojiClipConfigJson } from './export';
 export { styleMontage } from './montage';
 export type { MontageOptions } from './montage';
+export { styleAccuracy, evalItems, evalLabel } from './robustness';
+export type { StyleAccuracy, ImageTextEmbedder } from './robustness';

@@ -7,6 +7,7 @@
  *   // a PNG Buffer: 2 rows × 2 columns of 64-pixel icons plus the labels
  */
 import sharp from 'sharp';
+import type { OverlayOptions } from 'sharp';
 import { EmojiWorldError } from './errors';
 import { renderIconPng } from './render';
 import { EmojiSetName, loadEmojiSet } from './sets';
@@ -46,7 +47,7 @@ export async function styleMontage(keys: readonly string[], sets: readonly Emoji
   const cell = size + gap;
   const width = labelWidth + keys.length * cell;
   const height = header + sets.length * cell;
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: OverlayOptions[] = [];
   for (let r = 0; r < sets.length; r++) {
     const icons = loadEmojiSet(sets[r]).icons;
     for (let c = 0; c < keys.length; c++) {

@@ -1,0 +1,101 @@
+/**
+ * The robustness gap, measured through any CLIP that can embed images and texts (the course's `lib/clip` models
+ * have that shape): zero-shot top-1 and top-5 on the eval list, per style — the held-out icons of the styles the
+ * model was trained on, and each style it never saw. The same concepts in a new rendition: CLIP's
+ * distribution-shift question (ImageNet → ImageNet-Sketch / -Rendition) at the size of an emoji.
+ *
+ * @example
+ *   const clip = await loadClip({ localDir: MODEL_DIRS.emojiClip });
+ *   const r = await styleAccuracy(clip);
+ *   r.map((g) => `${g.group}: ${(100 * g.top1).toFixed(0)} %`);
+ *   // [ 'seen styles (held-out icons): 7x %', 'openmoji: 5x %', 'fluent-emoji-flat: 6x %' ]
+ */
+import { DEFAULT_TEMPLATE, fillTemplate } from './captions';
+import { emojiConcepts } from './concepts';
+import { EmojiWorldError } from './errors';
+import { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from './eval-concepts';
+import { renderIconPng } from './render';
+import { EmojiSetName, loadEmojiSet } from './sets';
+import { emojiSplit, EmojiItem } from './split';
+
+/** What `styleAccuracy` needs of a CLIP: unit-length embeddings of images (PNG buffers) and of texts. */
+export interface ImageTextEmbedder {
+  embedImages(images: Buffer[]): Promise<{ rows: number; cols: number; data: Float32Array }>;
+  embedTexts(texts: string[]): Promise<{ rows: number; cols: number; data: Float32Array }>;
+}
+
+export interface StyleAccuracy {
+  /** A style's name, or 'seen styles (held-out icons)'. */
+  group: string;
+  /** Whether the model was trained on this group's styles. */
+  seen: boolean;
+  n: number;
+  top1: number;
+  top5: number;
+  /** Concepts whose icon the model ranked first. */
+  hits: string[];
+  /** Concepts it did not, each with what it chose instead. */
+  misses: Array<{ concept: string; predicted: string }>;
+}
+
+/** The label of an eval concept under a template: 'an emoji of a cat face'. */
+export function evalLabel(key: string, template = DEFAULT_TEMPLATE): string {
+  return fillTemplate(template, emojiConcepts().get(key)?.label ?? key);
+}
+
+/** The eval-list icons of a group: the held-out icon of each concept (seen styles) or each style's own drawing. */
+export function evalItems(group: 'seen' | EmojiSetName, seed = 1): EmojiItem[] {
+  if (group === 'seen') return emojiSplit(seed).heldOut.filter((i) => EVAL_CONCEPTS.includes(i.key));
+  const icons = loadEmojiSet(group).icons;
+  return EVAL_CONCEPTS.filter((k) => icons.has(k)).map((key) => ({ key, set: group }));
+}
+
+/**
+ * Zero-shot top-1 / top-5 among the eval list's labels, for the held-out icons of the training styles and for each
+ * unseen style. `imageSize` is the side the icons are rendered at (the model's input size is a good choice).
+ */
+export async function styleAccuracy(
+  clip: ImageTextEmbedder,
+  options: { template?: string; imageSize?: number; styles?: readonly EmojiSetName[]; seed?: number } = {},
+): Promise<StyleAccuracy[]> {
+  const template = options.template ?? DEFAULT_TEMPLATE;
+  if (!template.includes('{}')) {
+    throw new EmojiWorldError(`styleAccuracy: the template "${template}" has no {} for the concept's name.`, { fix: "Pass e.g. 'a photo of a {}'." });
+  }
+  const size = options.imageSize ?? 64;
+  const keys = [...EVAL_CONCEPTS];
+  const text = await clip.embedTexts(keys.map((k) => evalLabel(k, template)));
+  const groups: Array<{ group: string; seen: boolean; items: EmojiItem[] }> = [
+    { group: 'seen styles (held-out icons)', seen: true, items: evalItems('seen', options.seed) },
+    ...(options.styles ?? UNSEEN_EVAL_STYLES).map((s) => ({ group: s, seen: false, items: evalItems(s, options.seed) })),
+  ];
+  const out: StyleAccuracy[] = [];
+  for (const g of groups) {
+    const pngs = await Promise.all(g.items.map((i) => renderIconPng(loadEmojiSet(i.set).icons.get(i.key)!, { size })));
+    const images = await clip.embedImages(pngs);
+    const d = images.cols;
+    let top1 = 0;
+    let top5 = 0;
+    const hits: string[] = [];
+    const misses: StyleAccuracy['misses'] = [];
+    g.items.forEach((item, i) => {
+      const sims = keys.map((_, j) => {
+        let s = 0;
+        for (let t = 0; t < d; t++) s += images.data[i * d + t] * text.data[j * d + t];
+        return s;
+      });
+      const own = keys.indexOf(item.key);
+      const better = sims.filter((s, j) => s > sims[own] || (s === sims[own] && j < own)).length;
+      if (better === 0) {
+        top1++;
+        hits.push(item.key);
+      } else {
+        misses.push({ concept: item.key, predicted: keys[sims.indexOf(Math.max(...sims))] });
+      }
+      if (better < 5) top5++;
+    });
+    const n = g.items.length;
+    out.push({ group: g.group, seen: g.seen, n, top1: n ? top1 / n : 0, top5: n ? top5 / n : 0, hits, misses });
+  }
+  return out;
+}
