@@ -114,6 +114,13 @@ function checkLocalFolder(dir: string, kind: 'localDir' | 'CLIP_MODEL_DIR', dtyp
   }
   const missing = missingFiles(dir, dtype);
   if (missing.length) {
+    const has = (['fp32', 'fp16', 'q8'] as ClipDtype[]).filter((d) => missingFiles(dir, d).length === 0);
+    if (has.length) {
+      throw new ModelUnavailableError(
+        `${what} lacks ${missing.join(', ')} (dtype ${dtype}); it holds dtype ${has.join(', ')} only.`,
+        `pass dtype: '${has[0]}', or add the ${dtype} files (e.g. from the hub export) to the folder.`,
+      );
+    }
     throw new ModelUnavailableError(`${what} lacks ${missing.join(', ')} (dtype ${dtype}).`, fixFolder);
   }
   return { kind, modelId: path.basename(dir), dir, download: false };
