@@ -11,7 +11,7 @@ describe('styleMontage', () => {
     expect(meta.height).toBe(44 + 2 * (32 + 6));
     // the icon cells are drawn: the first icon's cell is not all white
     const { data } = await sharp(png).extract({ left: 100, top: 44, width: 32, height: 32 }).raw().toBuffer({ resolveWithObject: true });
-    expect(Array.from(data).some((v) => v < 200)).toBe(true);
+    expect([...new Uint8Array(data)].some((v) => v < 200)).toBe(true);
   });
 
   test('empty lists and bad sizes are errors that say the fix', async () => {
