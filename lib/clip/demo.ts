@@ -1,7 +1,7 @@
 /**
- * The inputs of the chapter's zero-shot demo, and their stand-ins for the course's mini-CLIP: a model trained on
- * coloured shapes says nothing meaningful about a cat photo, so with it the demo uses a shapes-world image and
- * shapes-world labels (one of which is right).
+ * The inputs of the chapter's zero-shot demo, and their stand-ins for the course's own models: the emoji-CLIP gets
+ * an emoji cat (a style it never saw) and the chapter's labels; the shapes mini-CLIP, which knows only coloured
+ * shapes, gets a shapes-world image and shapes-world labels (one of which is right).
  *
  * @example
  *   const demo = await demoInputs(clip);
@@ -10,6 +10,8 @@
  */
 import * as path from 'path';
 import { COLOURS, SHAPES, generateShapes } from '../worlds/shapes';
+import { emojiDemoInputs } from '../worlds/emoji/demo';
+import { MODEL_DIRS } from '../course/paths';
 import { COURSE_ROOT } from './resolve';
 
 /** The chapter's four candidate labels (the first four prompts of the Python tokenizer reference). */
@@ -44,8 +46,14 @@ export async function shapesDemoInputs(seed = 7): Promise<DemoInputs> {
   };
 }
 
-/** The chapter's cat photo and four labels for a pretrained CLIP; `shapesDemoInputs()` for the mini-CLIP. */
-export async function demoInputs(clip: { pretrained: boolean }): Promise<DemoInputs> {
-  if (!clip.pretrained) return shapesDemoInputs();
+/**
+ * The chapter's cat photo and four labels for a pretrained CLIP; for the course's emoji-CLIP an emoji cat in a style
+ * it never saw with the chapter's labels (`emojiDemoInputs()`); for the shapes mini-CLIP `shapesDemoInputs()`.
+ */
+export async function demoInputs(clip: { pretrained: boolean; source?: { dir: string } }): Promise<DemoInputs> {
+  if (!clip.pretrained) {
+    const dir = clip.source?.dir ? path.resolve(clip.source.dir) : '';
+    return dir === path.resolve(MODEL_DIRS.emojiClip) ? emojiDemoInputs() : shapesDemoInputs();
+  }
   return { image: CHAPTER_IMAGE, imageName: path.relative(COURSE_ROOT, CHAPTER_IMAGE), labels: [...CHAPTER_LABELS], truth: CHAPTER_LABELS[0] };
 }

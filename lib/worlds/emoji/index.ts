@@ -34,3 +34,5 @@ export { styleMontage } from './montage';
 export type { MontageOptions } from './montage';
 export { styleAccuracy, evalItems, evalLabel } from './robustness';
 export type { StyleAccuracy, ImageTextEmbedder } from './robustness';
+export { emojiDemoInputs, EMOJI_DEMO_LABELS } from './demo';
+export type { EmojiDemoInputs } from './demo';
