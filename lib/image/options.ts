@@ -44,7 +44,7 @@ export function describeValue(v: unknown): string {
   const tag = Object.prototype.toString.call(v).slice(8, -1);
   const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
   const kind = ctor && ctor !== 'Object' ? ctor : tag === 'Object' ? 'plain object' : tag;
-  return `${/^[AEIOU]/i.test(kind) ? 'an' : 'a'} ${kind}`;
+  return `${/^[AEIO]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /**

@@ -225,7 +225,7 @@ describe('preprocessor config errors', () => {
     await expectConfigError(loadPreprocessorConfig(arr), 'an array');
   });
   it('values that cannot work', async () => {
-    await expectConfigError(preprocessImage(CHELSEA, { size: { shortest_edge: 0 } }), 'size.shortest_edge', 'positive integer');
+    await expectConfigError(preprocessImage(CHELSEA, { size: { shortest_edge: 0 } }), 'size.shortest_edge', 'an integer from 1 to 4096');
     await expectConfigError(preprocessImage(CHELSEA, { crop_size: { height: 224, width: -1 } }), 'crop_size.width');
     await expectConfigError(preprocessImage(CHELSEA, { image_mean: [0.5, 0.5] }), 'image_mean', 'three');
     await expectConfigError(preprocessImage(CHELSEA, { image_std: [1, 0, 1] }), 'image_std', 'contains 0');
