@@ -50,18 +50,17 @@ function onnxRuntimeBinDir(): string {
  */
 export function checkDevice(device: unknown): ClipDevice {
   if (device !== 'cpu' && device !== 'cuda') {
-    throw new ClipOptionsError(`device ${JSON.stringify(device)} is not 'cpu' or 'cuda'. Fix: pass one of those (cpu is the default).`);
+    throw new ClipOptionsError(`device ${JSON.stringify(device)} is not 'cpu' or 'cuda'.`, { fix: 'pass one of those (cpu is the default).' });
   }
   if (device === 'cuda') {
     if (process.platform !== 'linux' || process.arch !== 'x64') {
-      throw new ClipDeviceError(`device 'cuda' is supported by onnxruntime-node on Linux x64 only (this is ${process.platform}/${process.arch}). Fix: use device 'cpu'.`);
+      throw new ClipDeviceError(`device 'cuda' is supported by onnxruntime-node on Linux x64 only (this is ${process.platform}/${process.arch}).`, { fix: "use device 'cpu'." });
     }
     const provider = path.join(onnxRuntimeBinDir(), CUDA_PROVIDER_FILE);
     if (!fs.existsSync(provider)) {
-      throw new ClipDeviceError(
-        `device 'cuda' needs onnxruntime-node's CUDA provider (${provider}), which is not installed (the project's .npmrc skips that download). ` +
-          "Fix: on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9, run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` once (needs network), or use device 'cpu'.",
-      );
+      throw new ClipDeviceError(`device 'cuda' needs onnxruntime-node's CUDA provider (${provider}), which is not installed (the project's .npmrc skips that download).`, {
+        fix: "on a machine with an NVIDIA GPU, CUDA 12 and cuDNN 9, run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` once (needs network), or use device 'cpu'.",
+      });
     }
   }
   return device;
@@ -120,7 +119,7 @@ export function checkLoadClipOptions(options: LoadClipOptions): CheckedLoadClipO
     }
   }
   const s = options.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
-  if (s !== undefined && (s === null || typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function")) {
+  if (s !== undefined && (s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function')) {
     throw new ClipOptionsError(`signal = ${describeValue(options.signal)} is not an AbortSignal.`, { fix: 'pass controller.signal of an AbortController, or AbortSignal.timeout(ms), or leave it out.' });
   }
   return checked;
