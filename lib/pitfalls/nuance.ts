@@ -16,7 +16,20 @@
  */
 import type { Embedder } from './probes';
 import { ProbeInputError } from './probes';
-import { COLOURS, SHAPES, Colour, Scene, Shape, ShapeObject, makeObject, pixelsToPng, renderScenes, sampleBackground, seededRandom, SHAPES_IMAGE_SIZE } from '../worlds/shapes';
+import {
+  COLOURS,
+  SHAPES,
+  Colour,
+  Scene,
+  Shape,
+  ShapeObject,
+  makeObject,
+  pixelsToPng,
+  renderScenes,
+  sampleBackground,
+  seededRandom,
+  SHAPES_IMAGE_SIZE,
+} from '../worlds/shapes';
 import { similarityMatrix } from '../embeddings/similarity';
 
 export interface NuanceOptions {
@@ -31,8 +44,12 @@ export interface NuanceOptions {
 function checkNuance(o: NuanceOptions): Required<NuanceOptions> {
   const count = o.count ?? 24;
   const imageSize = o.imageSize ?? SHAPES_IMAGE_SIZE;
-  if (!Number.isInteger(count) || count < 1) throw new ProbeInputError(`count is ${count}; pass a whole number of images per group ≥ 1 (e.g. 24).`);
-  if (!Number.isInteger(imageSize) || imageSize < 32 || imageSize > 512) throw new ProbeInputError(`imageSize is ${imageSize}; use a whole number of pixels in 32..512 (48 is the mini-CLIP's size).`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new ProbeInputError(`count is ${count}; pass a whole number of images per group ≥ 1 (e.g. 24).`);
+  if (!Number.isInteger(imageSize) || imageSize < 32 || imageSize > 512)
+    throw new ProbeInputError(
+      `imageSize is ${imageSize}; use a whole number of pixels in 32..512 (48 is the mini-CLIP's size).`,
+    );
   return { seed: o.seed ?? 1, count, imageSize };
 }
 
@@ -55,7 +72,10 @@ export function sceneWith(r: () => number, specs: ReadonlyArray<readonly [Shape,
       const clear = objects.every((o) => Math.hypot(o.cx - cx, o.cy - cy) > (o.radius + probe.radius) * 1.35);
       if (clear) placed = { ...probe, cx, cy, rotation: shape === 'circle' ? 0 : (r() - 0.5) * 40 };
     }
-    if (!placed) throw new ProbeInputError(`cannot place ${specs.length} objects without overlap in a ${imageSize}px image; use fewer objects or a larger imageSize.`);
+    if (!placed)
+      throw new ProbeInputError(
+        `cannot place ${specs.length} objects without overlap in a ${imageSize}px image; use fewer objects or a larger imageSize.`,
+      );
     objects.push(placed);
   }
   return { size: imageSize, background: sampleBackground(r), objects };
@@ -109,7 +129,10 @@ export interface NegationResult {
  *   const r = await negationProbe(clip, { seed: 1, count: 24 });
  *   r.negatedCosineWith > r.negatedCosineWithout;   // true for a bag-of-concepts model: "no red circle" matches red circles
  */
-export async function negationProbe(embedder: Embedder, options: NuanceOptions & { shape?: Shape; colour?: Colour } = {}): Promise<NegationResult> {
+export async function negationProbe(
+  embedder: Embedder,
+  options: NuanceOptions & { shape?: Shape; colour?: Colour } = {},
+): Promise<NegationResult> {
   const o = checkNuance(options);
   const shape = options.shape ?? 'circle';
   const colour = options.colour ?? 'red';
@@ -141,10 +164,15 @@ export async function negationProbe(embedder: Embedder, options: NuanceOptions &
       if (neg > pos) okWithout++;
     }
   });
-  const promptCos = similarityMatrix(await embedder.embedTexts([positivePrompt]), await embedder.embedTexts([negatedPrompt])).data[0];
+  const promptCos = similarityMatrix(
+    await embedder.embedTexts([positivePrompt]),
+    await embedder.embedTexts([negatedPrompt]),
+  ).data[0];
   return {
-    positivePrompt, negatedPrompt,
-    withObject: o.count, withoutObject: o.count,
+    positivePrompt,
+    negatedPrompt,
+    withObject: o.count,
+    withoutObject: o.count,
     negatedCosineWith: negWith / o.count,
     negatedCosineWithout: negWithout / o.count,
     accuracyWith: okWith / o.count,
@@ -176,21 +204,35 @@ const COUNT_WORDS = ['one', 'two', 'three', 'four'];
  *   const r = await countingProbe(clip, { seed: 2, count: 16 });
  *   r.accuracy;   // near r.chance (1/3) when the model does not count
  */
-export async function countingProbe(embedder: Embedder, options: NuanceOptions & { shape?: Shape; colour?: Colour; maxCount?: number } = {}): Promise<CountingResult> {
+export async function countingProbe(
+  embedder: Embedder,
+  options: NuanceOptions & { shape?: Shape; colour?: Colour; maxCount?: number } = {},
+): Promise<CountingResult> {
   const o = checkNuance(options);
   const shape = options.shape ?? 'square';
   const colour = options.colour ?? 'blue';
   const maxCount = options.maxCount ?? 3;
-  if (!Number.isInteger(maxCount) || maxCount < 2 || maxCount > COUNT_WORDS.length) throw new ProbeInputError(`maxCount is ${maxCount}; use 2..${COUNT_WORDS.length} (counting needs at least two counts to compare).`);
+  if (!Number.isInteger(maxCount) || maxCount < 2 || maxCount > COUNT_WORDS.length)
+    throw new ProbeInputError(
+      `maxCount is ${maxCount}; use 2..${COUNT_WORDS.length} (counting needs at least two counts to compare).`,
+    );
   const r = seededRandom(o.seed);
   const scenes: Scene[] = [];
   const truth: number[] = [];
   for (let i = 0; i < o.count * maxCount; i++) {
     const n = (i % maxCount) + 1;
-    scenes.push(sceneWith(r, Array.from({ length: n }, () => [shape, colour] as const), o.imageSize));
+    scenes.push(
+      sceneWith(
+        r,
+        Array.from({ length: n }, () => [shape, colour] as const),
+        o.imageSize,
+      ),
+    );
     truth.push(n);
   }
-  const prompts = COUNT_WORDS.slice(0, maxCount).map((w, k) => `a photo of ${w} ${colour} ${shape}${k === 0 ? '' : 's'}`);
+  const prompts = COUNT_WORDS.slice(0, maxCount).map(
+    (w, k) => `a photo of ${w} ${colour} ${shape}${k === 0 ? '' : 's'}`,
+  );
   const pngs = await pngsOf(scenes);
   const cos = await cosines(embedder, pngs, prompts);
   const confusion = Array.from({ length: maxCount }, () => new Array<number>(maxCount).fill(0));
@@ -203,7 +245,8 @@ export async function countingProbe(embedder: Embedder, options: NuanceOptions &
     if (best === truth[i] - 1) right++;
   });
   return {
-    prompts, confusion,
+    prompts,
+    confusion,
     accuracy: right / cos.length,
     chance: 1 / maxCount,
     meanCosines: sums,
@@ -246,7 +289,16 @@ export async function wordOrderProbe(embedder: Embedder, options: NuanceOptions 
     const y = otherShape(r, [x]);
     const a = COLOURS[Math.floor(r() * COLOURS.length) % COLOURS.length];
     const b = otherColour(r, [a]);
-    scenes.push(sceneWith(r, [[x, a], [y, b]], o.imageSize));
+    scenes.push(
+      sceneWith(
+        r,
+        [
+          [x, a],
+          [y, b],
+        ],
+        o.imageSize,
+      ),
+    );
     truePrompts.push(`${art(a)} ${a} ${x} and ${art(b)} ${b} ${y}`);
     swappedPrompts.push(`${art(b)} ${b} ${x} and ${art(a)} ${a} ${y}`);
   }
@@ -282,4 +334,62 @@ export async function wordOrderProbe(embedder: Embedder, options: NuanceOptions 
     meanPromptCosine: promptCos / o.count,
     examples: pngs.slice(0, 3).map((png, i) => ({ png, truePrompt: truePrompts[i], swappedPrompt: swappedPrompts[i] })),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Verdicts: one sentence per probe, computed from its numbers (notebook 05 prints them; notebook 06's summary
+// re-runs the probes and prints the same sentences, so the two notebooks cannot disagree).
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * Negation: does the negated prompt score higher on images WITH the object (the model reads the object, not "no")?
+ *
+ * @example
+ *   negationVerdict(await negationProbe(clip));
+ *   // 'verdict: "there is no red circle" matches images that HAVE a red circle better (by 0.031): the model reads the object, not "no".'
+ */
+export function negationVerdict(r: NegationResult): string {
+  const object = r.positivePrompt.replace(/^there is (an?|one) /, '');
+  return r.negatedCosineWith > r.negatedCosineWithout
+    ? `verdict: "${r.negatedPrompt}" matches images that HAVE ${/^[aeiou]/.test(object) ? 'an' : 'a'} ${object} better (by ${(r.negatedCosineWith - r.negatedCosineWithout).toFixed(3)}): the model reads "${object}", not "no".`
+    : 'verdict: the negated prompt matches images without the object better: negation is handled on this probe.';
+}
+
+/** Accuracy at or below chance + this counts as guessing; at or above `COUNTING_RELIABLE` as counting well. */
+export const COUNTING_GUESSING_MARGIN = 0.15;
+export const COUNTING_RELIABLE = 0.9;
+
+/**
+ * Counting: close to guessing, above chance but unreliable, or reliable — with the numbers that decide it.
+ *
+ * @example
+ *   countingVerdict(await countingProbe(clip));
+ *   // 'verdict: above chance (58.3% vs 33.3%) but unreliable: the count is wrong on 20 of 48 images.'
+ */
+export function countingVerdict(r: CountingResult): string {
+  const total = r.confusion.flat().reduce((a, b) => a + b, 0);
+  const right = r.confusion.reduce((a, row, i) => a + row[i], 0);
+  if (r.accuracy < r.chance + COUNTING_GUESSING_MARGIN) {
+    return `verdict: close to guessing (${pct(r.accuracy)} vs chance ${pct(r.chance)}): the model does not count.`;
+  }
+  if (r.accuracy < COUNTING_RELIABLE) {
+    return `verdict: above chance (${pct(r.accuracy)} vs ${pct(r.chance)}) but unreliable: the count is wrong on ${total - right} of ${total} images.`;
+  }
+  return `verdict: counts well on this probe (${pct(r.accuracy)}; chance ${pct(r.chance)}).`;
+}
+
+/**
+ * Word order: identical embeddings for the two bindings, close to a coin flip, or mostly right.
+ *
+ * @example
+ *   wordOrderVerdict(await wordOrderProbe(clip));
+ *   // 'verdict: the two prompts get IDENTICAL embeddings — a bag of words cannot represent which colour goes with which shape.'
+ */
+export function wordOrderVerdict(r: WordOrderResult): string {
+  if (r.ties === r.images)
+    return 'verdict: the two prompts get IDENTICAL embeddings — a bag of words cannot represent which colour goes with which shape.';
+  return r.accuracy < 0.75
+    ? `verdict: barely better than a coin flip at binding colours to shapes (${pct(r.accuracy)} right).`
+    : `verdict: binding mostly right on this probe (${pct(r.accuracy)}).`;
 }
