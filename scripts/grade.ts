@@ -3,21 +3,35 @@
  *
  *   npm run grade                      grade every exercise in exercises/
  *   npm run grade -- cosine            one exercise, by a part of its name or its number (1, 01)
- *   npm run grade -- --hint 02         the hints of an exercise
+ *   npm run grade -- --hint 02         the next hint step of an exercise (idea, formula, shape of the code)
  *   npm run grade -- --reset 02        back up exercises/02-….ts to exercises/.backup/, then restore the stub
  *   npm run grade -- --reset all       the same for every exercise
  * Options: --dir FOLDER (or GRADE_EXERCISES_DIR) grades another folder of exercise files (the grader's own
- * tests use a temporary one); --timeout MS (or GRADE_TIMEOUT_MS) is the time limit of one call into an
- * exercise (default 5000).
+ * tests use a temporary one); --timeout MS (or GRADE_TIMEOUT_MS) is the time limit of loading an exercise
+ * and of one call into it (default 5000); --deadline MS ends the whole run, and every process it started,
+ * after that long (default 180000; a notebook's grade() passes its own).
  *
- * The grader only reads the exercise folder; --reset is the one command that writes there, and it backs up
- * first. Exit status: 0 when the report was printed (whatever it says), 2 for a bad command line, 1 when
- * grading itself broke.
+ * The grader only reads the exercise folder; --reset writes there (it backs up first), and --hint writes only
+ * .progress.json (the hint steps seen). Exit status: 0 when the report was printed (whatever it says), 2 for a
+ * bad command line, 1 when grading itself broke.
+ *
+ * The route: this file → lib/learner/evaluate.ts (type check, verdicts, report) → lib/learner/harness.ts (the
+ * course's tests, in this process) → lib/learner/bridge.ts (a worker thread) → lib/learner/sandbox.ts (one
+ * sandboxed process per exercise, running lib/learner/sandbox-child.ts and the learner's file).
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { ENV, EXERCISE_TIME_LIMIT_MS } from '../lib/course/paths';
+import { CourseError } from '../lib/course/errors';
 import { ExerciseNameError, listExercises, matchExercise, type Exercise } from '../lib/learner/catalog';
 import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, stubFor } from '../lib/learner/stubs';
+import { revealNextHint } from '../lib/learner/hints';
+import { GRADE_DEADLINE_MS } from '../lib/learner/grade';
+import { RUN_DIR_ENV, killRegistered } from '../lib/learner/sandbox';
+
+/** --reset cannot back the learner's file up (exercises/.backup is not a folder …). */
+class ResetError extends CourseError {}
 
 const root = resolve(__dirname, '..');
 
@@ -26,31 +40,36 @@ interface Command {
   names: string[];
   dir: string;
   timeoutMs: number;
+  deadlineMs: number;
 }
 
 function parseArgs(argv: readonly string[]): Command {
   let action: Command['action'] = 'grade';
   const names: string[] = [];
-  let dir = process.env.GRADE_EXERCISES_DIR || join(root, 'exercises');
-  let timeoutMs = Number(process.env.GRADE_TIMEOUT_MS) > 0 ? Number(process.env.GRADE_TIMEOUT_MS) : 5000;
+  let dir = process.env[ENV.exercisesDir] || join(root, 'exercises');
+  let timeoutMs = Number(process.env[ENV.gradeTimeoutMs]) > 0 ? Number(process.env[ENV.gradeTimeoutMs]) : EXERCISE_TIME_LIMIT_MS;
+  let deadlineMs = GRADE_DEADLINE_MS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--hint') action = 'hint';
     else if (arg === '--reset') action = 'reset';
     else if (arg === '--help' || arg === '-h') action = 'help';
-    else if (arg === '--dir' || arg === '--timeout') {
+    else if (arg === '--dir' || arg === '--timeout' || arg === '--deadline') {
       const value = argv[++i];
-      if (value === undefined) throw new ExerciseNameError(`${arg} needs a value, e.g. ${arg === '--dir' ? '--dir /tmp/my-exercises' : '--timeout 5000'}.`);
+      const example = { '--dir': '--dir /tmp/my-exercises', '--timeout': '--timeout 5000', '--deadline': '--deadline 180000' }[arg];
+      if (value === undefined) throw new ExerciseNameError(`${arg} needs a value, e.g. ${example}.`);
       if (arg === '--dir') dir = value;
       else {
-        timeoutMs = Number(value);
-        if (!(timeoutMs > 0)) throw new ExerciseNameError(`--timeout ${value}: give the time limit of one call in milliseconds, e.g. --timeout 5000.`);
+        const ms = Number(value);
+        if (!(ms > 0)) throw new ExerciseNameError(`${arg} ${value}: give a time in milliseconds, e.g. ${example}.`);
+        if (arg === '--timeout') timeoutMs = ms;
+        else deadlineMs = ms;
       }
     } else if (arg.startsWith('--')) {
       throw new ExerciseNameError(`Unknown option ${arg}. Try: npm run grade -- --help`);
     } else names.push(arg);
   }
-  return { action, names, dir: resolve(dir), timeoutMs };
+  return { action, names, dir: resolve(dir), timeoutMs, deadlineMs };
 }
 
 function label(dir: string): string {
@@ -81,6 +100,11 @@ function reset(exercise: Exercise, dir: string): string {
     return `${label(dir)}${exercise.name}.ts is already the untouched stub; nothing to do.`;
   }
   const backupDir = join(dir, '.backup');
+  if (existsSync(backupDir) && !statSync(backupDir).isDirectory()) {
+    throw new ResetError(`${label(dir)}.backup is a file, not a folder, so your ${exercise.name}.ts cannot be backed up there and was left as it is.`, {
+      fix: `Rename or move that file (e.g. mv ${label(dir)}.backup ${label(dir)}backup-file.txt), then run the reset again.`,
+    });
+  }
   mkdirSync(backupDir, { recursive: true });
   const backup = join(backupDir, `${exercise.name}.${timestamp()}.ts`);
   copyFileSync(target, backup);
@@ -88,12 +112,9 @@ function reset(exercise: Exercise, dir: string): string {
   return `Your ${exercise.name}.ts was copied to ${relative(process.cwd(), backup)}; ${label(dir)}${exercise.name}.ts is the untouched stub again.`;
 }
 
-function hints(exercise: Exercise): string {
-  const lines = [`${exercise.name}: ${exercise.title}`, ''];
-  exercise.hints.forEach((h, i) => lines.push(`  ${i + 1}. ${h.topic ? `${h.topic}: ` : ''}${h.text}`));
-  const again = process.env.GRADE_FROM === 'notebook' ? `await grade('${exercise.name.slice(0, 2)}')` : `npm run grade -- ${exercise.name.slice(0, 2)}`;
-  lines.push('', `Grade it: ${again}`);
-  return lines.join('\n');
+// --hint (issue 18): one more hint step per call, remembered in <dir>/.progress.json; see lib/learner/hints.ts.
+function hints(exercise: Exercise, dir: string): string {
+  return revealNextHint(root, dir, exercise).text;
 }
 
 async function main(): Promise<number> {
@@ -101,7 +122,7 @@ async function main(): Promise<number> {
   let exercises: Exercise[];
   try {
     command = parseArgs(process.argv.slice(2));
-    exercises = listExercises(root);
+    exercises = listExercises(root, command.dir);
     if (command.action === 'help') {
       console.log(readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*\n/, '').replace(/^ \* ?/gm, ''));
       return 0;
@@ -118,16 +139,32 @@ async function main(): Promise<number> {
     throw error;
   }
   if (command.action === 'hint') {
-    console.log(exercises.map(hints).join('\n\n'));
+    console.log(exercises.map((exercise) => hints(exercise, command.dir)).join('\n\n'));
     return 0;
   }
   if (command.action === 'reset') {
-    for (const exercise of exercises) console.log(reset(exercise, command.dir));
+    try {
+      for (const exercise of exercises) console.log(reset(exercise, command.dir));
+    } catch (error) {
+      if (!(error instanceof ResetError)) throw error;
+      console.error(error.message);
+      return 2;
+    }
     return 0;
   }
-  const { formatReport, gradeExercises } = await import('../lib/learner/evaluate'); // loads TypeScript: only when grading
   const t0 = Date.now();
-  const results = await gradeExercises(exercises, { root, dir: command.dir, timeoutMs: command.timeoutMs });
+  // Every learner process of this run registers its process group under the run folder; whatever way this run
+  // ends (done, Ctrl-C, the deadline), they are ended. grade() in a notebook passes its own run folder.
+  const ownRunDir = process.env[RUN_DIR_ENV] ? undefined : mkdtempSync(join(tmpdir(), 'grade-run-'));
+  if (ownRunDir) process.env[RUN_DIR_ENV] = ownRunDir;
+  const cleanUp = () => {
+    killRegistered(process.env[RUN_DIR_ENV]!);
+    if (ownRunDir) rmSync(ownRunDir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
+  const { formatReport, gradeExercises } = await import('../lib/learner/evaluate'); // loads TypeScript: only when grading
+  const results = await gradeExercises(exercises, { root, dir: command.dir, timeoutMs: command.timeoutMs, deadline: t0 + command.deadlineMs });
   console.log(formatReport(results, label(command.dir), (Date.now() - t0) / 1000));
   return 0;
 }

@@ -1,11 +1,13 @@
 /**
- * Grades exercises: type-checks the learner's files and runs their tests (in parallel), then sorts each
- * exercise into passed / not started / failed / missing and writes the report a learner reads.
+ * Grades exercises: type-checks the learner's files, runs the course's tests against them (lib/learner/harness.ts:
+ * the tests here, the learner's code in its own sandboxed process per exercise), then sorts each exercise into
+ * passed / not started / failed / missing and writes the report a learner reads.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { COURSE_ROOT } from '../course/paths';
 import type { Exercise, Hint } from './catalog';
-import { runExerciseTests, type FileOutcome } from './run-jest';
+import { runExerciseTests, type FileOutcome } from './harness';
 import { typeCheck, type TypeProblem } from './typecheck';
 
 /** The verdict on one exercise. */
@@ -29,6 +31,8 @@ export interface GradeOptions {
   dir: string;
   /** Per-call time limit in ms. */
   timeoutMs: number;
+  /** Epoch ms by which grading ends, whatever is left (every learner process is ended by then). */
+  deadline: number;
 }
 
 const NOT_IMPLEMENTED = /^NotImplementedError\b/;
@@ -52,7 +56,7 @@ function hintFor(exercise: Exercise, testTitle: string | undefined, failure: str
 function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefined, problems: TypeProblem[]): ExerciseResult {
   const base = { exercise, passedChecks: 0, totalChecks: 0, details: [] as string[] };
   if (!existsSync(file)) {
-    return { ...base, status: 'missing', details: [`${displayPath(file)} does not exist. Bring back the stub with: npm run grade -- --reset ${exercise.name}`] };
+    return { ...base, status: 'missing', details: [`${displayPath(file)} does not exist. Bring back the stub with: ${resetCommand(exercise.name, file)}`] };
   }
   const tests = outcome?.tests ?? [];
   const passedChecks = tests.filter((t) => t.passed).length;
@@ -65,9 +69,10 @@ function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefine
     const ran = tests.length > 0 ? [`(The checks ran on what TypeScript could make of the file anyway: ${passedChecks}/${tests.length} pass.)`] : [];
     return { ...counts, status: 'failed', details: ['Fix this syntax error first:', ...typeLines, ...ran] };
   }
+  const printed = printedLines(outcome?.output ?? '');
   if (outcome?.loadError !== undefined || tests.length === 0) {
     const why = outcome?.loadError ?? 'no tests ran';
-    return { ...counts, status: 'failed', details: [`The exercise could not be loaded: ${why}`, ...typeLines], hint: exercise.hints[0] };
+    return { ...counts, status: 'failed', details: [`The exercise could not be loaded: ${why}`, ...typeLines, ...printed], hint: exercise.hints[0] };
   }
   if (tests.every((t) => !t.passed && NOT_IMPLEMENTED.test(t.failure ?? '')) && problems.length === 0) {
     return { ...counts, status: 'not started' };
@@ -82,17 +87,35 @@ function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefine
   const failure = first?.failure ?? 'failed';
   const details = [`First failure (${first?.title}):`, ...failure.split('\n').map((line) => `  ${line}`)];
   if (problems.length > 0) details.push(...typeLines);
+  details.push(...printed);
   return { ...counts, status: 'failed', details, hint: hintFor(exercise, first?.title, failure) };
 }
 
-/** Grades `exercises` (type check and tests run side by side). */
+/** The first lines the learner's code printed, for a failed exercise's report. */
+function printedLines(output: string): string[] {
+  const lines = output.trimEnd().split('\n').filter((line) => line !== '');
+  if (lines.length === 0) return [];
+  return ['Your code printed:', ...lines.slice(0, 5).map((line) => `  ${line.slice(0, 200)}`), ...(lines.length > 5 ? [`  … (${lines.length - 5} more lines)`] : [])];
+}
+
+/** The command that restores an exercise's stub, keeping --dir when the folder is not the course's exercises/. */
+export function resetCommand(exercise: string, file: string): string {
+  const dir = dirname(file);
+  const def = join(COURSE_ROOT, 'exercises');
+  const dirArg = resolve(dir) === resolve(def) ? '' : ` --dir ${/\s/.test(dir) ? JSON.stringify(dir) : dir}`;
+  return `npm run grade -- --reset ${exercise}${dirArg}`;
+}
+
+/** Grades `exercises`: the type check (while the learner processes start), then each exercise's tests. */
 export async function gradeExercises(exercises: readonly Exercise[], options: GradeOptions): Promise<ExerciseResult[]> {
   const files = exercises.map((e) => join(options.dir, `${e.name}.ts`));
   const present = exercises.filter((_, i) => existsSync(files[i]));
-  const testFiles = present.map((e) => join(options.root, 'tests', 'exercises', `${e.name}.test.ts`));
-  const running = runExerciseTests(options.root, options.dir, testFiles, options.timeoutMs);
-  const problems = typeCheck(options.root, files.filter((f) => existsSync(f))); // while jest runs
-  const outcomes = await running;
+  let problems: TypeProblem[] = [];
+  const outcomes = await runExerciseTests(
+    present.map((e) => e.name),
+    { root: options.root, dir: options.dir, stepMs: options.timeoutMs, deadline: options.deadline },
+    () => (problems = typeCheck(options.root, files.filter((f) => existsSync(f)))), // while the learner processes start
+  );
   return exercises.map((exercise, i) => {
     const k = present.indexOf(exercise);
     const mine = problems.filter((p) => p.file === files[i]);

@@ -3,11 +3,22 @@
  * `npm run grade -- cosine` (it runs that grader, scripts/grade.ts, in a child process) and returns the score;
  * `await hint('cosine')` prints the exercise's hints (`npm run grade -- --hint cosine`).
  * Neither ever throws: if the grader cannot run, the report says why and the score is 0.
+ *
+ * One deadline covers the whole run: the grader gets it (`--deadline`) and stops itself in time, ending every
+ * learner process it started; should it not, this side kills the grader's process group and every learner
+ * process group registered in the run's folder (lib/learner/sandbox.ts), so nothing outlives a call.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import { COURSE_ROOT } from '../course/paths';
+import * as os from 'os';
 import * as path from 'path';
+import { COURSE_ROOT } from '../course/paths';
+import { RUN_DIR_ENV, killRegistered } from './sandbox';
+
+/** How long a whole grading run may take by default, in ms (the grader's --deadline). */
+export const GRADE_DEADLINE_MS = 180_000;
+/** How long after its deadline the grader is given to report before it is killed. */
+const GRACE_MS = 5000;
 
 /** The score of a grading run, and the report that was printed. */
 export interface GradeSummary {
@@ -25,10 +36,9 @@ export interface GradeOptions {
   print?: boolean;
   /** A folder of exercise files other than exercises/ (the grader's --dir). */
   dir?: string;
-  /** Stop the grader after this many milliseconds (default 180000). */
+  /** End the grading run, and every process it started, after this many milliseconds (default 180000). */
   deadlineMs?: number;
 }
-
 
 /**
  * Runs the grader on one exercise (a part of its name or its number) or, without a name, on all of them.
@@ -59,8 +69,9 @@ export async function hint(name: string): Promise<string> {
 function runGrader(graderArgs: string[], options: GradeOptions): Promise<GradeSummary> {
   const print = options.print ?? true;
   const root = COURSE_ROOT;
+  const deadlineMs = options.deadlineMs ?? GRADE_DEADLINE_MS;
   const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const args = [tsx, path.join(root, 'scripts', 'grade.ts'), ...graderArgs];
+  const args = [tsx, path.join(root, 'scripts', 'grade.ts'), ...graderArgs, '--deadline', String(deadlineMs)];
   const finish = (report: string, resolve: (s: GradeSummary) => void) => {
     const score = /^(\d+)\/(\d+) passed\s*$/m.exec(report);
     if (print) console.log(report.trimEnd());
@@ -71,27 +82,48 @@ function runGrader(graderArgs: string[], options: GradeOptions): Promise<GradeSu
       finish(`grade: cannot run the grader: ${tsx} is missing. Run npm run setup in ${root}, then try again.`, resolve);
       return;
     }
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grade-run-'));
     let output = '';
+    let stopped = false;
     let child: ReturnType<typeof spawn>;
+    const endAll = () => {
+      if (child?.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL'); // the grader and everything in its group
+        } catch {
+          // already gone
+        }
+      }
+      killRegistered(runDir); // the learner processes, each in its own group
+    };
     try {
-      child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', GRADE_FROM: 'notebook' } });
+      child = spawn(process.execPath, args, {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // its own process group, so that a kill reaches everything it started
+        env: { ...process.env, FORCE_COLOR: '0', GRADE_FROM: 'notebook', [RUN_DIR_ENV]: runDir },
+      });
     } catch (error) {
+      fs.rmSync(runDir, { recursive: true, force: true });
       finish(`grade: cannot start the grader: ${error instanceof Error ? error.message : String(error)}`, resolve);
       return;
     }
     const timer = setTimeout(() => {
-      output += `\ngrade: the grader did not finish within ${(options.deadlineMs ?? 180000) / 1000} s and was stopped.`;
-      child.kill('SIGKILL');
-    }, options.deadlineMs ?? 180000);
+      stopped = true;
+      endAll();
+    }, deadlineMs + GRACE_MS);
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => {
+    const done = (extra: string) => {
       clearTimeout(timer);
-      finish(`${output}\ngrade: the grader could not run: ${error.message}`, resolve);
-    });
-    child.on('close', () => {
-      clearTimeout(timer);
-      finish(output, resolve);
-    });
+      endAll();
+      fs.rmSync(runDir, { recursive: true, force: true });
+      if (stopped) {
+        // Only what it printed before: no score, the run did not finish.
+        finish(`${output.replace(/^\d+\/\d+ passed\s*$/m, '')}\ngrade: the grader did not finish within ${deadlineMs / 1000} s and was stopped, with every process it started; no score.`, resolve);
+      } else finish(`${output}${extra}`, resolve);
+    };
+    child.on('error', (error) => done(`\ngrade: the grader could not run: ${error.message}`));
+    child.on('close', () => done(''));
   });
 }

@@ -3,41 +3,26 @@
  * back, because the grader shows a learner exactly that message.
  *
  * Learner code is only ever called through `run` (directly or via the expect* helpers), which
- *  - stops a call that runs longer than GRADE_TIMEOUT_MS (default 5000 ms): `vm.runInContext` with a
- *    timeout interrupts even a synchronous endless loop (V8 terminates whatever JavaScript runs, in any
- *    context), which jest's own test timeout cannot do; after one such timeout the remaining checks of
- *    the same exercise fail at once instead of each waiting again;
  *  - turns a thrown non-Error ("throw 'oops'") into a failure that explains what to throw instead;
- *  - lets NotImplementedError through unchanged: it marks an exercise the learner has not started.
- * Importing this module also replaces `process.exit` (of this test file's sandbox only) by a function
- * that throws, so an exercise that calls process.exit fails its own tests instead of ending the run.
- * Import it BEFORE the exercise, so that this also holds while the exercise file loads.
+ *  - says so when the exercise file has no function of that name;
+ *  - lets NotImplementedError through unchanged: it marks an exercise the learner has not started;
+ *  - lets the grader's own verdicts (ExerciseRunError: too slow, too much memory, an exit, too much output, a
+ *    forbidden file write or process) through unchanged: they are already in plain words.
+ * Under `npm run grade` the functions these tests call are stand-ins that run the learner's code in its own
+ * sandboxed process (lib/learner/harness.ts), which enforces the time, memory and output limits; under plain
+ * `jest` they are the reference solutions.
  */
-import * as vm from 'node:vm';
 import { isDeepStrictEqual, types } from 'node:util';
 
-/** How long one call into learner code may run. */
-export const CALL_TIMEOUT_MS = Number(process.env.GRADE_TIMEOUT_MS) > 0 ? Number(process.env.GRADE_TIMEOUT_MS) : 5000;
+/** The grader's verdict on a call that did not return or throw (lib/learner/harness.ts's ExerciseRunError). */
+function isRunVerdict(error: unknown): boolean {
+  return types.isNativeError(error) && error.name === 'ExerciseRunError';
+}
 
 /** A failed expectation, in plain words. */
 export class ExpectationError extends Error {
   override name = 'ExpectationError';
 }
-
-/** What an exercise gets when it calls process.exit. */
-export class ProcessExitCalledError extends Error {
-  override name = 'ProcessExitCalledError';
-}
-
-process.exit = ((code?: number | string | null) => {
-  throw new ProcessExitCalledError(
-    `The exercise called process.exit(${code ?? ''}), which would end the whole program. ` +
-      'An exercise function should return its result, or throw an error for bad input.',
-  );
-}) as typeof process.exit;
-
-const sandbox = vm.createContext({ call: undefined as unknown });
-let stuckIn: string | undefined;
 
 /** "cosineSimilarity (exercises/01-cosine-similarity.ts:42)": where in an exercise file an error came from. */
 function origin(error: Error): string {
@@ -72,20 +57,10 @@ function isNotImplemented(error: unknown): boolean {
  * run('cosineSimilarity([1, 0], [0, 1])', () => cosineSimilarity([1, 0], [0, 1]));   // 0
  */
 export function run<T>(what: string, fn: () => T): T {
-  if (stuckIn !== undefined) {
-    throw new ExpectationError(`Skipped: ${stuckIn} did not finish earlier, so this check was not run.`);
-  }
-  sandbox.call = fn;
   try {
-    return vm.runInContext('call()', sandbox, { timeout: CALL_TIMEOUT_MS, displayErrors: false }) as T;
+    return fn();
   } catch (error) {
-    if (types.isNativeError(error) && (error as NodeJS.ErrnoException).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
-      stuckIn = what;
-      throw new ExpectationError(
-        `${what} did not finish within ${CALL_TIMEOUT_MS / 1000} s. Look for a loop that never ends ` +
-          '(a condition that stays true, a counter that is never increased).',
-      );
-    }
+    if (isRunVerdict(error)) throw error;
     const missing = types.isNativeError(error) && error.name === 'TypeError' ? /\.(\w+)\)? is not a function/.exec(error.message) : null;
     if (missing) {
       throw new ExpectationError(
@@ -100,8 +75,6 @@ export function run<T>(what: string, fn: () => T): T {
       );
     }
     throw error;
-  } finally {
-    sandbox.call = undefined;
   }
 }
 
@@ -110,7 +83,7 @@ function value<T>(what: string, fn: () => T, expected: string): T {
   try {
     return run(what, fn);
   } catch (error) {
-    if (error instanceof ExpectationError || isNotImplemented(error) || !types.isNativeError(error)) throw error;
+    if (error instanceof ExpectationError || isNotImplemented(error) || isRunVerdict(error) || !types.isNativeError(error)) throw error;
     throw new ExpectationError(`${what} should return ${expected}, but it threw ${error.name}: ${error.message}${origin(error)}`);
   }
 }
@@ -184,7 +157,7 @@ export function expectThrows(
     returned = run(what, fn);
   } catch (error) {
     if (error instanceof errorClass) return;
-    if (error instanceof ExpectationError || isNotImplemented(error) || !types.isNativeError(error)) throw error;
+    if (error instanceof ExpectationError || isNotImplemented(error) || isRunVerdict(error) || !types.isNativeError(error)) throw error;
     throw new ExpectationError(
       `${what} should throw ${errorClass.name}, because ${why}. It threw ${error.name}: ${error.message}${origin(error)} instead.`,
     );

@@ -1,0 +1,432 @@
+/**
+ * THE runner of learner code. The grader (`npm run grade`, via lib/learner/harness.ts) and the notebooks
+ * (lib/learner/challenge.ts's tryExercise/runExercise) both run a learner's exercise only through
+ * `LearnerProcess`: one child process per exercise, which loads the learner's file and calls its functions with
+ * arguments sent by the parent; the results come back by message, and the parent compares them. The course's
+ * tests, solutions and comparisons never run in the learner's process, and no learner's code runs in the
+ * grader's or the kernel's.
+ *
+ * The child (lib/learner/sandbox-child.ts, compiled into a fresh run folder) runs under
+ *  - its own process group (a new session): every ending kills the whole group, `kill(-pgid)`;
+ *  - `timeout -s KILL`: a last-resort lifetime that kills the group even if this parent dies;
+ *  - `ulimit -v` (address space: counts Buffers and typed arrays, not only V8's heap), `ulimit -t` (CPU),
+ *    no core files; V8's heap is capped at the same budget;
+ *  - Node's permission model: it may read only its run folder (the compiled exercise folder and itself) and
+ *    write only the run folder's scratch/; no child processes, no worker threads, no native addons; and
+ *    it may send signals to no process but itself;
+ *  - wall-clock limits per step, measured here: loading the file, and each call (EXERCISE_TIME_LIMIT_MS);
+ *  - an output cap: more than OUTPUT_LIMIT_BYTES on stdout and stderr together stops it;
+ *  - an environment holding only PATH and LANG.
+ * Every way it can end is an `Ending`, and `describeEnding` says it in plain words.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CourseError } from '../course/errors';
+import { EXERCISE_TIME_LIMIT_MS, PATHS } from '../course/paths';
+import { relativeToRoot, sandboxChildProgram, transpileExerciseFolder } from './compile';
+import type { ChildFailure, ChildMessage, EarlierExercise, ExportSummary, ParentMessage, ThrownValue } from './sandbox-child';
+import type { SourceProblem } from './type-problems';
+
+/** The memory an exercise may use, in MiB (its Buffers, typed arrays and JavaScript heap together). */
+export const MEMORY_LIMIT_MIB = 1024;
+/** What an exercise may print (stdout and stderr together), in bytes. */
+export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+/** The longest the child may take to start, before any of the learner's code runs (a loaded machine is slow). */
+export const STARTUP_LIMIT_MS = 30_000;
+/** Node and V8's own address space, on top of the learner's budget (an idle Node reserves about 730 MiB). */
+const BASE_ADDRESS_SPACE_MIB = 1024;
+/**
+ * The environment variable naming a folder under which every run folder goes and every child's process group
+ * is registered (`pgids/<pgid>`): `grade()` and the grader CLI set it, and `killRegistered` ends whatever a
+ * stopped run left behind.
+ */
+export const RUN_DIR_ENV = 'LEARNER_RUN_DIR';
+
+/** The sandbox could not be set up (a missing tool, an unreadable folder): the course's problem, not the learner's. */
+export class SandboxSetupError extends CourseError {}
+
+/** Limits of one learner process. */
+export interface SandboxLimits {
+  /** Loading the file, and each call, in ms (default EXERCISE_TIME_LIMIT_MS). */
+  stepMs: number;
+  /** Memory budget in MiB (default MEMORY_LIMIT_MIB). */
+  memoryMiB: number;
+  /** Output cap in bytes (default OUTPUT_LIMIT_BYTES). */
+  outputBytes: number;
+  /** Last-resort lifetime of the process, in ms, enforced by the OS (`timeout`, and `ulimit -t` for CPU). */
+  lifetimeMs: number;
+}
+
+export function defaultLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+  const stepMs = overrides.stepMs ?? EXERCISE_TIME_LIMIT_MS;
+  return { stepMs, memoryMiB: MEMORY_LIMIT_MIB, outputBytes: OUTPUT_LIMIT_BYTES, lifetimeMs: 60_000 + 40 * stepMs, ...overrides };
+}
+
+/** How a load or a call ended, when it did not return normally. */
+export type Ending =
+  | { kind: 'missing'; file: string }
+  | { kind: 'syntax'; problems: SourceProblem[] }
+  | ChildFailure
+  | { kind: 'too-slow'; during: 'load' | 'call'; limitMs: number }
+  | { kind: 'memory'; limitMiB: number }
+  | { kind: 'exited'; during: 'load' | 'call'; code: number | null; signal: string | null }
+  | { kind: 'output'; limitBytes: number }
+  | { kind: 'forbidden'; permission: string; resource: string }
+  | { kind: 'deadline' }
+  | { kind: 'no-start'; message: string };
+
+/** `standIns`: earlier exercises' functions the course's version stood in for so far (see EarlierExercise). */
+export type LoadOutcome = { ok: true; exports: ExportSummary; standIns: string[] } | { ok: false; ending: Ending };
+export type CallOutcome = { ok: true; value: unknown; args: unknown[]; standIns: string[] } | { ok: false; ending: Ending };
+
+let ownRunRoot: string | undefined;
+/** The folder run folders go in: $LEARNER_RUN_DIR, else one temporary folder per process (removed at exit). */
+export function runRoot(): string {
+  const fromEnv = process.env[RUN_DIR_ENV];
+  if (fromEnv) {
+    fs.mkdirSync(path.join(fromEnv, 'pgids'), { recursive: true });
+    return fs.realpathSync(fromEnv);
+  }
+  if (!ownRunRoot) {
+    ownRunRoot = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'learner-run-')));
+    fs.mkdirSync(path.join(ownRunRoot, 'pgids'));
+    const root = ownRunRoot;
+    process.once('exit', () => {
+      killRegistered(root);
+      fs.rmSync(root, { recursive: true, force: true });
+    });
+  }
+  return ownRunRoot;
+}
+
+/** Kills every process group registered under `root` (a run that was stopped); returns how many it signalled. */
+export function killRegistered(root: string): number {
+  let killed = 0;
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(path.join(root, 'pgids'));
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    const pgid = Number(name);
+    if (!(pgid > 1)) continue;
+    try {
+      process.kill(-pgid, 'SIGKILL');
+      killed++;
+    } catch {
+      // already gone
+    }
+    fs.rmSync(path.join(root, 'pgids', name), { force: true });
+  }
+  return killed;
+}
+
+/** An exercise folder compiled for a run (`prepareExercise`): can be made in one thread and started in another. */
+export interface PreparedExercise {
+  /** The learner's folder as JavaScript, name.js → code. */
+  files: Record<string, string>;
+  /** Earlier exercises the file imports that have a course version. */
+  earlier: string[];
+  /** The course's solutions as JavaScript (only when `earlier` is not empty). */
+  course: Record<string, string>;
+  /** lib/learner/sandbox-child.ts as JavaScript. */
+  child?: string;
+}
+
+/** Compiles `<dir>/<exercise>.ts` and its folder; the ending instead when the file is missing or does not parse. */
+export function prepareExercise(exercise: string, dir: string): PreparedExercise | Ending {
+  const source = path.join(dir, `${exercise}.ts`);
+  if (!fs.existsSync(source)) return { kind: 'missing', file: source };
+  const { files, syntaxProblems } = transpileExerciseFolder(dir, exercise);
+  if (syntaxProblems.length > 0) return { kind: 'syntax', problems: syntaxProblems };
+  const imported = [...(files[`${exercise}.js`] ?? '').matchAll(/require\("\.\/(\d\d-[a-z0-9-]+)"\)/g)].map((m) => m[1]);
+  const earlier = [...new Set(imported)].filter((name) => name !== exercise && files[`${name}.js`] !== undefined && fs.existsSync(path.join(PATHS.solutions, `${name}.ts`)));
+  const course = earlier.length > 0 ? transpileExerciseFolder(PATHS.solutions, earlier[0]).files : {};
+  return { files, earlier, course, child: sandboxChildProgram() };
+}
+
+let runCount = 0;
+const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+const SIGNALS: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU' };
+const OUT_OF_MEMORY = /heap out of memory|Fatal process OOM|Array buffer allocation failed|Reached heap limit|Cannot allocate memory|std::bad_alloc/i;
+
+/** One learner's exercise in its own sandboxed process. */
+export class LearnerProcess {
+  /** What the learner's code printed (stdout and stderr, up to the cap). */
+  output = '';
+  /** Set once the process has ended abnormally (or was closed); later calls report it without running. */
+  ended: Ending | undefined;
+  private readonly child: ChildProcess;
+  private readonly folder: string;
+  private readonly pgidFile: string;
+  private bytes = 0;
+  private nextId = 1;
+  private pending: { resolve: (m: ChildMessage | Ending) => void; id?: number } | undefined;
+  private exited: Promise<void>;
+  private killedFor: Ending | undefined;
+  private exportsSummary: ExportSummary | undefined;
+  private earlier: EarlierExercise[] = [];
+
+  private constructor(
+    readonly exercise: string,
+    readonly dir: string,
+    readonly limits: SandboxLimits,
+    folder: string,
+  ) {
+    this.folder = folder;
+    const scratch = path.join(folder, 'scratch');
+    const childJs = path.join(folder, 'child.js');
+    const nodeArgs = [
+      permissionFlag,
+      `--allow-fs-read=${folder}`,
+      `--allow-fs-write=${scratch}`,
+      '--disable-warning=ExperimentalWarning',
+      '--enable-source-maps',
+      `--max-old-space-size=${limits.memoryMiB}`,
+      childJs,
+    ];
+    // sh applies the OS limits, then becomes node (exec): timeout → node, in one new process group.
+    const script = 'ulimit -c 0; ulimit -v "$1" || exit 71; ulimit -t "$2" || exit 71; shift 2; exec "$@"';
+    const addressKiB = (limits.memoryMiB + BASE_ADDRESS_SPACE_MIB) * 1024;
+    const cpuSeconds = Math.ceil(limits.lifetimeMs / 1000);
+    this.child = spawn(
+      'timeout',
+      ['-s', 'KILL', `${Math.ceil(limits.lifetimeMs / 1000)}s`, 'sh', '-c', script, 'sh', String(addressKiB), String(cpuSeconds), process.execPath, ...nodeArgs],
+      { cwd: scratch, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } },
+    );
+    const root = path.dirname(folder);
+    this.pgidFile = path.join(root, 'pgids', String(this.child.pid ?? 0));
+    if (this.child.pid !== undefined) fs.writeFileSync(this.pgidFile, `${exercise}\n`);
+    const take = (chunk: Buffer) => {
+      this.bytes += chunk.length;
+      if (this.output.length < limits.outputBytes) this.output += chunk.toString('utf8').slice(0, limits.outputBytes - this.output.length);
+      if (this.bytes > limits.outputBytes) this.stop({ kind: 'output', limitBytes: limits.outputBytes });
+    };
+    this.child.stdout?.on('data', take);
+    this.child.stderr?.on('data', take);
+    this.child.on('message', (message: ChildMessage) => this.settle(message));
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (error) => {
+        this.ended ??= { kind: 'no-start', message: error.message };
+        this.settle(this.ended);
+        resolve();
+      });
+      this.child.on('exit', (code, signal) => {
+        fs.rmSync(this.pgidFile, { force: true });
+        // Let a message sent just before the end, and the last output, arrive first.
+        setImmediate(() => {
+          this.settle(this.endingAtExit(code, signal));
+          resolve();
+        });
+      });
+    });
+  }
+
+  /**
+   * Compiles `<dir>/<exercise>.ts` (and the rest of the folder) into a fresh run folder and starts its process.
+   * Returns the ending instead when there is nothing to run (a missing file, a syntax error) or the process
+   * cannot start.
+   */
+  static async start(exercise: string, dir: string, limits: SandboxLimits = defaultLimits(), prepared?: PreparedExercise): Promise<LearnerProcess | Ending> {
+    const compiled = prepared ?? prepareExercise(exercise, dir);
+    if ('kind' in compiled) return compiled;
+    const { files, course } = compiled;
+    const folder = path.join(runRoot(), `${exercise}-${process.pid}-${runCount++}`);
+    fs.mkdirSync(path.join(folder, 'code'), { recursive: true });
+    fs.mkdirSync(path.join(folder, 'scratch'));
+    fs.writeFileSync(path.join(folder, 'child.js'), compiled.child ?? sandboxChildProgram());
+    for (const [name, code] of Object.entries(files)) fs.writeFileSync(path.join(folder, 'code', name), code);
+    // Earlier exercises this one imports get the course's version as a fallback (see EarlierExercise).
+    const earlier = compiled.earlier;
+    if (earlier.length > 0) {
+      fs.mkdirSync(path.join(folder, 'course'));
+      for (const [name, code] of Object.entries(course)) fs.writeFileSync(path.join(folder, 'course', name), code);
+    }
+    const learner = new LearnerProcess(exercise, dir, limits, folder);
+    learner.earlier = earlier.map((name) => ({ exercise: name, learner: path.join(folder, 'code', `${name}.js`), course: path.join(folder, 'course', `${name}.js`) }));
+    const ready = await learner.next(STARTUP_LIMIT_MS, undefined, 'load');
+    if ('type' in ready && ready.type === 'ready') return learner;
+    await learner.close();
+    const ending = 'type' in ready ? ({ kind: 'no-start', message: `unexpected message ${ready.type}` } as Ending) : ready;
+    return ending.kind === 'too-slow' ? { kind: 'no-start', message: `it did not start within ${STARTUP_LIMIT_MS / 1000} s (is the machine very busy?)` } : ending;
+  }
+
+  /** Loads the learner's file (its top-level code runs now, under the step limit). */
+  async load(): Promise<LoadOutcome> {
+    if (this.ended) return { ok: false, ending: this.ended };
+    const entry = path.join(this.folder, 'code', `${this.exercise}.js`);
+    const reply = await this.ask({ type: 'load', entry, earlier: this.earlier }, 'load');
+    if ('kind' in reply) return { ok: false, ending: reply };
+    if (reply.type === 'loaded') {
+      this.exportsSummary = reply.exports;
+      return { ok: true, exports: reply.exports, standIns: reply.standIns };
+    }
+    if (reply.type === 'failed') return { ok: false, ending: this.classify(reply.failure) };
+    return { ok: false, ending: { kind: 'no-start', message: `unexpected message ${reply.type}` } };
+  }
+
+  /** What the loaded file exports. */
+  get exports(): ExportSummary | undefined {
+    return this.exportsSummary;
+  }
+
+  /** Calls one exported function with `args` (copied into the child); the value and the arguments come back. */
+  async call(fn: string, args: unknown[]): Promise<CallOutcome> {
+    if (this.ended) return { ok: false, ending: this.ended };
+    const id = this.nextId++;
+    const reply = await this.ask({ type: 'call', id, fn, args }, 'call', id);
+    if ('kind' in reply) return { ok: false, ending: reply };
+    if (reply.type === 'result') return { ok: true, value: reply.value, args: reply.args, standIns: reply.standIns };
+    if (reply.type === 'failed') return { ok: false, ending: this.classify(reply.failure) };
+    return { ok: false, ending: { kind: 'no-start', message: `unexpected message ${reply.type}` } };
+  }
+
+  /** Ends the process group (if it still runs), waits for it, and removes the run folder. */
+  async close(): Promise<void> {
+    this.stop(this.ended ?? { kind: 'deadline' }, false);
+    await this.exited;
+    fs.rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  /** Ends the whole process group now; `ending` becomes the answer of a pending step. */
+  stop(ending: Ending, record = true): void {
+    if (record) this.killedFor ??= ending;
+    if (this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
+    }
+    if (record) {
+      this.ended ??= ending;
+      this.settle(ending);
+    }
+  }
+
+  private ask(message: ParentMessage, during: 'load' | 'call', id?: number): Promise<ChildMessage | Ending> {
+    try {
+      this.child.send(message);
+    } catch (error) {
+      return Promise.resolve({ kind: 'no-start', message: `its arguments cannot be sent to the exercise (${(error as Error).message}); pass numbers, strings, arrays, typed arrays and plain objects` } as Ending);
+    }
+    return this.next(this.limits.stepMs, id, during);
+  }
+
+  private next(limitMs: number, id: number | undefined, during: 'load' | 'call'): Promise<ChildMessage | Ending> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.stop({ kind: 'too-slow', during, limitMs }), limitMs);
+      this.pending = {
+        id,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      };
+      if (this.ended) this.settle(this.ended);
+    });
+  }
+
+  private settle(message: ChildMessage | Ending): void {
+    const pending = this.pending;
+    if (!pending) return;
+    if ('type' in message && message.type !== 'ready' && 'id' in message && message.id !== undefined && message.id !== pending.id) return;
+    this.pending = undefined;
+    pending.resolve(message);
+  }
+
+  private endingAtExit(code: number | null, signal: NodeJS.Signals | null): Ending {
+    if (this.killedFor) return this.killedFor;
+    if (this.ended) return this.ended;
+    const during = this.exportsSummary ? 'call' : 'load';
+    let ending: Ending;
+    if (OUT_OF_MEMORY.test(this.output)) ending = { kind: 'memory', limitMiB: this.limits.memoryMiB };
+    else if (code === 71) ending = { kind: 'no-start', message: 'the memory and CPU limits could not be set (ulimit failed)' };
+    else if (code === 124 || signal === 'SIGKILL') ending = { kind: 'exited', during, code: null, signal: 'SIGKILL' };
+    else if (code !== null && code > 128 && SIGNALS[code - 128] === 'SIGXCPU') ending = { kind: 'too-slow', during, limitMs: this.limits.lifetimeMs };
+    else if (code !== null && code > 128 && SIGNALS[code - 128]) ending = { kind: 'exited', during, code: null, signal: SIGNALS[code - 128] };
+    else ending = { kind: 'exited', during, code, signal };
+    this.ended = ending;
+    return ending;
+  }
+
+  private classify(failure: ChildFailure): Ending {
+    if (failure.kind !== 'threw') return failure;
+    const t = failure.thrown;
+    if (t.code === 'ERR_ACCESS_DENIED') return { kind: 'forbidden', permission: t.permission ?? 'unknown', resource: t.resource ?? '' };
+    if (t.isError && t.name === 'RangeError' && OUT_OF_MEMORY.test(t.message)) return { kind: 'memory', limitMiB: this.limits.memoryMiB };
+    return failure;
+  }
+}
+
+/** "exercises/05-zero-shot.ts:52:10": the first place in a stack trace that is in the exercise folder. */
+export function whereInExercise(stack: string, dir: string): string | undefined {
+  for (const line of stack.split('\n')) {
+    const m = /\(?((?:[A-Za-z]:)?[^\s()]+\.ts):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (m && path.resolve(m[1]).startsWith(path.resolve(dir) + path.sep)) return `${relativeToRoot(path.resolve(m[1]))}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}
+
+/** A thrown value in one phrase: `RangeError: bad size (at exercises/03-….ts:40:11)` or `the string "oops"`. */
+export function describeThrownValue(thrown: ThrownValue, dir: string): string {
+  if (!thrown.isError) return `${thrown.name === 'string' ? 'the string' : `a non-Error ${thrown.name}`} ${JSON.stringify(thrown.value) ?? String(thrown.value)}`;
+  const where = whereInExercise(thrown.stack, dir);
+  return `${thrown.name}: ${thrown.message.split('\n')[0]}${where ? ` (at ${where})` : ''}`;
+}
+
+const PERMISSION_WORDS: Record<string, (resource: string) => string> = {
+  FileSystemWrite: (r) => `tried to write ${r ? `the file ${r}` : 'a file'}; writing files is not allowed in exercises (an exercise computes and returns its answer)`,
+  FileSystemRead: (r) => `tried to read ${r ? `the file ${r}` : 'a file'}; reading files outside the exercise folder is not allowed in exercises`,
+  ChildProcess: () => 'tried to start a process (child_process); starting processes is not allowed in exercises',
+  WorkerThreads: () => 'tried to start a worker thread; worker threads are not allowed in exercises',
+  Signal: (r) => `tried to send a signal to process ${r}; signalling other processes is not allowed in exercises`,
+};
+
+/**
+ * An ending in plain words, one sentence without the final period.
+ * `what` names the step: "cosineSimilarity" for a call, or the file for a load.
+ *
+ * @example
+ *   describeEnding({ kind: 'too-slow', during: 'call', limitMs: 5000 }, { exercise: '01-…', dir, what: 'l2Normalize([3, 4])' });
+ *   // 'l2Normalize([3, 4]) did not finish within 5 s and was stopped (an endless loop? …)'
+ */
+export function describeEnding(ending: Ending, context: { exercise: string; dir: string; what: string }): string {
+  const file = relativeToRoot(path.join(context.dir, `${context.exercise}.ts`));
+  const what = context.what;
+  switch (ending.kind) {
+    case 'missing':
+      return `${relativeToRoot(ending.file)} does not exist`;
+    case 'syntax': {
+      const p = ending.problems[0];
+      return `${file} cannot run: syntax error at ${p.file}:${p.line}:${p.column}: ${p.message.replace(/\.$/, '')}${ending.problems.length > 1 ? ` (and ${ending.problems.length - 1} more)` : ''}`;
+    }
+    case 'threw':
+      return `${ending.during === 'load' ? `${file} threw while loading` : `${what} threw`} ${describeThrownValue(ending.thrown, context.dir)}`;
+    case 'not-a-function':
+      return `${file} does not export a function ${what.replace(/\(.*$/, '')} (it exports ${ending.exported.length ? ending.exported.join(', ') : 'no functions'}); keep the stub's names and \`export function\``;
+    case 'bad-return':
+      return `${what} returned something that cannot be passed back (${ending.message}); return numbers, strings, arrays, typed arrays or plain objects`;
+    case 'too-slow':
+      return ending.during === 'load'
+        ? `${file} did not finish loading within ${ending.limitMs / 1000} s and was stopped: code outside any function runs as soon as the file loads; look for a loop there that never ends`
+        : `${what} did not finish within ${ending.limitMs / 1000} s and was stopped (an endless loop? a condition that stays true, a counter that is never increased)`;
+    case 'memory':
+      return `${what} used more than ${ending.limitMiB} MiB of memory and was stopped (an array or Buffer that keeps growing in a loop?)`;
+    case 'exited':
+      return ending.signal
+        ? `${file} killed its own process (${ending.signal}) while ${ending.during === 'load' ? 'loading' : `running ${what}`}; an exercise must return its answer instead`
+        : `${file} called process.exit(${ending.code ?? ''}) (or otherwise ended its own process) while ${ending.during === 'load' ? 'loading' : `running ${what}`}; an exercise must return its answer instead`;
+    case 'output':
+      return `${what} printed more than ${ending.limitBytes / (1024 * 1024)} MB and was stopped (a console.log inside a long loop?)`;
+    case 'forbidden':
+      return `${what} ${(PERMISSION_WORDS[ending.permission] ?? ((r: string) => `tried to use ${ending.permission}${r ? ` on ${r}` : ''}, which is not allowed in exercises`))(ending.resource)}`;
+    case 'deadline':
+      return `${what} was not run: the grading run's deadline passed`;
+    case 'no-start':
+      return `the exercise could not be run: ${ending.message}`;
+  }
+}
