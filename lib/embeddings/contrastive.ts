@@ -27,7 +27,7 @@ export type { Matrix, MatrixLike };
 export const CLIP_LOGIT_SCALE_INIT = Math.log(1 / 0.07);
 /** CLIP caps the scale at 100, i.e. the log scale at ln(100) ≈ 4.6052. */
 export const CLIP_LOGIT_SCALE_MAX = Math.log(100);
-/** Row norms are floored at this value before dividing (as `torch.nn.functional.normalize`). */
+/** Row norms are floored at this value before dividing (as `torch.nn.functional.normalize`); rows with a smaller norm are rescaled first (see `l2NormalizeRows`). */
 export const NORM_EPSILON = 1e-12;
 
 /** Raised for inputs the contrastive loss cannot use; the message names the input, the cause and the fix. */
@@ -118,16 +118,44 @@ function toTensor(x: Embeddings): tfTypes.Tensor2D {
   const r = rowsOf(x, 'embeddings');
   if (isMatrix(x)) return tf.tensor2d(x.data, [x.rows, x.cols]);
   const flat = new Float32Array(r.rows * r.cols);
-  for (let i = 0; i < r.rows; i++) for (let j = 0; j < r.cols; j++) flat[i * r.cols + j] = r.at(i, j);
+  for (let i = 0; i < r.rows; i++) {
+    // A row float32 cannot hold well (beyond ±1e30, or all below 1e-30) is divided by its largest |value| in
+    // float64 first: the loss only sees the row's direction, which this keeps.
+    let maxAbs = 0;
+    for (let j = 0; j < r.cols; j++) maxAbs = Math.max(maxAbs, Math.abs(r.at(i, j)));
+    const divisor = maxAbs > 1e30 || (maxAbs > 0 && maxAbs < 1e-30) ? maxAbs : 1;
+    for (let j = 0; j < r.cols; j++) flat[i * r.cols + j] = r.at(i, j) / divisor;
+  }
   return tf.tensor2d(flat, [r.rows, r.cols]);
 }
 
-/** Row-wise L2 normalization, x / max(‖x‖, 1e-12). */
+/**
+ * Row-wise L2 normalization: every non-zero row becomes a unit row (CLIP's x / ‖x‖); a zero row stays zero.
+ * Rows with a usable norm (finite, above 1e-12) are computed as x / max(‖x‖, 1e-12), as torch's `normalize`;
+ * rows whose squares overflow float32 (entries beyond ~1.8e19) or whose norm is tiny are first scaled by their
+ * largest |value| (the direction is kept) and then normalised, so the result is finite for any finite input.
+ * Gradients flow through both (the second contributes exact zeros where the first is used).
+ */
 export function l2NormalizeRows(x: tfTypes.Tensor2D): tfTypes.Tensor2D {
   return tf.tidy(() => {
     const norm = tf.sqrt(tf.sum(tf.square(x), 1, true));
-    return tf.div(x, tf.maximum(norm, NORM_EPSILON)) as tfTypes.Tensor2D;
+    const plain = tf.div(x, tf.maximum(norm, NORM_EPSILON));
+    // 1 where the norm is usable (1e-12 < norm < float32's max), else 0. Built with step() rather than comparisons
+    // so that gradients pass (step's gradient is zero), and mixed arithmetically: plain · 1 + rescued · 0 is plain exactly.
+    const usable = tf.mul(tf.step(tf.sub(norm, NORM_EPSILON)), tf.step(tf.sub(3.4e38, norm)));
+    const scaled = tf.div(x, tf.maximum(tf.max(tf.abs(x), 1, true), 1e-37));
+    const rescued = tf.div(scaled, tf.sqrt(tf.maximum(tf.sum(tf.square(scaled), 1, true), 1e-30)));
+    return tf.add(tf.mul(plain, usable), tf.mul(rescued, tf.sub(1, usable))) as tfTypes.Tensor2D;
   });
+}
+
+/**
+ * A number log scale clamped (in float64) to [−1e4, ln 100] before it becomes a float32 tensor, so that 1e308
+ * does not turn into Infinity on the way (the clamp at ln 100 is CLIP's; below −1e4 exp() is 0 either way).
+ * A tf.Scalar is passed through (the clamp at ln 100 follows in the graph, differentiably).
+ */
+function clampedScale(logitScale: tfTypes.Scalar | number): tfTypes.Scalar | number {
+  return typeof logitScale === 'number' ? Math.max(-1e4, Math.min(logitScale, CLIP_LOGIT_SCALE_MAX)) : logitScale;
 }
 
 /** Options of `clipLoss`. */
@@ -144,8 +172,16 @@ export interface ClipLossOptions {
  *   // [[10, 0], [0, 10]]
  */
 export function clipLogits(image: tfTypes.Tensor2D, text: tfTypes.Tensor2D, logitScale: tfTypes.Scalar | number): tfTypes.Tensor2D {
+  const [, di] = shapeOf(image, 'image');
+  const [, dt] = shapeOf(text, 'text');
+  if (di !== dt) {
+    throw new ContrastiveInputError(
+      `clipLogits: image rows have ${di} values and text rows ${dt} (shapes [${(image as tfTypes.Tensor).shape?.join(', ')}] and [${(text as tfTypes.Tensor).shape?.join(', ')}]); both must be embeddings of the same dimension D. Project both to the same D first.`,
+    );
+  }
+  if (typeof logitScale === 'number') checkScale(logitScale); // a tf.Scalar is not read back here (training loops)
   return tf.tidy(() => {
-    const scale = tf.exp(tf.minimum(logitScale, CLIP_LOGIT_SCALE_MAX));
+    const scale = tf.exp(tf.minimum(clampedScale(logitScale), CLIP_LOGIT_SCALE_MAX));
     const cosines = tf.matMul(l2NormalizeRows(image), l2NormalizeRows(text), false, true);
     return tf.mul(scale, cosines) as tfTypes.Tensor2D;
   });
@@ -172,7 +208,7 @@ export function clipLoss(image: Embeddings, text: Embeddings, logitScale: tfType
   return tf.tidy(() => {
     const imageT = toTensor(image);
     const textT = toTensor(text);
-    const scale = tf.exp(tf.minimum(logitScale, CLIP_LOGIT_SCALE_MAX));
+    const scale = tf.exp(tf.minimum(clampedScale(logitScale), CLIP_LOGIT_SCALE_MAX));
     const imageN = l2NormalizeRows(imageT);
     const textN = l2NormalizeRows(textT);
     const logits = tf.mul(scale, tf.matMul(imageN, textN, false, true));
@@ -198,7 +234,7 @@ export function clipLossReference(image: MatrixLike, text: MatrixLike, logitScal
   checkScale(logitScale);
   const I = normalizedRows(rowsOf(image, 'image'));
   const T = normalizedRows(rowsOf(text, 'text'));
-  const scale = Math.exp(Math.min(logitScale, CLIP_LOGIT_SCALE_MAX));
+  const scale = Math.exp(Math.min(logitScale, CLIP_LOGIT_SCALE_MAX)); // CLIP's clamp: at most 100, also for 1e308
   const n = I.length;
   // logits[i][j] = scale · cos(image i, text j)
   const logits = I.map((imageRow) => T.map((textRow) => scale * dot(imageRow, textRow)));
@@ -211,11 +247,18 @@ export function clipLossReference(image: MatrixLike, text: MatrixLike, logitScal
   return (lossImages / n + lossTexts / n) / 2;
 }
 
+/** Unit rows (a zero row stays zero); a row whose squares overflow or whose norm is tiny is scaled by its largest |value| first. */
 function normalizedRows(r: { rows: number; cols: number; at: (i: number, j: number) => number }): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < r.rows; i++) {
-    const row = Array.from({ length: r.cols }, (_, j) => r.at(i, j));
-    const norm = Math.max(Math.sqrt(dot(row, row)), NORM_EPSILON);
+    let row = Array.from({ length: r.cols }, (_, j) => r.at(i, j));
+    let norm = Math.sqrt(dot(row, row));
+    if (!(Number.isFinite(norm) && norm >= NORM_EPSILON)) {
+      const maxAbs = Math.max(...row.map(Math.abs));
+      if (maxAbs > 0) row = row.map((v) => v / maxAbs);
+      norm = Math.sqrt(dot(row, row));
+    }
+    norm = Math.max(norm, NORM_EPSILON);
     out.push(row.map((v) => v / norm));
   }
   return out;

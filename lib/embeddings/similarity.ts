@@ -83,7 +83,13 @@ export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
       if (row.length !== cols) {
         throw new EmbeddingError('dimension-mismatch', `${argName}: row ${r} has ${row.length} values but row 0 has ${cols}; every row must have the same length. Check how the embeddings were built.`);
       }
-      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
+      for (let c = 0; c < cols; c++) {
+        const v = row[c];
+        if (Number.isFinite(v) && Math.abs(v) > FLOAT32_MAX) {
+          throw new EmbeddingError('not-finite', `${argName} holds ${v} at row ${r}, column ${c}, beyond float32's range (±3.4e38) in which a Matrix is stored. Divide the rows by a constant first (l2Normalize and similarityMatrix rescale rows themselves).`);
+        }
+        data[r * cols + c] = v;
+      }
     }
     out = { rows, cols, data };
   }
@@ -92,6 +98,30 @@ export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
   }
   checkFinite(out.data, argName, out.cols);
   return out;
+}
+
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Rows given as arrays, with each row whose values float32 cannot hold well (any beyond ±1e30, or all below 1e-30
+ * in size) divided by its largest |value| (in float64): the direction, all that normalising keeps, is unchanged.
+ * Other rows, and Matrices (already float32), are passed through untouched; bad values are left for toMatrix to report.
+ */
+function rescaledRows(m: MatrixLike): MatrixLike {
+  if (isMatrix(m) || !Array.isArray(m)) return m;
+  let out: ArrayLike<number>[] | undefined;
+  for (let r = 0; r < m.length; r++) {
+    const row = m[r];
+    if (!row || typeof row.length !== 'number') return m;
+    let maxAbs = 0;
+    for (let c = 0; c < row.length; c++) maxAbs = Math.max(maxAbs, Math.abs(row[c]));
+    if (Number.isFinite(maxAbs) && (maxAbs > 1e30 || (maxAbs > 0 && maxAbs < 1e-30))) {
+      out ??= m.slice();
+      out[r] = Array.from(row, (v) => v / maxAbs);
+    }
+  }
+  return out ?? m;
 }
 
 function checkFinite(data: ArrayLike<number>, argName: string, cols?: number): void {
@@ -122,7 +152,7 @@ function checkVector(v: ArrayLike<number>, argName: string): void {
  *   l2Normalize([[3, 4], [0, 2]]); // { rows: 2, cols: 2, data: Float32Array [0.6, 0.8, 0, 1] }
  */
 export function l2Normalize(m: MatrixLike, argName = 'matrix'): Matrix {
-  const { rows, cols, data } = toMatrix(m, argName);
+  const { rows, cols, data } = toMatrix(rescaledRows(m), argName);
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
@@ -157,6 +187,24 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
     na += a[i] * a[i];
     nb += b[i] * b[i];
   }
+  if (!(Number.isFinite(dot) && na > 1e-280 && nb > 1e-280 && na < Infinity && nb < Infinity)) {
+    // Squares overflowed (entries beyond ~1e154) or underflowed (below ~1e-140): scale each side by its largest
+    // |value| first (the cosine does not change), and only then square.
+    let ma = 0;
+    let mb = 0;
+    for (let i = 0; i < a.length; i++) {
+      ma = Math.max(ma, Math.abs(a[i]));
+      mb = Math.max(mb, Math.abs(b[i]));
+    }
+    dot = na = nb = 0;
+    for (let i = 0; i < a.length && ma > 0 && mb > 0; i++) {
+      const x = a[i] / ma;
+      const y = b[i] / mb;
+      dot += x * y;
+      na += x * x;
+      nb += y * y;
+    }
+  }
   if (na === 0 || nb === 0) {
     throw new EmbeddingError('zero-norm', `cosineSimilarity: ${na === 0 ? 'a' : 'b'} is all zeros (norm 0), so the angle is undefined. Check why that embedding is zero.`);
   }
@@ -174,8 +222,8 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
  *   // { rows: 2, cols: 3, data: Float32Array [0.7071, 1, 0, 0.7071, 0, -1] }
  */
 export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
-  const A0 = toMatrix(a, 'a');
-  const B0 = toMatrix(b, 'b');
+  const A0 = toMatrix(rescaledRows(a), 'a');
+  const B0 = toMatrix(rescaledRows(b), 'b');
   if (A0.cols !== B0.cols) {
     throw new EmbeddingError('dimension-mismatch', `similarityMatrix: a is ${shapeOf(A0)} and b is ${shapeOf(B0)}; their rows must have the same length (embedding dimension). Project both into the same space first.`);
   }
@@ -187,10 +235,14 @@ export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
 
 /**
  * Softmax of `scale · logits`: exp(scale·x_i − max) / Σ exp(scale·x_j − max). Subtracting the maximum keeps it
- * stable for logits of any magnitude (1e4 included). CLIP uses scale = 100 (its learned logit scale) on cosines.
+ * stable for logits of any magnitude (1e4 included); where scale · x itself overflows (scale 1e308, logits 1e200)
+ * the best logit is subtracted before scaling, so any finite input gives finite probabilities that sum to 1.
+ * CLIP uses scale = 100 (its learned logit scale) on cosines. The scale is not clamped here: a model's own scale
+ * is used as it is (CLIP's training already caps it at 100).
  *
  * @example
  *   softmax([0.25, 0.3], 100); // Float32Array [0.00669, 0.99331]
+ *   softmax([1, 2], 1e308);    // Float32Array [0, 1]
  */
 export function softmax(logits: ArrayLike<number>, scale = 1): Float32Array {
   checkVector(logits, 'logits');
@@ -198,12 +250,29 @@ export function softmax(logits: ArrayLike<number>, scale = 1): Float32Array {
     throw new EmbeddingError('not-finite', `softmax: scale is ${scale}; it must be a finite number (CLIP uses 100). Pass a finite scale.`);
   }
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, scale * logits[i]);
+  let overflow = false;
+  for (let i = 0; i < logits.length; i++) {
+    const v = scale * logits[i];
+    if (!Number.isFinite(v)) overflow = true;
+    max = Math.max(max, v);
+  }
   const exps = new Float64Array(logits.length);
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) {
-    exps[i] = Math.exp(scale * logits[i] - max);
-    sum += exps[i];
+  if (!overflow) {
+    for (let i = 0; i < logits.length; i++) {
+      exps[i] = Math.exp(scale * logits[i] - max);
+      sum += exps[i];
+    }
+  } else {
+    // scale · x overflowed (e.g. scale 1e308): subtract the extreme logit before scaling, so that every exponent
+    // is scale · (x_i − x_best) ≤ 0, which may be −Infinity (exp gives 0) but never NaN.
+    let best = logits[0];
+    for (let i = 1; i < logits.length; i++) best = scale > 0 ? Math.max(best, logits[i]) : Math.min(best, logits[i]);
+    for (let i = 0; i < logits.length; i++) {
+      const d = logits[i] - best;
+      exps[i] = d === 0 ? 1 : Math.exp(scale * d);
+      sum += exps[i];
+    }
   }
   const out = new Float32Array(logits.length);
   for (let i = 0; i < logits.length; i++) out[i] = exps[i] / sum;
