@@ -1,25 +1,30 @@
 /**
- * Exercise 01 · L2 normalization and cosine similarity
+ * Exercise 01 · L2 normalisation and cosine similarity
  *
- * CLIP puts images and texts in one embedding space and compares them by the cosine of the angle
- * between their embedding vectors: 1 = same direction, 0 = unrelated (perpendicular), −1 = opposite.
- * Length does not matter, only direction, which is why CLIP first scales every embedding to length 1.
+ * The concept. CLIP puts images and texts in one embedding space and compares two embeddings by the cosine of
+ * the angle between them: 1 = the same direction, 0 = unrelated (perpendicular), −1 = opposite. Only the
+ * direction counts, not the length, so CLIP first scales every embedding to length 1 ("L2 normalisation").
+ * Exercises 04–07 and 09 import the two functions you write here.
  *
  * Your task: implement `l2Normalize` and `cosineSimilarity`.
- *   - l2Normalize([3, 4]) returns [0.6, 0.8]: the same direction, length 1.
- *   - cosineSimilarity(a, b) is the dot product of the two normalized vectors.
- *   - Bad input throws the error classes below: an empty vector, vectors of different lengths or a
- *     value that is not a finite number → VectorShapeError; the zero vector → ZeroVectorError
- *     (it has no direction, so its cosine with anything is undefined).
- *   - Do not change the input arrays.
  *
- * Hints:
- * - l2Normalize: the length (L2 norm) of v is Math.sqrt(v[0]² + v[1]² + …); divide every component by it.
- * - l2Normalize: check the input before dividing: length 0 → VectorShapeError, any value failing
- *   Number.isFinite → VectorShapeError, norm 0 → ZeroVectorError.
- * - cosineSimilarity: check that a.length === b.length, normalize both, then add up a[i] * b[i].
+ * l2Normalize(vector)
+ *   - Input: an array of at least one number, every entry finite (not NaN, not ±Infinity).
+ *   - Returns: a NEW array of the same length, pointing the same way, whose length √(Σ xᵢ²) is 1
+ *     (within 1e-12). The input array is left unchanged.
+ *   - Any vector with a non-zero entry has a direction, however small or large its entries: [1e-200, 0]
+ *     gives [1, 0] and [3e200, 4e200] gives [0.6, 0.8].
+ *   - Errors: an empty array, or an entry that is not a finite number → VectorShapeError; a vector whose
+ *     entries are all 0 → ZeroVectorError (it has no direction).
  *
- * Grade it: `npm run grade -- 01`. Stuck? `npm run grade -- --hint 01`.
+ * cosineSimilarity(a, b)
+ *   - Input: two vectors of the same length, each valid for l2Normalize.
+ *   - Returns: the cosine of the angle between them, a number in [−1, 1] — never outside it, not even by a
+ *     rounding error (a vector compared with itself gives at most exactly 1).
+ *   - Errors: a and b of different lengths → VectorShapeError; otherwise the errors of l2Normalize, for
+ *     either vector. Neither input is changed.
+ *
+ * Grade it: `npm run grade -- 01`. Hints, one step at a time: `npm run grade -- --hint 01`.
  */
 import { NotImplementedError } from './not-implemented';
 
@@ -28,7 +33,7 @@ export class VectorShapeError extends Error {
   override name = 'VectorShapeError';
 }
 
-/** The zero vector was given where a direction is needed (normalizing it would divide by zero). */
+/** The zero vector was given where a direction is needed. */
 export class ZeroVectorError extends Error {
   override name = 'ZeroVectorError';
 }

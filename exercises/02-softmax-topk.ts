@@ -1,27 +1,32 @@
 /**
- * Exercise 02 · A numerically stable softmax with a logit scale, and top-k
+ * Exercise 02 · Softmax with a logit scale, and top-k
  *
- * CLIP turns similarities into probabilities with a softmax over `logitScale × similarity`. Its trained
- * logit scale is 100 (it learns the logarithm, 4.6052, and uses exp of it), so the softmax sees
- * numbers up to ±100, and exp(1000) is already Infinity in JavaScript. A stable softmax subtracts the
- * largest logit before calling Math.exp: the result is mathematically the same and never overflows.
+ * The concept. CLIP turns the cosine similarities of an image with N prompts into N probabilities with a
+ * softmax of `logitScale × similarity`. The logit scale (the inverse of a temperature) is learned; OpenAI's
+ * CLIP ends at 100, the course's mini-CLIP at about 18. Cosines lie in [−1, 1], so with scale 100 the softmax
+ * sees numbers up to ±100 — and in JavaScript Math.exp(710) is already Infinity. The scale changes how sure
+ * the model sounds, never which prompt wins.
  *
  * Your task: implement `softmax` and `topK`.
- *   - softmax(logits, logitScale) = exp(s·xᵢ) / Σⱼ exp(s·xⱼ), computed stably; it sums to 1.
- *   - topK(probabilities, k): the k largest entries as { index, probability }, largest first; equal
- *     probabilities keep their original order (lower index first).
- *   - Bad input: empty logits, a non-finite logit, a logit scale that is not a finite number > 0
- *     → LogitsInputError; empty probabilities or k not an integer in 1..length → TopKError.
- *   - Do not change the input arrays.
  *
- * Hints:
- * - softmax: multiply every logit by logitScale first, then find the largest scaled logit m.
- * - softmax: compute Math.exp(x - m) for every scaled logit x, then divide each by their sum.
- *   exp(x - m) ≤ 1, so nothing overflows, and the common factor exp(-m) cancels in the division.
- * - topK: pair every probability with its index, sort a copy by probability (descending, then by
- *   index ascending), and keep the first k.
+ * softmax(logits, logitScale)
+ *   - Input: at least one finite number; `logitScale` is required (there is no default: pass 100 for
+ *     OpenAI's CLIP) and must be a finite number > 0.
+ *   - Returns: a new array p with pᵢ = exp(s·xᵢ) / Σⱼ exp(s·xⱼ) for s = logitScale; every pᵢ is a finite
+ *     number in [0, 1] and Σ pᵢ = 1 within 1e-12, for ANY finite logits and scale (e.g. [1000, 1001] or
+ *     [-1000, -1000]). A probability too small for float64 may be exactly 0.
+ *   - Errors: an empty array, a non-finite logit, or a bad logitScale → LogitsInputError.
  *
- * Grade it: `npm run grade -- 02`. Stuck? `npm run grade -- --hint 02`.
+ * topK(scores, k)
+ *   - Input: at least one finite score (probabilities, cosines or logits: any finite numbers) and a whole
+ *     number k from 1 to scores.length.
+ *   - Returns: k entries { index, score }, highest score first; equal scores keep their input order (the
+ *     lower index first).
+ *   - Errors: an empty array, a non-finite score, or a bad k → TopKError.
+ *
+ * Neither function changes its input arrays.
+ *
+ * Grade it: `npm run grade -- 02`. Hints, one step at a time: `npm run grade -- --hint 02`.
  */
 import { NotImplementedError } from './not-implemented';
 
@@ -30,35 +35,34 @@ export class LogitsInputError extends Error {
   override name = 'LogitsInputError';
 }
 
-/** Probabilities or a k that topK cannot use. */
+/** Scores or a k that topK cannot use. */
 export class TopKError extends Error {
   override name = 'TopKError';
 }
 
-/** One entry of a top-k list: where it was in the input, and its probability. */
-export interface RankedProbability {
+/** One entry of a top-k list: where it was in the input, and its score. */
+export interface RankedScore {
   index: number;
-  probability: number;
+  score: number;
 }
 
 /**
- * Probabilities from logits: softmax(logitScale × logits), computed without overflow.
+ * Probabilities from logits: softmax(logitScale × logits), for any finite logits.
  *
  * @example
- * softmax([1, 2, 3]);          // [0.0900, 0.2447, 0.6652]
- * softmax([0.1, 0.2], 100);    // [0.0000454, 0.9999546]
- * softmax([1000, 1001, 1002]); // [0.0900, 0.2447, 0.6652] (no NaN)
+ * softmax([1, 2, 3], 1);          // [0.0900, 0.2447, 0.6652]
+ * softmax([0.1, 0.2], 100);       // [0.0000454, 0.9999546]
  */
-export function softmax(logits: readonly number[], logitScale = 1): number[] {
+export function softmax(logits: readonly number[], logitScale: number): number[] {
   throw new NotImplementedError('02-softmax-topk', 'softmax');
 }
 
 /**
- * The k largest probabilities, largest first (ties: lower index first).
+ * The k highest scores, highest first (ties: lower index first).
  *
  * @example
- * topK([0.1, 0.6, 0.3], 2);   // [{ index: 1, probability: 0.6 }, { index: 2, probability: 0.3 }]
+ * topK([0.1, 0.6, 0.3], 2);   // [{ index: 1, score: 0.6 }, { index: 2, score: 0.3 }]
  */
-export function topK(probabilities: readonly number[], k: number): RankedProbability[] {
+export function topK(scores: readonly number[], k: number): RankedScore[] {
   throw new NotImplementedError('02-softmax-topk', 'topK');
 }

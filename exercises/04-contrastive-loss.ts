@@ -1,34 +1,40 @@
 /**
- * Exercise 04 · CLIP's symmetric contrastive loss, in plain TypeScript
+ * Exercise 04 · CLIP's symmetric contrastive loss, and its gradient by finite differences
  *
- * CLIP is trained on a batch of N matching (image, caption) pairs. Row i of `imageEmbeddings` and row i
- * of `textEmbeddings` belong together; every other pairing in the batch is a wrong answer.
- *   1. Normalize every row to length 1.
- *   2. logits[i][j] = logitScale × (image i · text j): an N×N table of scaled cosine similarities.
- *   3. imageToText = the mean over rows i of the cross-entropy of row i with the right answer j = i
- *      (each image must pick its own caption among the N captions).
- *   4. textToImage = the same over columns (each caption must pick its own image among the N images).
- *   5. loss = (imageToText + textToImage) / 2.
- * The cross-entropy of a row x with right answer r is log(Σⱼ exp(xⱼ)) − x_r.
- * `logitScale` here is the multiplier itself (CLIP's trained value is 100).
+ * The concept. CLIP is trained on batches of N matching (image, caption) pairs: row i of `imageEmbeddings` and
+ * row i of `textEmbeddings` belong together, and every other pairing in the batch is a wrong answer. With all
+ * rows normalised to length 1, logits[i][j] = logitScale × (image i · text j), an N×N table. Each image must
+ * pick its own caption among the N captions (a cross-entropy over row i, right answer j = i), and each caption
+ * its own image (a cross-entropy over column j, right answer i = j). The cross-entropy of a list of logits x
+ * with right answer r is log(Σⱼ exp(xⱼ)) − x_r. Training moves the embeddings downhill on this loss; the
+ * gradient says which way is downhill, and a finite-difference estimate lets you see it without calculus.
  *
- * Your task: implement `contrastiveLoss`.
- *   - It must stay finite for large logits: with logitScale 1000, exp(1000) is Infinity in JavaScript.
- *   - Bad input → ContrastiveInputError: an empty batch; a different number of images and texts;
- *     rows of different lengths; a zero or non-finite row; a logitScale that is not a finite number > 0.
+ * Your task: implement `contrastiveLoss` and `lossGradient`. This file imports your `l2Normalize` from
+ * exercise 01; while your 01 is unfinished the checks use the course's version instead, and say so.
  *
- * Hints:
- * - contrastiveLoss: write a helper logSumExp(xs) = m + Math.log(Σ Math.exp(x − m)) with m = Math.max(...xs);
- *   it is the stable form of Math.log(Σ Math.exp(x)).
- * - contrastiveLoss: build the N×N logits table once; row i is logits[i], column j is logits.map((row) => row[j]).
- * - contrastiveLoss: the right answer of row i is column i (the diagonal): add up logSumExp(row) − row[i]
- *   over the rows and divide by N; do the same over the columns.
+ * contrastiveLoss(imageEmbeddings, textEmbeddings, logitScale) → { loss, imageToText, textToImage }
+ *   - imageToText = the mean over the N rows of their cross-entropies; textToImage = the mean over the N
+ *     columns; loss = (imageToText + textToImage) / 2. `logitScale` is the multiplier itself (CLIP's is 100).
+ *   - Embeddings need not have length 1: every row is normalised first (so only directions count).
+ *   - The result is finite and ≥ 0 for any valid input, also when logitScale × cosine is in the thousands.
+ *   - Errors, checked in this order: logitScale not a finite number > 0; an empty batch; a different number
+ *     of images and texts; a row (of either) whose length differs from imageEmbeddings[0]'s
+ *     → ContrastiveInputError. Then every row goes through l2Normalize, whose errors (VectorShapeError,
+ *     ZeroVectorError of exercise 01) pass through unchanged.
  *
- * Grade it: `npm run grade -- 04`. Stuck? `npm run grade -- --hint 04`.
+ * lossGradient(imageEmbeddings, textEmbeddings, logitScale, step = 1e-5) → number[][]
+ *   - The gradient of `loss` with respect to every entry of imageEmbeddings, estimated by central
+ *     differences: entry [i][k] is (loss with x_ik + step − loss with x_ik − step) / (2 × step), where only
+ *     that one entry of that one image is moved. The texts stay fixed. Same shape as imageEmbeddings.
+ *   - The inputs are not changed. Errors: those of contrastiveLoss; step not a finite number > 0
+ *     → ContrastiveInputError.
+ *
+ * Grade it: `npm run grade -- 04`. Hints, one step at a time: `npm run grade -- --hint 04`.
  */
 import { NotImplementedError } from './not-implemented';
+import { l2Normalize } from './01-cosine-similarity';
 
-/** Embeddings or a logit scale that the contrastive loss cannot use. */
+/** Embeddings, a logit scale or a step that the contrastive loss cannot use. */
 export class ContrastiveInputError extends Error {
   override name = 'ContrastiveInputError';
 }
@@ -56,4 +62,20 @@ export function contrastiveLoss(
   logitScale: number,
 ): ContrastiveLoss {
   throw new NotImplementedError('04-contrastive-loss', 'contrastiveLoss');
+}
+
+/**
+ * d loss / d imageEmbeddings[i][k] for every i, k, by central differences.
+ *
+ * @example
+ * lossGradient([[1, 0], [0, 1]], [[1, 0], [0, 1]], 1);
+ * // [[0, 0.1345], [0.1345, 0]]   (moving image 0 towards text 1 raises the loss)
+ */
+export function lossGradient(
+  imageEmbeddings: readonly (readonly number[])[],
+  textEmbeddings: readonly (readonly number[])[],
+  logitScale: number,
+  step = 1e-5,
+): number[][] {
+  throw new NotImplementedError('04-contrastive-loss', 'lossGradient');
 }

@@ -1,28 +1,34 @@
 /**
  * Exercise 06 · Prompt-template ensembling
  *
- * CLIP's zero-shot accuracy depends on the wording of the prompt. The CLIP paper's remedy: write several
- * templates ("a photo of a {}.", "a blurry photo of a {}.", "a drawing of a {}."), embed the label in
- * each, and use ONE embedding per label: normalize each prompt's embedding, average them, and normalize
- * the average. (Averaging unnormalized embeddings would let the longest vector dominate.)
+ * The concept. CLIP's zero-shot accuracy depends on the wording of the prompt. The CLIP paper's remedy: write
+ * several templates ("a photo of a {}.", "a blurry photo of a {}.", "a drawing of a {}."), embed the label in
+ * each, and use ONE embedding per label: the normalised mean of the normalised prompt embeddings. Every prompt
+ * then counts equally, however long its raw embedding is — and the ensemble can rank labels differently from
+ * any single template.
  *
- * Your task: implement `fillTemplates` and `ensembleEmbedding`.
- *   - fillTemplates('cat', ['a photo of a {}.']) → ['a photo of a cat.']. Each template must contain
- *     "{}" exactly once.
- *   - ensembleEmbedding(promptEmbeddings) → normalize each row, take the mean row, normalize it.
- *   - Bad input: no templates, a template without "{}" or with it twice, an empty (or only-space)
- *     label → PromptTemplateError; no embeddings, rows of different lengths, a zero or non-finite row,
- *     or normalized rows that cancel out (their mean is the zero vector) → EnsembleError.
+ * Your task: implement `fillTemplates` and `ensembleEmbedding`. This file imports your `l2Normalize` from
+ * exercise 01; while your 01 is unfinished the checks use the course's version instead, and say so.
  *
- * Hints:
- * - fillTemplates: template.split('{}').length - 1 counts the "{}" in a template; template.replace('{}', label) fills it.
- * - ensembleEmbedding: normalize first: divide each row by its own length, Math.sqrt(Σ x²).
- * - ensembleEmbedding: add the unit rows component by component, divide by their count, and normalize
- *   that mean; if its length is 0, the prompts point in opposite directions: throw EnsembleError.
+ * fillTemplates(label, templates) → string[]
+ *   - One prompt per template, in the same order: the template with its "{}" replaced by the label, character
+ *     for character — a label containing "$&", "$1" or "{}" appears in the prompt exactly as written, and the
+ *     label is not trimmed.
+ *   - Errors → PromptTemplateError: a label that is empty or only white space; an empty template list; a
+ *     template that does not contain "{}" exactly once.
  *
- * Grade it: `npm run grade -- 06`. Stuck? `npm run grade -- --hint 06`.
+ * ensembleEmbedding(promptEmbeddings) → number[]
+ *   - Normalise every row, take the mean row (entry by entry), normalise that mean; the result has length 1.
+ *   - When the normalised rows (nearly) cancel out — the mean's length is below 1e-9, which includes an exact 0
+ *     and the rounding dust (≈1e-17) that cancellation leaves in float64 — there is no direction to return:
+ *     EnsembleError.
+ *   - Errors → EnsembleError: no rows; a row whose length differs from row 0's; cancelling rows (above). A zero
+ *     or non-finite row → the errors of l2Normalize (exercise 01), unchanged. The input is not changed.
+ *
+ * Grade it: `npm run grade -- 06`. Hints, one step at a time: `npm run grade -- --hint 06`.
  */
 import { NotImplementedError } from './not-implemented';
+import { l2Normalize } from './01-cosine-similarity';
 
 /** A label or template list that cannot make prompts. */
 export class PromptTemplateError extends Error {
@@ -46,10 +52,10 @@ export function fillTemplates(label: string, templates: readonly string[]): stri
 }
 
 /**
- * The ensembled embedding of a label: the normalized mean of its normalized prompt embeddings.
+ * The ensembled embedding of a label: the normalised mean of its normalised prompt embeddings.
  *
  * @example
- * ensembleEmbedding([[2, 0], [0, 1]]);   // [0.7071, 0.7071]  (not [0.894, 0.447]: normalize first)
+ * ensembleEmbedding([[2, 0], [0, 1]]);   // [0.7071, 0.7071]  (not [0.894, 0.447]: normalise first)
  */
 export function ensembleEmbedding(promptEmbeddings: readonly (readonly number[])[]): number[] {
   throw new NotImplementedError('06-prompt-ensembling', 'ensembleEmbedding');

@@ -1,27 +1,45 @@
 /**
- * Exercise 08 · Analysing a prediction: margin, entropy, and "is the model confident?"
+ * Exercise 08 · How sure is CLIP, and should you believe it? Margin, entropy and calibration
  *
- * The mini-challenge ends with analysis: after changing the image or the labels, how sure is the model?
- * The top probability alone can mislead (0.4 is a clear win among 10 labels and a coin toss among 2),
- * so look at two more numbers:
- *   - the top-2 margin: the best probability minus the second best (0 = a tie, 1 = certain);
- *   - the entropy H = −Σ p·ln(p) in nats (0 = certain, ln(n) = uniform over n labels), and the
- *     normalized entropy H / ln(n), in [0, 1] whatever the number of labels.
- * Here the model counts as confident when its top-2 margin is at least a threshold (0.2 by default).
+ * The concept. A zero-shot probability is a softmax over the candidate labels, and its size depends on the
+ * logit scale as much as on the image: the same cosines give 55 % at one scale and 99 % at another, with the
+ * same winner. So look beyond the top probability: the margin over the runner-up, the entropy of the whole
+ * distribution, and — over many images whose right label is known — calibration: of the predictions made with
+ * about 80 % confidence, are about 80 % right? The checks run your calibration on the course's mini-CLIP,
+ * classifying the colour of shapes-world images, at the model's own logit scale and at CLIP's 100.
  *
- * Your task: implement `top2Margin`, `entropy` and `analyzePrediction`.
- *   - A term with p = 0 contributes 0 to the entropy (the limit of p·ln p), not NaN.
- *   - Bad input → ProbabilityInputError: fewer than 2 probabilities; a probability that is not a finite
- *     number in [0, 1]; probabilities that do not sum to 1 (within 1e-6); a different number of labels
- *     and probabilities; a threshold outside [0, 1].
+ * Your task: implement `analyzePrediction`, `reliabilityBins` and `expectedCalibrationError`.
  *
- * Hints:
- * - top2Margin: sort a copy in descending order ([...p].sort((a, b) => b - a)) and subtract the second from the first.
- * - entropy: add up -p * Math.log(p) over the probabilities, skipping p === 0.
- * - analyzePrediction: the label is labels[i] for the index i of the largest probability; the runner-up
- *   is the second largest; confident is margin >= marginThreshold; normalizedEntropy is entropy / Math.log(n).
+ * analyzePrediction(probabilities, labels, marginThreshold = 0.2) → PredictionAnalysis
+ *   - label / probability: the label with the highest probability; when several tie for the highest, the one
+ *     with the lowest index. runnerUp: the label with the highest probability among the OTHER labels (lowest
+ *     index on a tie), so a tie at the top gives margin 0 and runnerUp = the second of the tied labels.
+ *   - margin = probability − the runner-up's probability; entropy = −Σ p·ln p in nats, where a term with p = 0
+ *     counts 0; normalizedEntropy = entropy / ln(number of labels), in [0, 1].
+ *   - confident: margin ≥ marginThreshold − 1e-9. The 1e-9 keeps rounding from deciding: [0.3, 0.1, 0.1, 0.1,
+ *     0.1, 0.1, 0.1, 0.1] has margin 0.3 − 0.1 = 0.19999999999999998 in float64, and counts as confident at
+ *     the default threshold 0.2; so does [0.7, 0.3] at threshold 0.4 (0.7 − 0.3 = 0.39999999999999997).
+ *   - Errors → ProbabilityInputError: fewer than 2 probabilities; a probability that is not a finite number in
+ *     [0, 1]; probabilities whose sum differs from 1 by more than 1e-6; a different number of labels and
+ *     probabilities; a marginThreshold that is not a finite number in [0, 1].
  *
- * Grade it: `npm run grade -- 08`. Stuck? `npm run grade -- --hint 08`.
+ * reliabilityBins(confidences, correct, binCount = 10) → ReliabilityBin[]
+ *   - confidences[i] is the top probability of prediction i, correct[i] whether it was right. Bin b (0-based) of
+ *     binCount covers [b / binCount, (b + 1) / binCount); a confidence c goes to bin Math.floor(c × binCount)
+ *     computed in float64, except c = 1, which goes to the last bin.
+ *   - Returns all binCount bins in order, each { from: b / binCount, to: (b + 1) / binCount, count,
+ *     meanConfidence, accuracy }: the number of predictions in the bin, their mean confidence and the fraction
+ *     of them that were right; for an empty bin count is 0 and meanConfidence and accuracy are null.
+ *   - Errors → CalibrationInputError: no predictions; confidences and correct of different lengths; a confidence
+ *     that is not a finite number in [0, 1]; binCount not a whole number ≥ 1.
+ *
+ * expectedCalibrationError(confidences, correct, binCount = 10) → number
+ *   - ECE = Σ over non-empty bins of (count / total) × |accuracy − meanConfidence|: 0 for a perfectly calibrated
+ *     model, larger the more its confidence and its accuracy disagree. Same inputs and errors as reliabilityBins.
+ *
+ * No function changes its inputs.
+ *
+ * Grade it: `npm run grade -- 08`. Hints, one step at a time: `npm run grade -- --hint 08`.
  */
 import { NotImplementedError } from './not-implemented';
 
@@ -30,42 +48,39 @@ export class ProbabilityInputError extends Error {
   override name = 'ProbabilityInputError';
 }
 
+/** Confidences, outcomes or a bin count that calibration cannot use. */
+export class CalibrationInputError extends Error {
+  override name = 'CalibrationInputError';
+}
+
 /** What analyzePrediction finds. */
 export interface PredictionAnalysis {
   /** The most probable label and its probability. */
   label: string;
   probability: number;
-  /** The second most probable label. */
+  /** The most probable of the other labels. */
   runnerUp: string;
-  /** Best minus second-best probability. */
+  /** Best minus runner-up probability. */
   margin: number;
   /** −Σ p·ln(p), in nats. */
   entropy: number;
   /** entropy / ln(number of labels), in [0, 1]. */
   normalizedEntropy: number;
-  /** margin ≥ marginThreshold. */
+  /** margin ≥ marginThreshold − 1e-9. */
   confident: boolean;
 }
 
-/**
- * The best probability minus the second best.
- *
- * @example
- * top2Margin([0.2, 0.7, 0.1]);   // 0.5
- */
-export function top2Margin(probabilities: readonly number[]): number {
-  throw new NotImplementedError('08-confidence-analysis', 'top2Margin');
-}
-
-/**
- * The entropy −Σ p·ln(p) in nats (terms with p = 0 count 0).
- *
- * @example
- * entropy([0.5, 0.5]);   // 0.6931 (= ln 2)
- * entropy([1, 0]);       // 0
- */
-export function entropy(probabilities: readonly number[]): number {
-  throw new NotImplementedError('08-confidence-analysis', 'entropy');
+/** One bin of a reliability diagram. */
+export interface ReliabilityBin {
+  /** The bin covers confidences in [from, to) (the last bin also holds 1). */
+  from: number;
+  to: number;
+  /** Predictions in the bin. */
+  count: number;
+  /** Their mean confidence; null when the bin is empty. */
+  meanConfidence: number | null;
+  /** The fraction of them that were right; null when the bin is empty. */
+  accuracy: number | null;
 }
 
 /**
@@ -82,4 +97,34 @@ export function analyzePrediction(
   marginThreshold = 0.2,
 ): PredictionAnalysis {
   throw new NotImplementedError('08-confidence-analysis', 'analyzePrediction');
+}
+
+/**
+ * The reliability diagram's bins: count, mean confidence and accuracy of the predictions in each.
+ *
+ * @example
+ * reliabilityBins([0.9, 0.95, 0.6], [true, false, true], 2);
+ * // [{ from: 0, to: 0.5, count: 0, meanConfidence: null, accuracy: null },
+ * //  { from: 0.5, to: 1, count: 3, meanConfidence: 0.8167, accuracy: 0.6667 }]
+ */
+export function reliabilityBins(
+  confidences: readonly number[],
+  correct: readonly boolean[],
+  binCount = 10,
+): ReliabilityBin[] {
+  throw new NotImplementedError('08-confidence-analysis', 'reliabilityBins');
+}
+
+/**
+ * The expected calibration error: the count-weighted mean gap between accuracy and confidence over the bins.
+ *
+ * @example
+ * expectedCalibrationError([0.9, 0.95, 0.6], [true, false, true], 2);   // 0.15
+ */
+export function expectedCalibrationError(
+  confidences: readonly number[],
+  correct: readonly boolean[],
+  binCount = 10,
+): number {
+  throw new NotImplementedError('08-confidence-analysis', 'expectedCalibrationError');
 }

@@ -1,29 +1,35 @@
 //! Reference solution. exercises/02-softmax-topk.ts is generated from this file: every
 //! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
+//! Hints live in solutions/02-softmax-topk.hints.md (npm run grade -- --hint 02), never in the stub.
 /**
- * Exercise 02 · A numerically stable softmax with a logit scale, and top-k
+ * Exercise 02 · Softmax with a logit scale, and top-k
  *
- * CLIP turns similarities into probabilities with a softmax over `logitScale × similarity`. Its trained
- * logit scale is 100 (it learns the logarithm, 4.6052, and uses exp of it), so the softmax sees
- * numbers up to ±100, and exp(1000) is already Infinity in JavaScript. A stable softmax subtracts the
- * largest logit before calling Math.exp: the result is mathematically the same and never overflows.
+ * The concept. CLIP turns the cosine similarities of an image with N prompts into N probabilities with a
+ * softmax of `logitScale × similarity`. The logit scale (the inverse of a temperature) is learned; OpenAI's
+ * CLIP ends at 100, the course's mini-CLIP at about 18. Cosines lie in [−1, 1], so with scale 100 the softmax
+ * sees numbers up to ±100 — and in JavaScript Math.exp(710) is already Infinity. The scale changes how sure
+ * the model sounds, never which prompt wins.
  *
  * Your task: implement `softmax` and `topK`.
- *   - softmax(logits, logitScale) = exp(s·xᵢ) / Σⱼ exp(s·xⱼ), computed stably; it sums to 1.
- *   - topK(probabilities, k): the k largest entries as { index, probability }, largest first; equal
- *     probabilities keep their original order (lower index first).
- *   - Bad input: empty logits, a non-finite logit, a logit scale that is not a finite number > 0
- *     → LogitsInputError; empty probabilities or k not an integer in 1..length → TopKError.
- *   - Do not change the input arrays.
  *
- * Hints:
- * - softmax: multiply every logit by logitScale first, then find the largest scaled logit m.
- * - softmax: compute Math.exp(x - m) for every scaled logit x, then divide each by their sum.
- *   exp(x - m) ≤ 1, so nothing overflows, and the common factor exp(-m) cancels in the division.
- * - topK: pair every probability with its index, sort a copy by probability (descending, then by
- *   index ascending), and keep the first k.
+ * softmax(logits, logitScale)
+ *   - Input: at least one finite number; `logitScale` is required (there is no default: pass 100 for
+ *     OpenAI's CLIP) and must be a finite number > 0.
+ *   - Returns: a new array p with pᵢ = exp(s·xᵢ) / Σⱼ exp(s·xⱼ) for s = logitScale; every pᵢ is a finite
+ *     number in [0, 1] and Σ pᵢ = 1 within 1e-12, for ANY finite logits and scale (e.g. [1000, 1001] or
+ *     [-1000, -1000]). A probability too small for float64 may be exactly 0.
+ *   - Errors: an empty array, a non-finite logit, or a bad logitScale → LogitsInputError.
  *
- * Grade it: `npm run grade -- 02`. Stuck? `npm run grade -- --hint 02`.
+ * topK(scores, k)
+ *   - Input: at least one finite score (probabilities, cosines or logits: any finite numbers) and a whole
+ *     number k from 1 to scores.length.
+ *   - Returns: k entries { index, score }, highest score first; equal scores keep their input order (the
+ *     lower index first).
+ *   - Errors: an empty array, a non-finite score, or a bad k → TopKError.
+ *
+ * Neither function changes its input arrays.
+ *
+ * Grade it: `npm run grade -- 02`. Hints, one step at a time: `npm run grade -- --hint 02`.
  */
 
 /** Logits or a logit scale that softmax cannot use. */
@@ -31,29 +37,30 @@ export class LogitsInputError extends Error {
   override name = 'LogitsInputError';
 }
 
-/** Probabilities or a k that topK cannot use. */
+/** Scores or a k that topK cannot use. */
 export class TopKError extends Error {
   override name = 'TopKError';
 }
 
-/** One entry of a top-k list: where it was in the input, and its probability. */
-export interface RankedProbability {
+/** One entry of a top-k list: where it was in the input, and its score. */
+export interface RankedScore {
   index: number;
-  probability: number;
+  score: number;
 }
 
 /**
- * Probabilities from logits: softmax(logitScale × logits), computed without overflow.
+ * Probabilities from logits: softmax(logitScale × logits), for any finite logits.
  *
  * @example
- * softmax([1, 2, 3]);          // [0.0900, 0.2447, 0.6652]
- * softmax([0.1, 0.2], 100);    // [0.0000454, 0.9999546]
- * softmax([1000, 1001, 1002]); // [0.0900, 0.2447, 0.6652] (no NaN)
+ * softmax([1, 2, 3], 1);          // [0.0900, 0.2447, 0.6652]
+ * softmax([0.1, 0.2], 100);       // [0.0000454, 0.9999546]
  */
-export function softmax(logits: readonly number[], logitScale = 1): number[] {
+export function softmax(logits: readonly number[], logitScale: number): number[] {
   // BEGIN SOLUTION
   if (!Number.isFinite(logitScale) || logitScale <= 0) {
-    throw new LogitsInputError(`softmax: logitScale is ${logitScale}; pass a finite number greater than 0 (CLIP uses 100).`);
+    throw new LogitsInputError(
+      `softmax: logitScale is ${logitScale}; pass a finite number greater than 0 (OpenAI's CLIP uses 100).`,
+    );
   }
   if (logits.length === 0) {
     throw new LogitsInputError('softmax: logits is empty; pass at least one logit.');
@@ -72,22 +79,25 @@ export function softmax(logits: readonly number[], logitScale = 1): number[] {
 }
 
 /**
- * The k largest probabilities, largest first (ties: lower index first).
+ * The k highest scores, highest first (ties: lower index first).
  *
  * @example
- * topK([0.1, 0.6, 0.3], 2);   // [{ index: 1, probability: 0.6 }, { index: 2, probability: 0.3 }]
+ * topK([0.1, 0.6, 0.3], 2);   // [{ index: 1, score: 0.6 }, { index: 2, score: 0.3 }]
  */
-export function topK(probabilities: readonly number[], k: number): RankedProbability[] {
+export function topK(scores: readonly number[], k: number): RankedScore[] {
   // BEGIN SOLUTION
-  if (probabilities.length === 0) {
-    throw new TopKError('topK: probabilities is empty; pass at least one probability.');
+  if (scores.length === 0) {
+    throw new TopKError('topK: scores is empty; pass at least one score.');
   }
-  if (!Number.isInteger(k) || k < 1 || k > probabilities.length) {
-    throw new TopKError(`topK: k is ${k}; pass a whole number from 1 to ${probabilities.length} (the number of probabilities).`);
+  scores.forEach((score, i) => {
+    if (!Number.isFinite(score)) throw new TopKError(`topK: score ${i} is ${score}, not a finite number.`);
+  });
+  if (!Number.isInteger(k) || k < 1 || k > scores.length) {
+    throw new TopKError(`topK: k is ${k}; pass a whole number from 1 to ${scores.length} (the number of scores).`);
   }
-  return probabilities
-    .map((probability, index) => ({ index, probability }))
-    .sort((a, b) => b.probability - a.probability || a.index - b.index)
+  return scores
+    .map((score, index) => ({ index, score }))
+    .sort((a, b) => b.score - a.score || a.index - b.index)
     .slice(0, k);
   // END SOLUTION
 }

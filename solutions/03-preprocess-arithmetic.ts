@@ -1,36 +1,41 @@
 //! Reference solution. exercises/03-preprocess-arithmetic.ts is generated from this file: every
 //! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
+//! Hints live in solutions/03-preprocess-arithmetic.hints.md (npm run grade -- --hint 03), never in the stub.
 /**
  * Exercise 03 · CLIP preprocessing arithmetic on raw pixels
  *
- * Before CLIP sees an image, its preprocessor (Hugging Face `CLIPImageProcessor`, ViT-B/32 settings)
- * 1. resizes it so that its SHORTEST edge is 224 pixels, keeping the aspect ratio;
- * 2. cuts the central 224×224 square out of it;
- * 3. turns every 0–255 value into (value / 255 − mean[channel]) / std[channel] and lays the result out
- *    channel by channel (C×H×W: all red values, then all green, then all blue).
- * Changing the image in the mini-challenge goes through exactly this arithmetic; here you write it.
+ * The concept. Before CLIP sees an image, its preprocessor (Hugging Face `CLIPImageProcessor`, ViT-B/32
+ * settings) resizes it so that its SHORTEST edge is 224 pixels (keeping the aspect ratio), cuts out the central
+ * 224×224 square, and turns every 0–255 value into a normalised number, laid out channel by channel. Changing
+ * the image in the mini-challenge (notebook 04) goes through exactly this arithmetic; here you write it, with
+ * the reference's (Python's) integer rules, so that your numbers match it to the pixel.
  *
  * Your task: implement `shortestEdgeResize`, `centerCropBox` and `rescaleAndNormalize`.
- *   - shortestEdgeResize(451, 300) → { width: 336, height: 224 }. The reference computes the long
- *     edge as int(shortestEdge × long / short) in Python: it truncates (336.75 becomes 336, not 337).
- *   - centerCropBox(336, 224) → { left: 56, top: 0, width: 224, height: 224 }. The reference computes
- *     left = (width − cropWidth) // 2 and top = (height − cropHeight) // 2: halves are rounded down.
- *   - rescaleAndNormalize(rgb, width, height): `rgb` is interleaved R,G,B,R,G,B,… row by row (H×W×3,
- *     as image decoders give it); return a Float32Array of 3×H×W in C×H×W order.
- *   - Bad input: a size that is not a whole number > 0, or a crop larger than the image
- *     → ImageSizeError; a pixel buffer of the wrong length or with a value outside 0–255, a mean or std
- *     without exactly 3 entries, or a std entry ≤ 0 → PixelBufferError.
  *
- * Hints:
- * - shortestEdgeResize: let short = Math.min(width, height) and long = Math.max(width, height); the new
- *   long edge is Math.floor(shortestEdge * long / short) (multiply first, then divide, like Python).
- *   Give it back to the edge that was long: a portrait image stays portrait.
- * - centerCropBox: Math.floor((width - cropWidth) / 2) is the left edge; Math.round would be off by one
- *   whenever the difference is odd.
- * - rescaleAndNormalize: the value of channel c at row y, column x sits at rgb[(y * width + x) * 3 + c]
- *   and goes to out[c * height * width + y * width + x].
+ * Sizes. Every size argument — width, height, shortestEdge, cropWidth, cropHeight — must be a whole number ≥ 1;
+ * each function checks every size argument it takes and throws ImageSizeError otherwise.
  *
- * Grade it: `npm run grade -- 03`. Stuck? `npm run grade -- --hint 03`.
+ * shortestEdgeResize(width, height, shortestEdge = 224) → { width, height }
+ *   - The short edge becomes `shortestEdge`; the long edge becomes ⌊shortestEdge × long / short⌋ (the reference
+ *     computes int(shortestEdge * long / short): it truncates, so 451×300 → 336×224, not 337×224). A portrait
+ *     image stays portrait, a square stays square, and a small image is enlarged.
+ *
+ * centerCropBox(width, height, cropWidth = 224, cropHeight = 224) → { left, top, width, height }
+ *   - left = ⌊(width − cropWidth) / 2⌋ and top = ⌊(height − cropHeight) / 2⌋ (Python's //); width and height
+ *     of the result are the crop's. A crop wider or higher than the image → ImageSizeError.
+ *
+ * rescaleAndNormalize(rgb, width, height, mean = CLIP_IMAGE_MEAN, std = CLIP_IMAGE_STD, rescaleFactor = 1/255)
+ *   - `rgb` is interleaved R,G,B,R,G,B,… row by row (H×W×3, as image decoders give it), exactly 3·W·H values,
+ *     each a number in [0, 255] (whole or not).
+ *   - Every value v of channel c becomes (v × rescaleFactor − mean[c]) / std[c] — this one formula, with the
+ *     given rescaleFactor (1/255 turns 0–255 into 0–1).
+ *   - Returns a new Float32Array of 3·W·H values in C×H×W order: all red values (row by row), then all green,
+ *     then all blue.
+ *   - Errors → PixelBufferError: a buffer of the wrong length; a value outside [0, 255] or not a number; a mean
+ *     or std without exactly 3 entries; a mean entry that is not finite; a std entry that is not a finite number
+ *     > 0; a rescaleFactor that is not a finite number > 0. (Bad sizes → ImageSizeError, as above.)
+ *
+ * Grade it: `npm run grade -- 03`. Hints, one step at a time: `npm run grade -- --hint 03`.
  */
 
 /** An image or crop size that cannot be used. */
@@ -139,11 +144,20 @@ export function rescaleAndNormalize(
     );
   }
   if (mean.length !== 3 || std.length !== 3) {
-    throw new PixelBufferError(`rescaleAndNormalize: mean and std need 3 entries (R, G, B); got ${mean.length} and ${std.length}.`);
+    throw new PixelBufferError(
+      `rescaleAndNormalize: mean and std need 3 entries (R, G, B); got ${mean.length} and ${std.length}.`,
+    );
+  }
+  if (!Number.isFinite(rescaleFactor) || rescaleFactor <= 0) {
+    throw new PixelBufferError(
+      `rescaleAndNormalize: rescaleFactor is ${rescaleFactor}; pass a finite number > 0 (1 / 255 for 8-bit images).`,
+    );
   }
   for (let c = 0; c < 3; c++) {
     if (!(std[c] > 0) || !Number.isFinite(std[c]) || !Number.isFinite(mean[c])) {
-      throw new PixelBufferError(`rescaleAndNormalize: channel ${c} has mean ${mean[c]} and std ${std[c]}; std must be a finite number > 0.`);
+      throw new PixelBufferError(
+        `rescaleAndNormalize: channel ${c} has mean ${mean[c]} and std ${std[c]}; std must be a finite number > 0.`,
+      );
     }
   }
   const plane = width * height;
@@ -152,7 +166,9 @@ export function rescaleAndNormalize(
     for (let c = 0; c < 3; c++) {
       const value = rgb[pixel * 3 + c];
       if (!(value >= 0 && value <= 255)) {
-        throw new PixelBufferError(`rescaleAndNormalize: value ${pixel * 3 + c} is ${value}; pixel values must lie in 0–255.`);
+        throw new PixelBufferError(
+          `rescaleAndNormalize: value ${pixel * 3 + c} is ${value}; pixel values must lie in 0–255.`,
+        );
       }
       out[c * plane + pixel] = (value * rescaleFactor - mean[c]) / std[c];
     }

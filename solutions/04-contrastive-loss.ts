@@ -1,35 +1,42 @@
 //! Reference solution. exercises/04-contrastive-loss.ts is generated from this file: every
 //! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
+//! Hints live in solutions/04-contrastive-loss.hints.md (npm run grade -- --hint 04), never in the stub.
 /**
- * Exercise 04 · CLIP's symmetric contrastive loss, in plain TypeScript
+ * Exercise 04 · CLIP's symmetric contrastive loss, and its gradient by finite differences
  *
- * CLIP is trained on a batch of N matching (image, caption) pairs. Row i of `imageEmbeddings` and row i
- * of `textEmbeddings` belong together; every other pairing in the batch is a wrong answer.
- *   1. Normalize every row to length 1.
- *   2. logits[i][j] = logitScale × (image i · text j): an N×N table of scaled cosine similarities.
- *   3. imageToText = the mean over rows i of the cross-entropy of row i with the right answer j = i
- *      (each image must pick its own caption among the N captions).
- *   4. textToImage = the same over columns (each caption must pick its own image among the N images).
- *   5. loss = (imageToText + textToImage) / 2.
- * The cross-entropy of a row x with right answer r is log(Σⱼ exp(xⱼ)) − x_r.
- * `logitScale` here is the multiplier itself (CLIP's trained value is 100).
+ * The concept. CLIP is trained on batches of N matching (image, caption) pairs: row i of `imageEmbeddings` and
+ * row i of `textEmbeddings` belong together, and every other pairing in the batch is a wrong answer. With all
+ * rows normalised to length 1, logits[i][j] = logitScale × (image i · text j), an N×N table. Each image must
+ * pick its own caption among the N captions (a cross-entropy over row i, right answer j = i), and each caption
+ * its own image (a cross-entropy over column j, right answer i = j). The cross-entropy of a list of logits x
+ * with right answer r is log(Σⱼ exp(xⱼ)) − x_r. Training moves the embeddings downhill on this loss; the
+ * gradient says which way is downhill, and a finite-difference estimate lets you see it without calculus.
  *
- * Your task: implement `contrastiveLoss`.
- *   - It must stay finite for large logits: with logitScale 1000, exp(1000) is Infinity in JavaScript.
- *   - Bad input → ContrastiveInputError: an empty batch; a different number of images and texts;
- *     rows of different lengths; a zero or non-finite row; a logitScale that is not a finite number > 0.
+ * Your task: implement `contrastiveLoss` and `lossGradient`. This file imports your `l2Normalize` from
+ * exercise 01; while your 01 is unfinished the checks use the course's version instead, and say so.
  *
- * Hints:
- * - contrastiveLoss: write a helper logSumExp(xs) = m + Math.log(Σ Math.exp(x − m)) with m = Math.max(...xs);
- *   it is the stable form of Math.log(Σ Math.exp(x)).
- * - contrastiveLoss: build the N×N logits table once; row i is logits[i], column j is logits.map((row) => row[j]).
- * - contrastiveLoss: the right answer of row i is column i (the diagonal): add up logSumExp(row) − row[i]
- *   over the rows and divide by N; do the same over the columns.
+ * contrastiveLoss(imageEmbeddings, textEmbeddings, logitScale) → { loss, imageToText, textToImage }
+ *   - imageToText = the mean over the N rows of their cross-entropies; textToImage = the mean over the N
+ *     columns; loss = (imageToText + textToImage) / 2. `logitScale` is the multiplier itself (CLIP's is 100).
+ *   - Embeddings need not have length 1: every row is normalised first (so only directions count).
+ *   - The result is finite and ≥ 0 for any valid input, also when logitScale × cosine is in the thousands.
+ *   - Errors, checked in this order: logitScale not a finite number > 0; an empty batch; a different number
+ *     of images and texts; a row (of either) whose length differs from imageEmbeddings[0]'s
+ *     → ContrastiveInputError. Then every row goes through l2Normalize, whose errors (VectorShapeError,
+ *     ZeroVectorError of exercise 01) pass through unchanged.
  *
- * Grade it: `npm run grade -- 04`. Stuck? `npm run grade -- --hint 04`.
+ * lossGradient(imageEmbeddings, textEmbeddings, logitScale, step = 1e-5) → number[][]
+ *   - The gradient of `loss` with respect to every entry of imageEmbeddings, estimated by central
+ *     differences: entry [i][k] is (loss with x_ik + step − loss with x_ik − step) / (2 × step), where only
+ *     that one entry of that one image is moved. The texts stay fixed. Same shape as imageEmbeddings.
+ *   - The inputs are not changed. Errors: those of contrastiveLoss; step not a finite number > 0
+ *     → ContrastiveInputError.
+ *
+ * Grade it: `npm run grade -- 04`. Hints, one step at a time: `npm run grade -- --hint 04`.
  */
+import { l2Normalize } from './01-cosine-similarity';
 
-/** Embeddings or a logit scale that the contrastive loss cannot use. */
+/** Embeddings, a logit scale or a step that the contrastive loss cannot use. */
 export class ContrastiveInputError extends Error {
   override name = 'ContrastiveInputError';
 }
@@ -45,26 +52,6 @@ export interface ContrastiveLoss {
 }
 
 //! BEGIN SOLUTION ONLY
-function normalizeRows(rows: readonly (readonly number[])[], name: string, width: number): number[][] {
-  return rows.map((row, i) => {
-    if (row.length !== width) {
-      throw new ContrastiveInputError(`contrastiveLoss: ${name}[${i}] has ${row.length} values but row 0 of the images has ${width}; every embedding needs the same length.`);
-    }
-    let sumOfSquares = 0;
-    for (const value of row) {
-      if (!Number.isFinite(value)) {
-        throw new ContrastiveInputError(`contrastiveLoss: ${name}[${i}] holds ${value}; embeddings must be finite numbers.`);
-      }
-      sumOfSquares += value * value;
-    }
-    if (sumOfSquares === 0) {
-      throw new ContrastiveInputError(`contrastiveLoss: ${name}[${i}] is the zero vector, which has no direction; remove it or fix it.`);
-    }
-    const norm = Math.sqrt(sumOfSquares);
-    return row.map((value) => value / norm);
-  });
-}
-
 function logSumExp(xs: readonly number[]): number {
   const m = Math.max(...xs);
   let sum = 0;
@@ -87,21 +74,32 @@ export function contrastiveLoss(
 ): ContrastiveLoss {
   // BEGIN SOLUTION
   if (!Number.isFinite(logitScale) || logitScale <= 0) {
-    throw new ContrastiveInputError(`contrastiveLoss: logitScale is ${logitScale}; pass a finite number greater than 0 (CLIP uses 100).`);
+    throw new ContrastiveInputError(
+      `contrastiveLoss: logitScale is ${logitScale}; pass a finite number greater than 0 (CLIP uses 100).`,
+    );
   }
   const n = imageEmbeddings.length;
   if (n === 0) {
     throw new ContrastiveInputError('contrastiveLoss: the batch is empty; pass at least one (image, text) pair.');
   }
   if (textEmbeddings.length !== n) {
-    throw new ContrastiveInputError(`contrastiveLoss: ${n} image embeddings but ${textEmbeddings.length} text embeddings; row i of each must be a matching pair.`);
+    throw new ContrastiveInputError(
+      `contrastiveLoss: ${n} image embeddings but ${textEmbeddings.length} text embeddings; row i of each must be a matching pair.`,
+    );
   }
   const width = imageEmbeddings[0].length;
-  if (width === 0) {
-    throw new ContrastiveInputError('contrastiveLoss: imageEmbeddings[0] is empty; embeddings need at least one value.');
-  }
-  const images = normalizeRows(imageEmbeddings, 'imageEmbeddings', width);
-  const texts = normalizeRows(textEmbeddings, 'textEmbeddings', width);
+  [imageEmbeddings, textEmbeddings].forEach((rows, which) =>
+    rows.forEach((row, i) => {
+      if (row.length !== width) {
+        const name = which === 0 ? 'imageEmbeddings' : 'textEmbeddings';
+        throw new ContrastiveInputError(
+          `contrastiveLoss: ${name}[${i}] has ${row.length} values but imageEmbeddings[0] has ${width}; every embedding needs the same length.`,
+        );
+      }
+    }),
+  );
+  const images = imageEmbeddings.map((row) => l2Normalize(row));
+  const texts = textEmbeddings.map((row) => l2Normalize(row));
   const logits = images.map((image) =>
     texts.map((text) => logitScale * image.reduce((dot, value, k) => dot + value * text[k], 0)),
   );
@@ -114,5 +112,37 @@ export function contrastiveLoss(
   imageToText /= n;
   textToImage /= n;
   return { loss: (imageToText + textToImage) / 2, imageToText, textToImage };
+  // END SOLUTION
+}
+
+/**
+ * d loss / d imageEmbeddings[i][k] for every i, k, by central differences.
+ *
+ * @example
+ * lossGradient([[1, 0], [0, 1]], [[1, 0], [0, 1]], 1);
+ * // [[0, 0.1345], [0.1345, 0]]   (moving image 0 towards text 1 raises the loss)
+ */
+export function lossGradient(
+  imageEmbeddings: readonly (readonly number[])[],
+  textEmbeddings: readonly (readonly number[])[],
+  logitScale: number,
+  step = 1e-5,
+): number[][] {
+  // BEGIN SOLUTION
+  if (!Number.isFinite(step) || step <= 0) {
+    throw new ContrastiveInputError(`lossGradient: step is ${step}; pass a small finite number > 0, e.g. 1e-5.`);
+  }
+  contrastiveLoss(imageEmbeddings, textEmbeddings, logitScale); // every input check, once
+  const moved = imageEmbeddings.map((row) => [...row]);
+  return imageEmbeddings.map((row, i) =>
+    row.map((value, k) => {
+      moved[i][k] = value + step;
+      const up = contrastiveLoss(moved, textEmbeddings, logitScale).loss;
+      moved[i][k] = value - step;
+      const down = contrastiveLoss(moved, textEmbeddings, logitScale).loss;
+      moved[i][k] = value;
+      return (up - down) / (2 * step);
+    }),
+  );
   // END SOLUTION
 }

@@ -1,32 +1,37 @@
 //! Reference solution. exercises/05-zero-shot.ts is generated from this file: every
 //! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
+//! Hints live in solutions/05-zero-shot.hints.md (npm run grade -- --hint 05), never in the stub.
 /**
  * Exercise 05 · Zero-shot classification from embeddings
  *
- * Zero-shot classification with CLIP needs no training: embed the image, embed one prompt per candidate
- * label ("a photo of a cat", "a photo of a dog", …), and the label whose embedding points most nearly
- * the same way as the image's wins. The probabilities are softmax(logitScale × cosine similarities).
- * In the mini-challenge you change the candidate labels: this is the function that then runs.
+ * The concept. Zero-shot classification with CLIP needs no training: embed the image, embed one prompt per
+ * candidate label ("a photo of a cat", "a photo of a dog", …), and the label whose embedding points most nearly
+ * the same way as the image's wins. The probabilities are softmax(logitScale × cosine similarities). In the
+ * mini-challenge (notebook 04) you change the candidate labels: this is the function that then runs.
  *
- * Your task: implement `zeroShotClassify`.
- *   - Return one { label, probability } per label, sorted by probability, highest first (equal
- *     probabilities keep the input order); the probabilities sum to 1.
- *   - Embeddings need not be normalized: normalize them yourself (CLIP does).
- *   - Bad input → ZeroShotInputError: fewer than 2 labels; a different number of labels and label
- *     embeddings; a duplicated label; embeddings of different lengths; a zero or non-finite embedding;
- *     a logitScale that is not a finite number > 0.
+ * Your task: implement `zeroShotClassify`. This file imports your `cosineSimilarity` (exercise 01) and
+ * `softmax` (exercise 02): build on them. While one of those is unfinished the checks use the course's
+ * version instead, and say so.
  *
- * Hints:
- * - zeroShotClassify: cosine similarity = dot product of the two vectors divided by the product of their
- *   lengths; compute one per label.
- * - zeroShotClassify: multiply each similarity by logitScale, then take a stable softmax (subtract the
- *   largest value before Math.exp); you wrote one in exercise 02 (copy it here: exercises stand alone).
- * - zeroShotClassify: new Set(labels).size < labels.length means a label is repeated.
+ * zeroShotClassify(imageEmbedding, labelEmbeddings, labels, logitScale) → { label, probability }[]
+ *   - labelEmbeddings[i] is the embedding of labels[i]'s prompt. Embeddings need not have length 1.
+ *   - `logitScale` is required (no default): 100 for OpenAI's CLIP, the model's own value otherwise.
+ *   - Returns one { label, probability } per label, highest probability first; labels whose computed
+ *     probabilities are exactly equal keep their input order. The probabilities are those of
+ *     softmax(cosines, logitScale) and sum to 1 (within 1e-12). The inputs are not changed.
+ *   - Errors, checked first, in this order → ZeroShotInputError: fewer than 2 labels; a different number of
+ *     labels and label embeddings; a label that appears twice (exact string equality: "cat" and "Cat" are
+ *     different labels).
+ *   - Then the errors of the functions you build on pass through unchanged: a zero embedding → ZeroVectorError,
+ *     an embedding of another length than the image's or holding a non-finite value → VectorShapeError
+ *     (exercise 01); a logitScale that is not a finite number > 0 → LogitsInputError (exercise 02).
  *
- * Grade it: `npm run grade -- 05`. Stuck? `npm run grade -- --hint 05`.
+ * Grade it: `npm run grade -- 05`. Hints, one step at a time: `npm run grade -- --hint 05`.
  */
+import { cosineSimilarity } from './01-cosine-similarity';
+import { softmax } from './02-softmax-topk';
 
-/** Embeddings, labels or a logit scale that zero-shot classification cannot use. */
+/** Labels that zero-shot classification cannot use. */
 export class ZeroShotInputError extends Error {
   override name = 'ZeroShotInputError';
 }
@@ -36,23 +41,6 @@ export interface LabelProbability {
   label: string;
   probability: number;
 }
-
-//! BEGIN SOLUTION ONLY
-function unit(vector: readonly number[], name: string): number[] {
-  let sumOfSquares = 0;
-  for (const value of vector) {
-    if (!Number.isFinite(value)) {
-      throw new ZeroShotInputError(`zeroShotClassify: ${name} holds ${value}; embeddings must be finite numbers.`);
-    }
-    sumOfSquares += value * value;
-  }
-  if (sumOfSquares === 0) {
-    throw new ZeroShotInputError(`zeroShotClassify: ${name} is the zero vector, which has no direction; check how it was computed.`);
-  }
-  const norm = Math.sqrt(sumOfSquares);
-  return vector.map((value) => value / norm);
-}
-//! END SOLUTION ONLY
 
 /**
  * Probabilities of each candidate label for an image, highest first.
@@ -65,34 +53,26 @@ export function zeroShotClassify(
   imageEmbedding: readonly number[],
   labelEmbeddings: readonly (readonly number[])[],
   labels: readonly string[],
-  logitScale = 100,
+  logitScale: number,
 ): LabelProbability[] {
   // BEGIN SOLUTION
-  if (!Number.isFinite(logitScale) || logitScale <= 0) {
-    throw new ZeroShotInputError(`zeroShotClassify: logitScale is ${logitScale}; pass a finite number greater than 0 (CLIP uses 100).`);
-  }
   if (labels.length < 2) {
-    throw new ZeroShotInputError(`zeroShotClassify: ${labels.length} label(s) given; classification needs at least 2 candidate labels.`);
+    throw new ZeroShotInputError(
+      `zeroShotClassify: ${labels.length} label(s) given; classification needs at least 2 candidate labels.`,
+    );
   }
   if (labelEmbeddings.length !== labels.length) {
-    throw new ZeroShotInputError(`zeroShotClassify: ${labels.length} labels but ${labelEmbeddings.length} label embeddings; pass one embedding per label.`);
+    throw new ZeroShotInputError(
+      `zeroShotClassify: ${labels.length} labels but ${labelEmbeddings.length} label embeddings; pass one embedding per label.`,
+    );
   }
   if (new Set(labels).size !== labels.length) {
     throw new ZeroShotInputError('zeroShotClassify: a label appears twice; make the candidate labels distinct.');
   }
-  const image = unit(imageEmbedding, 'imageEmbedding');
-  const scaled = labelEmbeddings.map((embedding, i) => {
-    if (embedding.length !== image.length) {
-      throw new ZeroShotInputError(`zeroShotClassify: labelEmbeddings[${i}] has ${embedding.length} values but the image embedding has ${image.length}; use embeddings from the same model.`);
-    }
-    const text = unit(embedding, `labelEmbeddings[${i}]`);
-    return logitScale * text.reduce((dot, value, k) => dot + value * image[k], 0);
-  });
-  const largest = Math.max(...scaled);
-  const exps = scaled.map((x) => Math.exp(x - largest));
-  const sum = exps.reduce((total, e) => total + e, 0);
+  const cosines = labelEmbeddings.map((embedding) => cosineSimilarity(imageEmbedding, embedding));
+  const probabilities = softmax(cosines, logitScale);
   return labels
-    .map((label, i) => ({ label, probability: exps[i] / sum, i }))
+    .map((label, i) => ({ label, probability: probabilities[i], i }))
     .sort((a, b) => b.probability - a.probability || a.i - b.i)
     .map(({ label, probability }) => ({ label, probability }));
   // END SOLUTION

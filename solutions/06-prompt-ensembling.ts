@@ -1,29 +1,36 @@
 //! Reference solution. exercises/06-prompt-ensembling.ts is generated from this file: every
 //! BEGIN SOLUTION … END SOLUTION block becomes a NotImplementedError (see lib/learner/stubs.ts).
+//! Hints live in solutions/06-prompt-ensembling.hints.md (npm run grade -- --hint 06), never in the stub.
 /**
  * Exercise 06 · Prompt-template ensembling
  *
- * CLIP's zero-shot accuracy depends on the wording of the prompt. The CLIP paper's remedy: write several
- * templates ("a photo of a {}.", "a blurry photo of a {}.", "a drawing of a {}."), embed the label in
- * each, and use ONE embedding per label: normalize each prompt's embedding, average them, and normalize
- * the average. (Averaging unnormalized embeddings would let the longest vector dominate.)
+ * The concept. CLIP's zero-shot accuracy depends on the wording of the prompt. The CLIP paper's remedy: write
+ * several templates ("a photo of a {}.", "a blurry photo of a {}.", "a drawing of a {}."), embed the label in
+ * each, and use ONE embedding per label: the normalised mean of the normalised prompt embeddings. Every prompt
+ * then counts equally, however long its raw embedding is — and the ensemble can rank labels differently from
+ * any single template.
  *
- * Your task: implement `fillTemplates` and `ensembleEmbedding`.
- *   - fillTemplates('cat', ['a photo of a {}.']) → ['a photo of a cat.']. Each template must contain
- *     "{}" exactly once.
- *   - ensembleEmbedding(promptEmbeddings) → normalize each row, take the mean row, normalize it.
- *   - Bad input: no templates, a template without "{}" or with it twice, an empty (or only-space)
- *     label → PromptTemplateError; no embeddings, rows of different lengths, a zero or non-finite row,
- *     or normalized rows that cancel out (their mean is the zero vector) → EnsembleError.
+ * Your task: implement `fillTemplates` and `ensembleEmbedding`. This file imports your `l2Normalize` from
+ * exercise 01; while your 01 is unfinished the checks use the course's version instead, and say so.
  *
- * Hints:
- * - fillTemplates: template.split('{}').length - 1 counts the "{}" in a template; template.replace('{}', label) fills it.
- * - ensembleEmbedding: normalize first: divide each row by its own length, Math.sqrt(Σ x²).
- * - ensembleEmbedding: add the unit rows component by component, divide by their count, and normalize
- *   that mean; if its length is 0, the prompts point in opposite directions: throw EnsembleError.
+ * fillTemplates(label, templates) → string[]
+ *   - One prompt per template, in the same order: the template with its "{}" replaced by the label, character
+ *     for character — a label containing "$&", "$1" or "{}" appears in the prompt exactly as written, and the
+ *     label is not trimmed.
+ *   - Errors → PromptTemplateError: a label that is empty or only white space; an empty template list; a
+ *     template that does not contain "{}" exactly once.
  *
- * Grade it: `npm run grade -- 06`. Stuck? `npm run grade -- --hint 06`.
+ * ensembleEmbedding(promptEmbeddings) → number[]
+ *   - Normalise every row, take the mean row (entry by entry), normalise that mean; the result has length 1.
+ *   - When the normalised rows (nearly) cancel out — the mean's length is below 1e-9, which includes an exact 0
+ *     and the rounding dust (≈1e-17) that cancellation leaves in float64 — there is no direction to return:
+ *     EnsembleError.
+ *   - Errors → EnsembleError: no rows; a row whose length differs from row 0's; cancelling rows (above). A zero
+ *     or non-finite row → the errors of l2Normalize (exercise 01), unchanged. The input is not changed.
+ *
+ * Grade it: `npm run grade -- 06`. Hints, one step at a time: `npm run grade -- --hint 06`.
  */
+import { l2Normalize } from './01-cosine-similarity';
 
 /** A label or template list that cannot make prompts. */
 export class PromptTemplateError extends Error {
@@ -51,20 +58,22 @@ export function fillTemplates(label: string, templates: readonly string[]): stri
     throw new PromptTemplateError('fillTemplates: no templates; pass at least one, e.g. "a photo of a {}.".');
   }
   return templates.map((template, i) => {
-    const slots = template.split('{}').length - 1;
-    if (slots !== 1) {
-      throw new PromptTemplateError(`fillTemplates: templates[${i}] ("${template}") has ${slots} "{}" slots; write exactly one where the label goes.`);
+    const parts = template.split('{}');
+    if (parts.length !== 2) {
+      throw new PromptTemplateError(
+        `fillTemplates: templates[${i}] ("${template}") has ${parts.length - 1} "{}" slots; write exactly one where the label goes.`,
+      );
     }
-    return template.replace('{}', label);
+    return parts[0] + label + parts[1];
   });
   // END SOLUTION
 }
 
 /**
- * The ensembled embedding of a label: the normalized mean of its normalized prompt embeddings.
+ * The ensembled embedding of a label: the normalised mean of its normalised prompt embeddings.
  *
  * @example
- * ensembleEmbedding([[2, 0], [0, 1]]);   // [0.7071, 0.7071]  (not [0.894, 0.447]: normalize first)
+ * ensembleEmbedding([[2, 0], [0, 1]]);   // [0.7071, 0.7071]  (not [0.894, 0.447]: normalise first)
  */
 export function ensembleEmbedding(promptEmbeddings: readonly (readonly number[])[]): number[] {
   // BEGIN SOLUTION
@@ -72,28 +81,25 @@ export function ensembleEmbedding(promptEmbeddings: readonly (readonly number[])
     throw new EnsembleError('ensembleEmbedding: no prompt embeddings; pass at least one.');
   }
   const width = promptEmbeddings[0].length;
-  if (width === 0) {
-    throw new EnsembleError('ensembleEmbedding: promptEmbeddings[0] is empty; embeddings need at least one value.');
-  }
-  const sum = new Array<number>(width).fill(0);
   promptEmbeddings.forEach((row, i) => {
     if (row.length !== width) {
-      throw new EnsembleError(`ensembleEmbedding: promptEmbeddings[${i}] has ${row.length} values but row 0 has ${width}; embed every prompt with the same model.`);
+      throw new EnsembleError(
+        `ensembleEmbedding: promptEmbeddings[${i}] has ${row.length} values but row 0 has ${width}; embed every prompt with the same model.`,
+      );
     }
-    if (!row.every(Number.isFinite)) {
-      throw new EnsembleError(`ensembleEmbedding: promptEmbeddings[${i}] holds a value that is not a finite number.`);
-    }
-    const norm = Math.sqrt(row.reduce((total, value) => total + value * value, 0));
-    if (norm === 0) {
-      throw new EnsembleError(`ensembleEmbedding: promptEmbeddings[${i}] is the zero vector, which has no direction.`);
-    }
-    for (let k = 0; k < width; k++) sum[k] += row[k] / norm;
   });
-  const mean = sum.map((value) => value / promptEmbeddings.length);
-  const meanNorm = Math.sqrt(mean.reduce((total, value) => total + value * value, 0));
-  if (meanNorm === 0) {
-    throw new EnsembleError('ensembleEmbedding: the normalized prompt embeddings cancel out (their mean is the zero vector); the prompts disagree completely.');
+  const sum = new Array<number>(width).fill(0);
+  for (const row of promptEmbeddings) {
+    const unit = l2Normalize(row);
+    for (let k = 0; k < width; k++) sum[k] += unit[k];
   }
-  return mean.map((value) => value / meanNorm);
+  const mean = sum.map((value) => value / promptEmbeddings.length);
+  const length = Math.sqrt(mean.reduce((total, value) => total + value * value, 0));
+  if (!(length >= 1e-9)) {
+    throw new EnsembleError(
+      `ensembleEmbedding: the normalised prompt embeddings cancel out (their mean has length ${length}); the prompts point in opposite directions.`,
+    );
+  }
+  return mean.map((value) => value / length);
   // END SOLUTION
 }

@@ -1,10 +1,13 @@
 /**
- * The list of exercises (one per reference solution, solutions/NN-name.ts), their titles and hints
- * (read from the header comment), and matching what a learner types ("cosine", "1", "01") to a name.
+ * The list of exercises (one per reference solution, solutions/NN-name.ts), their titles (read from the header
+ * comment) and the hints the grade report shows, and matching what a learner types ("cosine", "1", "01") to a
+ * name. The hints themselves are stepped and live outside the stubs (lib/learner/hints.ts); the report's hints
+ * say which step the learner has reached and which step covers the failing function.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CourseError } from '../course/errors';
+import { exportedFunctions, hintsPath, hintSteps, readProgress, reportHints } from './hints';
 
 /** An exercise name, the learner's word for it, or a flag that the grader cannot use. */
 export class ExerciseNameError extends CourseError {}
@@ -19,8 +22,9 @@ export interface Hint {
 export interface Exercise {
   /** e.g. '01-cosine-similarity' */
   name: string;
-  /** e.g. 'L2 normalization and cosine similarity' */
+  /** e.g. 'L2 normalisation and cosine similarity' */
   title: string;
+  /** What the grade report says about hints: the step reached and the next step, overall and per function. */
   hints: Hint[];
 }
 
@@ -49,13 +53,26 @@ export function parseHeader(source: string): { title: string; hints: Hint[] } {
   return { title, hints };
 }
 
-/** Every exercise of the course, in order (from `<root>/solutions/`). */
-export function listExercises(root: string): Exercise[] {
+/**
+ * Every exercise of the course, in order (from `<root>/solutions/`). `dir` is the learner's exercise folder,
+ * whose `.progress.json` says how many hint steps they have seen (default `<root>/exercises`).
+ */
+export function listExercises(root: string, dir: string = join(root, 'exercises')): Exercise[] {
+  const progress = readProgress(dir);
   return readdirSync(join(root, 'solutions'))
     .map((file) => EXERCISE_FILE.exec(file)?.[1])
     .filter((name): name is string => name !== undefined)
     .sort()
-    .map((name) => ({ name, ...parseHeader(readFileSync(join(root, 'solutions', `${name}.ts`), 'utf8')) }));
+    .map((name) => {
+      const source = readFileSync(join(root, 'solutions', `${name}.ts`), 'utf8');
+      const header = parseHeader(source);
+      if (!existsSync(hintsPath(root, name))) return { name, ...header };
+      return {
+        name,
+        title: header.title,
+        hints: reportHints(hintSteps(root, name), progress[name] ?? 0, name, exportedFunctions(source)),
+      };
+    });
 }
 
 /**
@@ -79,5 +96,7 @@ export function matchExercise(exercises: readonly Exercise[], query: string): Ex
   if (matches.length === 0) {
     throw new ExerciseNameError(`No exercise matches "${query}". The exercises are: ${all}.`);
   }
-  throw new ExerciseNameError(`"${query}" matches ${matches.map((e) => e.name).join(' and ')}; type more of the name, or its number.`);
+  throw new ExerciseNameError(
+    `"${query}" matches ${matches.map((e) => e.name).join(' and ')}; type more of the name, or its number.`,
+  );
 }

@@ -40,10 +40,19 @@ export interface LabelProbability {
   probability: number;
 }
 
-/** { index, probability } as exercise 02's topK returns it. */
-export interface RankedProbability {
+/** { index, score } as exercise 02's topK returns it (and exercise 09's classifyImages, per image). */
+export interface RankedScore {
   index: number;
-  probability: number;
+  score: number;
+}
+
+/** One bin of exercise 08's reliabilityBins. */
+export interface ReliabilityBin {
+  from: number;
+  to: number;
+  count: number;
+  meanConfidence: number | null;
+  accuracy: number | null;
 }
 
 /** What exercise 08's analyzePrediction returns. */
@@ -67,8 +76,8 @@ export interface ExerciseApis {
     cosineSimilarity(a: Vector, b: Vector): number;
   };
   '02-softmax-topk': {
-    softmax(logits: Vector, logitScale?: number): number[];
-    topK(probabilities: Vector, k: number): RankedProbability[];
+    softmax(logits: Vector, logitScale: number): number[];
+    topK(scores: Vector, k: number): RankedScore[];
   };
   '03-preprocess-arithmetic': {
     shortestEdgeResize(width: number, height: number, shortestEdge?: number): { width: number; height: number };
@@ -77,9 +86,10 @@ export interface ExerciseApis {
   };
   '04-contrastive-loss': {
     contrastiveLoss(imageEmbeddings: Rows, textEmbeddings: Rows, logitScale: number): { loss: number; imageToText: number; textToImage: number };
+    lossGradient(imageEmbeddings: Rows, textEmbeddings: Rows, logitScale: number, step?: number): number[][];
   };
   '05-zero-shot': {
-    zeroShotClassify(imageEmbedding: Vector, labelEmbeddings: Rows, labels: readonly string[], logitScale?: number): LabelProbability[];
+    zeroShotClassify(imageEmbedding: Vector, labelEmbeddings: Rows, labels: readonly string[], logitScale: number): LabelProbability[];
   };
   '06-prompt-ensembling': {
     fillTemplates(label: string, templates: readonly string[]): string[];
@@ -90,9 +100,14 @@ export interface ExerciseApis {
     recallAtK(queryEmbeddings: Rows, imageEmbeddings: Rows, relevantImage: Vector, k: number): number;
   };
   '08-confidence-analysis': {
-    top2Margin(probabilities: Vector): number;
-    entropy(probabilities: Vector): number;
     analyzePrediction(probabilities: Vector, labels: readonly string[], marginThreshold?: number): PredictionAnalysis;
+    reliabilityBins(confidences: Vector, correct: readonly boolean[], binCount?: number): ReliabilityBin[];
+    expectedCalibrationError(confidences: Vector, correct: readonly boolean[], binCount?: number): number;
+  };
+  '09-shapes-zero-shot': {
+    classifyImages(imageEmbeddings: Rows, classEmbeddings: Rows, logitScale: number): RankedScore[];
+    accuracy(predicted: Vector, truth: Vector): number;
+    confusionMatrix(predicted: Vector, truth: Vector, classCount: number): number[][];
   };
 }
 
@@ -108,11 +123,12 @@ export const EXERCISE_FUNCTIONS: { readonly [N in ExerciseName]: readonly Exerci
   '01-cosine-similarity': ['l2Normalize', 'cosineSimilarity'],
   '02-softmax-topk': ['softmax', 'topK'],
   '03-preprocess-arithmetic': ['shortestEdgeResize', 'centerCropBox', 'rescaleAndNormalize'],
-  '04-contrastive-loss': ['contrastiveLoss'],
+  '04-contrastive-loss': ['contrastiveLoss', 'lossGradient'],
   '05-zero-shot': ['zeroShotClassify'],
   '06-prompt-ensembling': ['fillTemplates', 'ensembleEmbedding'],
   '07-retrieval-recall': ['rankImages', 'recallAtK'],
-  '08-confidence-analysis': ['top2Margin', 'entropy', 'analyzePrediction'],
+  '08-confidence-analysis': ['analyzePrediction', 'reliabilityBins', 'expectedCalibrationError'],
+  '09-shapes-zero-shot': ['classifyImages', 'accuracy', 'confusionMatrix'],
 };
 
 /** A call `tryExercise` / `runExercise` cannot make as asked (a notebook's mistake, not the learner's exercise). */
@@ -598,6 +614,6 @@ export function analyzeProbabilities(probabilities: ArrayLike<number>, labels: r
     margin,
     entropy,
     normalizedEntropy: entropy / Math.log(p.length),
-    confident: margin >= marginThreshold,
+    confident: margin >= marginThreshold - 1e-9, // exercise 08: rounding (0.3 − 0.1 = 0.19999999999999998) must not decide
   };
 }

@@ -12,6 +12,10 @@
  *   }                                                 }
  *   everything else (error classes, types, docs)      verbatim
  *
+ * The header states the task and the contract only: hints live in solutions/NN-name.hints.md (revealed one step
+ * at a time by `npm run grade -- --hint NN`, lib/learner/hints.ts), and a header with a "Hints:" section is
+ * refused, so that no hint reaches a stub (tests/learner/hints.test.ts checks the stubs' text as well).
+ *
  * `npm run grade -- --reset NAME` writes this stub back (after a backup), and scripts/check-stubs.mjs
  * runs every exercise test against freshly generated stubs, so neither depends on what a learner has
  * done to exercises/ (or committed there).
@@ -65,7 +69,8 @@ export function stubFromSolution(source: string, exercise: string): string {
     const fn = /\bfunction\s+([A-Za-z_$][\w$]*)/.exec(line);
     if (fn && mode === 'copy') currentFunction = fn[1];
     if (trimmed === '//! BEGIN SOLUTION ONLY') {
-      if (mode !== 'copy') throw new StubMarkerError(`${where}: BEGIN SOLUTION ONLY inside another block; close it first.`);
+      if (mode !== 'copy')
+        throw new StubMarkerError(`${where}: BEGIN SOLUTION ONLY inside another block; close it first.`);
       mode = 'drop';
       return;
     }
@@ -100,9 +105,17 @@ export function stubFromSolution(source: string, exercise: string): string {
     }
   });
   if (mode !== 'copy') throw new StubMarkerError(`solutions/${exercise}.ts: a BEGIN marker is never closed.`);
-  if (!headerClosed) throw new StubMarkerError(`solutions/${exercise}.ts: no header comment (/** … */) describing the task.`);
+  if (!headerClosed)
+    throw new StubMarkerError(`solutions/${exercise}.ts: no header comment (/** … */) describing the task.`);
+  if (out.some((line) => /^\s*\*\s*Hints:\s*$/.test(line))) {
+    throw new StubMarkerError(
+      `solutions/${exercise}.ts: the header has a "Hints:" section; hints belong in solutions/${exercise}.hints.md (one step per --hint).`,
+    );
+  }
   if (!out.some((line) => line.includes('new NotImplementedError('))) {
-    throw new StubMarkerError(`solutions/${exercise}.ts: no // BEGIN SOLUTION block, so the stub would already be solved.`);
+    throw new StubMarkerError(
+      `solutions/${exercise}.ts: no // BEGIN SOLUTION block, so the stub would already be solved.`,
+    );
   }
   return out.join('\n');
 }

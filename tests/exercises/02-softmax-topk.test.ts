@@ -1,27 +1,27 @@
-// Exercise 02 · A numerically stable softmax with a logit scale, and top-k.
+// Exercise 02 · Softmax with a logit scale, and top-k.
 // `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
 // the import below when EXERCISES_DIR is set). Expected values come from Python's math module
 // (e.g. [math.exp(x) / sum(math.exp(y) for y in xs) for x in xs]), never from the code under test.
-import { expectCloseArray, expectEqual, expectThat, expectThrows, run } from './support/plain';
+import { expectCloseArray, expectEqual, expectThat, expectThrows, run, show } from './support/plain';
 import { LogitsInputError, softmax, TopKError, topK } from '../../solutions/02-softmax-topk';
 
-test('softmax: [1, 2, 3] gives [0.0900, 0.2447, 0.6652]', () => {
-  expectCloseArray('softmax([1, 2, 3])', () => softmax([1, 2, 3]), [0.09003057317038046, 0.24472847105479767, 0.6652409557748219], 'each entry is exp(x) / (e¹ + e² + e³)', 1e-12);
+test('softmax: [1, 2, 3] at scale 1 gives [0.0900, 0.2447, 0.6652]', () => {
+  expectCloseArray('softmax([1, 2, 3], 1)', () => softmax([1, 2, 3], 1), [0.09003057317038046, 0.24472847105479767, 0.6652409557748219], 'each entry is exp(x) / (e¹ + e² + e³)', 1e-12);
 });
 
 test('softmax: equal logits share the probability equally, and the result sums to 1', () => {
-  expectCloseArray('softmax([0, 0, 0, 0])', () => softmax([0, 0, 0, 0]), [0.25, 0.25, 0.25, 0.25], 'four equal logits get a quarter each', 1e-12);
-  const p = run('softmax([3, -1, 0.5, 2])', () => softmax([3, -1, 0.5, 2]));
+  expectCloseArray('softmax([0, 0, 0, 0], 1)', () => softmax([0, 0, 0, 0], 1), [0.25, 0.25, 0.25, 0.25], 'four equal logits get a quarter each', 1e-12);
+  const p = run('softmax([3, -1, 0.5, 2], 7)', () => softmax([3, -1, 0.5, 2], 7));
   const sum = Array.from(p).reduce((a, b) => a + b, 0);
-  expectThat(Math.abs(sum - 1) < 1e-12, `softmax([3, -1, 0.5, 2]) should sum to 1 (probabilities over all choices), but it sums to ${sum}.`);
+  expectThat(Math.abs(sum - 1) < 1e-12, `softmax([3, -1, 0.5, 2], 7) should sum to 1 (probabilities over all choices), but it sums to ${sum}.`);
 });
 
-test('softmax: stays finite for large logits (subtract the largest first)', () => {
-  // exp(1000) is Infinity in JavaScript; softmax is unchanged by adding a constant, so [1000, 1001, 1002] ≡ [0, 1, 2] ≡ [1, 2, 3]
-  expectCloseArray('softmax([1000, 1001, 1002])', () => softmax([1000, 1001, 1002]), [0.09003057317038046, 0.24472847105479767, 0.6652409557748219], 'adding 999 to every logit does not change a softmax; computed naively, exp(1000) = Infinity and the result is NaN', 1e-12);
-  expectCloseArray('softmax([-1000, -1000])', () => softmax([-1000, -1000]), [0.5, 0.5], 'two equal logits share equally; computed naively, exp(-1000) = 0 and 0 / 0 is NaN', 1e-12);
-  // a wide spread: e^0 / (e^0 + e^1000) = e^-1000 ≈ 0 (it underflows to exactly 0 in float64), and the other gets 1
-  expectCloseArray('softmax([0, 1000])', () => softmax([0, 1000]), [0, 1], 'subtracting the LARGEST logit (1000) keeps every exponent ≤ 0; subtracting the smallest would leave exp(1000) = Infinity', 1e-12);
+test('softmax: stays finite for any finite logits', () => {
+  // softmax is unchanged by adding a constant to every logit, so [1000, 1001, 1002] ≡ [1, 2, 3]
+  expectCloseArray('softmax([1000, 1001, 1002], 1)', () => softmax([1000, 1001, 1002], 1), [0.09003057317038046, 0.24472847105479767, 0.6652409557748219], 'adding 999 to every logit does not change a softmax, and the contract asks for finite probabilities for ANY finite logits (Math.exp(1000) is Infinity: see hint step 2 of 02)', 1e-12);
+  expectCloseArray('softmax([-1000, -1000], 1)', () => softmax([-1000, -1000], 1), [0.5, 0.5], 'two equal logits share equally (Math.exp(-1000) is 0, and 0 / 0 is NaN: see hint step 2 of 02)', 1e-12);
+  // e^0 / (e^0 + e^1000) = e^-1000 underflows to exactly 0 in float64, and the other gets 1
+  expectCloseArray('softmax([0, 1000], 1)', () => softmax([0, 1000], 1), [0, 1], 'the gap is 1000, so the first probability is e⁻¹⁰⁰⁰ ≈ 0 and the second 1', 1e-12);
 });
 
 test('softmax: the logit scale multiplies the logits before the softmax', () => {
@@ -32,39 +32,60 @@ test('softmax: the logit scale multiplies the logits before the softmax', () => 
   expectCloseArray('softmax([2, 4], 0.5)', () => softmax([2, 4], 0.5), [0.2689414213699951, 0.7310585786300049], 'with scale 0.5 the logits are 1 and 2', 1e-12);
 });
 
+test('softmax: the temperature changes the confidence, not the ranking (CLIP behaviour)', () => {
+  // Cosines of one image with five prompts, as CLIP gives them: small and close together.
+  const cosines = [0.21, 0.27, 0.19, 0.25, 0.3];
+  const expectedOrder = [4, 1, 3, 0, 2]; // sorted by cosine, highest first
+  let previousTop = 0;
+  for (const scale of [1, 10, 100]) {
+    const p = run(`softmax(cosines, ${scale})`, () => softmax(cosines, scale));
+    const order = Array.from(p, (_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+    expectThat(order.join() === expectedOrder.join(), `softmax([${cosines.join(', ')}], ${scale}) ranks the prompts ${order.join(', ')}; it should keep the order of the cosines, ${expectedOrder.join(', ')}, at every scale: exp is increasing, so multiplying by a positive scale cannot swap two prompts.`);
+    expectThat(p[4] > previousTop, `At scale ${scale} the top probability is ${show(p[4])}, not more than ${show(previousTop)} at the smaller scale before it: a larger logitScale (a lower temperature) must make the winner MORE probable.`);
+    previousTop = p[4];
+  }
+  // at scale 1 every prompt gets about 1/5; at 100 the winner takes most of it (Python: 0.9463736188213394)
+  expectThat(Math.abs(previousTop - 0.9463736188213394) < 1e-9, `softmax(cosines, 100) should give the winner e³⁰ / Σ e^(100·cos) = 0.94637; it gave ${show(previousTop)}.`);
+});
+
 test('softmax: bad logits and bad scales are rejected', () => {
-  expectThrows('softmax([])', () => softmax([]), LogitsInputError, 'there is nothing to turn into probabilities');
-  expectThrows('softmax([1, NaN])', () => softmax([1, NaN]), LogitsInputError, 'NaN is not a logit');
-  expectThrows('softmax([1, Infinity])', () => softmax([1, Infinity]), LogitsInputError, 'an infinite logit makes every probability NaN');
+  expectThrows('softmax([], 1)', () => softmax([], 1), LogitsInputError, 'there is nothing to turn into probabilities');
+  expectThrows('softmax([1, NaN], 1)', () => softmax([1, NaN], 1), LogitsInputError, 'NaN is not a logit');
+  expectThrows('softmax([1, Infinity], 1)', () => softmax([1, Infinity], 1), LogitsInputError, 'an infinite logit makes every probability NaN');
   expectThrows('softmax([1, 2], 0)', () => softmax([1, 2], 0), LogitsInputError, 'a logit scale of 0 erases every difference; it must be > 0');
   expectThrows('softmax([1, 2], -1)', () => softmax([1, 2], -1), LogitsInputError, 'a negative scale would turn the ranking upside down');
+  expectThrows('softmax([1, 2], NaN)', () => softmax([1, 2], NaN), LogitsInputError, 'the scale must be a finite number');
 });
 
 test('softmax: does not change its input', () => {
   const logits = [1, 2, 3];
   run('softmax([1, 2, 3], 10)', () => softmax(logits, 10));
-  expectThat(logits.join() === '1,2,3', `softmax changed the caller's logits to [${logits.join(', ')}]; compute into a new array.`);
+  expectThat(logits.join() === '1,2,3', `softmax changed the caller's logits to [${logits.join(', ')}]; the contract says the input stays unchanged.`);
 });
 
-test('topK: the k largest probabilities, largest first, with their indices', () => {
-  expectEqual('topK([0.1, 0.6, 0.3], 2)', () => topK([0.1, 0.6, 0.3], 2), [{ index: 1, probability: 0.6 }, { index: 2, probability: 0.3 }], '0.6 (index 1) and 0.3 (index 2) are the two largest');
-  expectEqual('topK([0.1, 0.6, 0.3], 1)', () => topK([0.1, 0.6, 0.3], 1), [{ index: 1, probability: 0.6 }], 'the single largest is 0.6 at index 1');
-  expectEqual('topK([0.5, 0.2, 0.3], 3)', () => topK([0.5, 0.2, 0.3], 3), [{ index: 0, probability: 0.5 }, { index: 2, probability: 0.3 }, { index: 1, probability: 0.2 }], 'k equal to the length ranks everything');
+test('topK: the k highest scores, highest first, with their indices', () => {
+  expectEqual('topK([0.1, 0.6, 0.3], 2)', () => topK([0.1, 0.6, 0.3], 2), [{ index: 1, score: 0.6 }, { index: 2, score: 0.3 }], '0.6 (index 1) and 0.3 (index 2) are the two highest');
+  expectEqual('topK([0.1, 0.6, 0.3], 1)', () => topK([0.1, 0.6, 0.3], 1), [{ index: 1, score: 0.6 }], 'the single highest is 0.6 at index 1');
+  expectEqual('topK([0.5, 0.2, 0.3], 3)', () => topK([0.5, 0.2, 0.3], 3), [{ index: 0, score: 0.5 }, { index: 2, score: 0.3 }, { index: 1, score: 0.2 }], 'k equal to the length ranks everything');
+  expectEqual('topK([-0.2, 0.31, -0.05], 2)', () => topK([-0.2, 0.31, -0.05], 2), [{ index: 1, score: 0.31 }, { index: 2, score: -0.05 }], 'scores may be any finite numbers, e.g. cosines, and -0.05 is higher than -0.2');
 });
 
-test('topK: ties keep the original order (lower index first)', () => {
-  expectEqual('topK([0.25, 0.5, 0.25], 3)', () => topK([0.25, 0.5, 0.25], 3), [{ index: 1, probability: 0.5 }, { index: 0, probability: 0.25 }, { index: 2, probability: 0.25 }], 'index 0 and index 2 tie, so index 0 comes first');
+test('topK: ties keep the input order (lower index first)', () => {
+  expectEqual('topK([0.25, 0.5, 0.25], 3)', () => topK([0.25, 0.5, 0.25], 3), [{ index: 1, score: 0.5 }, { index: 0, score: 0.25 }, { index: 2, score: 0.25 }], 'index 0 and index 2 tie, so index 0 comes first');
+  const many = [0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2, 0.1, 0.2];
+  expectEqual('topK([0.1, 0.2, 0.1, 0.2, … (12 scores)], 4)', () => topK(many, 4), [{ index: 1, score: 0.2 }, { index: 3, score: 0.2 }, { index: 5, score: 0.2 }, { index: 7, score: 0.2 }], 'the six 0.2 scores tie and keep their input order, whatever sorting algorithm runs (see hint step 3 of 02)');
 });
 
-test('topK: does not sort the caller\'s array', () => {
-  const probabilities = [0.1, 0.6, 0.3];
-  run('topK([0.1, 0.6, 0.3], 2)', () => topK(probabilities, 2));
-  expectThat(probabilities.join() === '0.1,0.6,0.3', `topK reordered the caller's array to [${probabilities.join(', ')}]; sort a copy.`);
+test("topK: does not sort the caller's array", () => {
+  const scores = [0.1, 0.6, 0.3];
+  run('topK([0.1, 0.6, 0.3], 2)', () => topK(scores, 2));
+  expectThat(scores.join() === '0.1,0.6,0.3', `topK reordered the caller's array to [${scores.join(', ')}]; the contract says the input stays unchanged.`);
 });
 
-test('topK: a k that is not a whole number from 1 to the length is rejected', () => {
+test('topK: bad scores and a k that is not a whole number from 1 to the length are rejected', () => {
   expectThrows('topK([0.5, 0.5], 0)', () => topK([0.5, 0.5], 0), TopKError, 'asking for 0 results is a mistake');
-  expectThrows('topK([0.5, 0.5], 3)', () => topK([0.5, 0.5], 3), TopKError, 'there are only 2 probabilities');
+  expectThrows('topK([0.5, 0.5], 3)', () => topK([0.5, 0.5], 3), TopKError, 'there are only 2 scores');
   expectThrows('topK([0.5, 0.5], 1.5)', () => topK([0.5, 0.5], 1.5), TopKError, 'k counts results, so it is a whole number');
   expectThrows('topK([], 1)', () => topK([], 1), TopKError, 'an empty list has no top entry');
+  expectThrows('topK([0.5, NaN], 1)', () => topK([0.5, NaN], 1), TopKError, 'NaN cannot be compared with anything, so it has no rank');
 });

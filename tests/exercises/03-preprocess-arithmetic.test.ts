@@ -53,12 +53,14 @@ test('centerCropBox: a crop larger than the image, or a bad size, is rejected', 
   expectThrows('centerCropBox(200, 300)', () => centerCropBox(200, 300), ImageSizeError, 'a 224-pixel-wide crop does not fit in a 200-pixel-wide image (resize first)');
   expectThrows('centerCropBox(300, 223)', () => centerCropBox(300, 223), ImageSizeError, 'a 224-pixel-high crop does not fit in a 223-pixel-high image');
   expectThrows('centerCropBox(300, 300, 0, 10)', () => centerCropBox(300, 300, 0, 10), ImageSizeError, 'a crop must be at least 1 pixel wide');
+  expectThrows('centerCropBox(300, 300, 10, 2.5)', () => centerCropBox(300, 300, 10, 2.5), ImageSizeError, 'the contract checks every size argument, the crop height too: it must be a whole number');
+  expectThrows('centerCropBox(300.5, 300)', () => centerCropBox(300.5, 300), ImageSizeError, 'the image width must be a whole number of pixels');
 });
 
 test('rescaleAndNormalize: one pixel, with CLIP\'s mean and std', () => {
   // (255/255 − 0.48145466) / 0.26862954 = 1.930336, (0 − 0.4578275) / 0.26130258 = −1.752097,
   // (128/255 − 0.40821073) / 0.27577711 = 0.339949 (Python)
-  expectCloseArray('rescaleAndNormalize([255, 0, 128], 1, 1)', () => rescaleAndNormalize([255, 0, 128], 1, 1), [1.930336254158794, -1.7520971281645974, 0.33994864299551714], 'each channel is (value / 255 − mean[c]) / std[c]', 1e-5);
+  expectCloseArray('rescaleAndNormalize([255, 0, 128], 1, 1)', () => rescaleAndNormalize([255, 0, 128], 1, 1), [1.930336254158794, -1.7520971281645974, 0.33994864299551714], 'each channel is (value × 1/255 − mean[c]) / std[c]', 1e-5);
 });
 
 test('rescaleAndNormalize: the output is channel by channel (C×H×W), not pixel by pixel', () => {
@@ -89,4 +91,18 @@ test('rescaleAndNormalize: a buffer of the wrong length, or bad values, mean or 
   expectThrows('rescaleAndNormalize([300, 0, 0], 1, 1)', () => rescaleAndNormalize([300, 0, 0], 1, 1), PixelBufferError, '8-bit pixel values lie in 0–255');
   expectThrows('rescaleAndNormalize([1, 2, 3], 1, 1, [0.5, 0.5], [0.5, 0.5])', () => rescaleAndNormalize([1, 2, 3], 1, 1, [0.5, 0.5], [0.5, 0.5]), PixelBufferError, 'there are 3 channels, so mean and std need 3 entries');
   expectThrows('rescaleAndNormalize([1, 2, 3], 1, 1, [0.5, 0.5, 0.5], [0.5, 0, 0.5])', () => rescaleAndNormalize([1, 2, 3], 1, 1, [0.5, 0.5, 0.5], [0.5, 0, 0.5]), PixelBufferError, 'dividing by a std of 0 gives Infinity');
+  expectThrows('rescaleAndNormalize([1, 2, 3], 1, 1, CLIP mean, CLIP std, 0)', () => rescaleAndNormalize([1, 2, 3], 1, 1, undefined, undefined, 0), PixelBufferError, 'a rescaleFactor of 0 would erase the image; the contract asks for a finite number > 0');
+  expectThrows('rescaleAndNormalize([1, NaN, 3], 1, 1)', () => rescaleAndNormalize([1, NaN, 3], 1, 1), PixelBufferError, 'NaN is not a pixel value in [0, 255]');
+  expectThrows('rescaleAndNormalize([1, 2, 3], 0, 1)', () => rescaleAndNormalize([1, 2, 3], 0, 1), ImageSizeError, 'a width of 0 is a bad SIZE, which the contract reports as ImageSizeError');
+});
+
+test('rescaleAndNormalize: uses the given rescaleFactor (one formula: v × rescaleFactor)', () => {
+  // rescaleFactor 1/200, mean 0, std 1: 200 → 1, 51 → 0.255, 0 → 0
+  expectCloseArray(
+    'rescaleAndNormalize([200, 51, 0], 1, 1, [0, 0, 0], [1, 1, 1], 1 / 200)',
+    () => rescaleAndNormalize([200, 51, 0], 1, 1, [0, 0, 0], [1, 1, 1], 1 / 200),
+    [1, 0.255, 0],
+    'each value is multiplied by the given rescaleFactor (here 1/200), not divided by 255',
+    1e-6,
+  );
 });

@@ -24,6 +24,7 @@ import * as sol05 from '../../solutions/05-zero-shot';
 import * as sol06 from '../../solutions/06-prompt-ensembling';
 import * as sol07 from '../../solutions/07-retrieval-recall';
 import * as sol08 from '../../solutions/08-confidence-analysis';
+import * as sol09 from '../../solutions/09-shapes-zero-shot';
 
 // The signatures lib/challenge declares must accept the reference solutions (tsc checks this assignment).
 const SOLUTIONS: ExerciseApis = {
@@ -35,6 +36,7 @@ const SOLUTIONS: ExerciseApis = {
   '06-prompt-ensembling': sol06,
   '07-retrieval-recall': sol07,
   '08-confidence-analysis': sol08,
+  '09-shapes-zero-shot': sol09,
 };
 
 const root = join(__dirname, '..', '..');
@@ -254,8 +256,8 @@ describe('tryExercise', () => {
   test('stub: prints the friendly "not started" line and returns the course\'s value', async () => {
     const dir = folder({ '02-softmax-topk': stubFor(root, '02-softmax-topk') });
     const { lines, log } = capture();
-    const course = sol02.softmax([1, 2, 3]);
-    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3]], () => course, { dir, log, typeCheck: false });
+    const course = sol02.softmax([1, 2, 3], 1);
+    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => course, { dir, log, typeCheck: false });
     expect(value).toBe(course);
     expect(lines).toEqual([
       `· 02-softmax-topk › softmax: not started yet — open ${join(dir, '02-softmax-topk.ts')} and replace the throw in softmax. Using the course's softmax for now.`,
@@ -265,21 +267,21 @@ describe('tryExercise', () => {
   test('solved: returns the learner\'s own answer when it agrees', async () => {
     const dir = folder({ '02-softmax-topk': solution('02-softmax-topk') });
     const { lines, log } = capture();
-    const courseValue = Float32Array.from(sol02.softmax([1, 2, 3]));
-    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3]], () => Array.from(courseValue), { dir, log, typeCheck: false });
+    const courseValue = Float32Array.from(sol02.softmax([1, 2, 3], 1));
+    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => Array.from(courseValue), { dir, log, typeCheck: false });
     expect(Array.isArray(value)).toBe(true);
-    expect(value).toEqual(sol02.softmax([1, 2, 3])); // the float64 answer of the learner, not the float32 course copy
+    expect(value).toEqual(sol02.softmax([1, 2, 3], 1)); // the float64 answer of the learner, not the float32 course copy
     expect(value).not.toEqual(Array.from(courseValue));
     expect(lines).toEqual(["✓ 02-softmax-topk › softmax: your function ran and agrees with the course's."]);
   });
 
   test('a wrong answer: both are printed and the course\'s is used', async () => {
-    const dir = folder({ '02-softmax-topk': edited('02-softmax-topk', 'export function softmax(logits: readonly number[], logitScale = 1): number[] {', 'export function softmax(logits: readonly number[], logitScale = 1): number[] {\n  return logits.map(() => 1 / logits.length);') });
+    const dir = folder({ '02-softmax-topk': edited('02-softmax-topk', 'export function softmax(logits: readonly number[], logitScale: number): number[] {', 'export function softmax(logits: readonly number[], logitScale: number): number[] {\n  return logits.map(() => 1 / logits.length);') });
     const { lines, log } = capture();
-    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3]], () => sol02.softmax([1, 2, 3]), { dir, log, typeCheck: false });
-    expect(value).toEqual(sol02.softmax([1, 2, 3]));
+    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => sol02.softmax([1, 2, 3], 1), { dir, log, typeCheck: false });
+    expect(value).toEqual(sol02.softmax([1, 2, 3], 1));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(`✗ 02-softmax-topk › softmax: your function returned [0.3333, 0.3333, 0.3333], the course's returns ${preview(sol02.softmax([1, 2, 3]))}. The cells below use the course's; await grade('02') says which check fails.`);
+    expect(lines[0]).toBe(`✗ 02-softmax-topk › softmax: your function returned [0.3333, 0.3333, 0.3333], the course's returns ${preview(sol02.softmax([1, 2, 3], 1))}. The cells below use the course's; await grade('02') says which check fails.`);
   });
 
   test('an error, a type error and printed output each get their line; a custom agreement rule is used', async () => {

@@ -105,7 +105,7 @@ test('grading a folder of fixtures: each broken exercise fails on its own, in pl
   put('05-zero-shot', replaceOnce(stubFor(root, '05-zero-shot'), "throw new NotImplementedError('05-zero-shot', 'zeroShotClassify');", 'process.exit(3);'));
   put('06-prompt-ensembling', replaceOnce(stubFor(root, '06-prompt-ensembling'), "throw new NotImplementedError('06-prompt-ensembling', 'fillTemplates');", "throw 'no templates today';"));
   put('07-retrieval-recall', replaceOnce(solution('07-retrieval-recall'), 'let hits = 0;', "let hits = 0;\n  const label: number = 'seven';"));
-  put('08-confidence-analysis', replaceOnce(stubFor(root, '08-confidence-analysis'), "throw new NotImplementedError('08-confidence-analysis', 'top2Margin');", 'const sorted = [...probabilities].sort();\n  return sorted[0] - sorted[1];'));
+  put('08-confidence-analysis', replaceOnce(stubFor(root, '08-confidence-analysis'), "throw new NotImplementedError('08-confidence-analysis', 'analyzePrediction');", 'const p = [...probabilities].sort();\n  return { label: labels[0], probability: p[0], runnerUp: labels[1], margin: 0, entropy: 0, normalizedEntropy: 0, confident: marginThreshold < 0 };'));
   const before = snapshot(dir);
 
   const { status, out } = gradeCli(['--dir', dir, '--timeout', '1000']);
@@ -118,7 +118,7 @@ test('grading a folder of fixtures: each broken exercise fails on its own, in pl
   expect(out).toMatch(/✗ 05-zero-shot[\s\S]*?called process\.exit\(3\)/);
   expect(out).toMatch(/✗ 06-prompt-ensembling[\s\S]*?threw "no templates today", which is not an Error/);
   expect(out).toMatch(/✗ 07-retrieval-recall\s+failed \(all \d+ checks pass, but the file does not compile\)[\s\S]*?Type error at \S*07-retrieval-recall\.ts:\d+:\d+: Type 'string' is not assignable to type 'number'/);
-  expect(out).toMatch(/✗ 08-confidence-analysis[\s\S]*?top2Margin\(\[0\.2, 0\.7, 0\.1\]\) should be 0\.5 .*It returned -0\.1\.\s+Hint: top2Margin: sort a copy/);
+  expect(out).toMatch(/✗ 08-confidence-analysis[\s\S]*?analyzePrediction\(…\)\.label should be "cat", .*It returned "dog"\.\s+Hint: analyzePrediction: hint steps seen: 0 of 3; step 1 \(the idea\) is about analyzePrediction/);
   expect(out.trimEnd().split('\n').pop()).toBe(`1/${exercises.length} passed`);
   expect(snapshot(dir)).toEqual(before);
 }, 180_000);
@@ -141,14 +141,15 @@ test('one exercise by name, an endless loop while the file loads, and a bad name
   expect(bad.out).toContain('No exercise matches "giraffe". The exercises are: 01-cosine-similarity');
 }, 180_000);
 
-test('--hint prints the hints; --reset backs the learner\'s file up, restores the stub and says where', () => {
-  const hint = gradeCli(['--hint', '02']);
-  expect(hint.status).toBe(0);
-  expect(hint.out).toContain('02-softmax-topk: A numerically stable softmax');
-  expect(hint.out).toMatch(/1\. softmax: multiply every logit by logitScale/);
-
+test('--hint shows the next hint step; --reset backs the learner\'s file up, restores the stub and says where', () => {
   const dir = makeStubFolder();
   folders.push(dir);
+  const hint = gradeCli(['--dir', dir, '--hint', '02']);
+  expect(hint.status).toBe(0);
+  expect(hint.out).toContain('02-softmax-topk · Softmax with a logit scale, and top-k — hint step 1 of 3');
+  expect(hint.out).toMatch(/Step 1 · the idea \(new\)\n\s+- softmax: /);
+  expect(hint.out).not.toContain('Step 2');
+
   const target = join(dir, '06-prompt-ensembling.ts');
   const learnerWork = `${stubFor(root, '06-prompt-ensembling')}\n// my work in progress\n`;
   writeFileSync(target, learnerWork);
