@@ -6,3 +6,4 @@ export * from './paths';
 export * from './errors';
 export * from './backend';
 export * from './environment';
+export * from './random';
