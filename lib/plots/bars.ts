@@ -1,6 +1,6 @@
 /** Zero-shot probabilities as horizontal bars, sorted, the winner highlighted. */
 import type { TopLevelSpec } from 'vega-lite';
-import { BASE_CONFIG, COLORS, PlotInputError, finiteNumbers, labelList, titleParts } from './common';
+import { BASE_CONFIG, CHART_COLOURS, PlotInputError, finiteNumbers, labelList, titleParts } from './common';
 import type { Chart } from './common';
 
 export interface ProbabilityBarsOptions {
@@ -43,14 +43,26 @@ export function probabilityBars(options: ProbabilityBarsOptions): Chart {
     width,
     height: { step: 28 },
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: bars.map((b) => b.label), title: null, axis: { labelLimit: 240, labelFontSize: 13 } },
-      x: { field: 'probability', type: 'quantitative', title: valueTitle, scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 5 } },
+      y: {
+        field: 'label',
+        type: 'nominal',
+        sort: bars.map((b) => b.label),
+        title: null,
+        axis: { labelLimit: 240, labelFontSize: 13 },
+      },
+      x: {
+        field: 'probability',
+        type: 'quantitative',
+        title: valueTitle,
+        scale: { domain: [0, 1] },
+        axis: { format: '.0%', tickCount: 5 },
+      },
     },
     layer: [
       {
         mark: { type: 'bar', cornerRadiusEnd: 2 },
         encoding: {
-          color: { condition: { test: 'datum.winner', value: COLORS.highlight }, value: COLORS.muted },
+          color: { condition: { test: 'datum.winner', value: CHART_COLOURS.highlight }, value: CHART_COLOURS.muted },
         },
       },
       ...[false, true].map((isWinner) => ({

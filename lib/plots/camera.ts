@@ -4,7 +4,11 @@
  */
 
 /** Screen coordinates of a 3-D point for a camera turned by azimuth and raised by elevation (orthographic). */
-export function cameraProject(p: readonly [number, number, number], azimuthDeg: number, elevationDeg: number): { u: number; v: number; depth: number } {
+export function cameraProject(
+  p: readonly [number, number, number],
+  azimuthDeg: number,
+  elevationDeg: number,
+): { u: number; v: number; depth: number } {
   const a = (azimuthDeg * Math.PI) / 180;
   const e = (elevationDeg * Math.PI) / 180;
   const [x, y, z] = p;

@@ -19,7 +19,8 @@ export class PlotInputError extends CourseError {}
 /** Thrown when Vega cannot compile or draw a spec (a hand-edited `chart.spec`, usually). */
 export class ChartRenderError extends CourseError {}
 
-export type ChartKind = 'similarity-heatmap' | 'probability-bars' | 'projection-scatter' | 'line-chart' | 'scatter-3d-static';
+export type ChartKind =
+  'similarity-heatmap' | 'probability-bars' | 'projection-scatter' | 'line-chart' | 'scatter-3d-static';
 
 /** A chart: what it is, its title, and the Vega-Lite spec that draws it (yours to save, edit or re-render). */
 export interface Chart {
@@ -31,7 +32,13 @@ export interface Chart {
 export type Modality = 'image' | 'text';
 
 /** Colours used throughout the course: images blue, texts orange, highlights red. */
-export const COLORS = { image: '#4c78a8', text: '#f58518', highlight: '#d62728', muted: '#9ecae9', grid: '#dddddd' } as const;
+export const CHART_COLOURS = {
+  image: '#4c78a8',
+  text: '#f58518',
+  highlight: '#d62728',
+  muted: '#9ecae9',
+  grid: '#dddddd',
+} as const;
 
 /** The Vega-Lite config every chart starts from: font, title, axis and legend styles. */
 export const BASE_CONFIG = {
@@ -50,7 +57,8 @@ export const BASE_CONFIG = {
 export function finiteNumbers(values: ArrayLike<number>, what: string): number[] {
   const out = Array.from(values, Number);
   const bad = out.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new PlotInputError(`${what}: entry ${bad} is ${out[bad]}; every value to plot must be a finite number.`);
+  if (bad >= 0)
+    throw new PlotInputError(`${what}: entry ${bad} is ${out[bad]}; every value to plot must be a finite number.`);
   return out;
 }
 
@@ -80,9 +88,14 @@ export function rowsOf(input: RowsInput, what: string): ArrayLike<number>[] {
   const m = input as { rows?: unknown; cols?: unknown; data?: ArrayLike<number> };
   if (m && typeof m.rows === 'number' && typeof m.cols === 'number' && m.data && m.data.length === m.rows * m.cols) {
     const { rows, cols, data } = m as { rows: number; cols: number; data: ArrayLike<number> };
-    return Array.from({ length: rows }, (_, r) => Array.prototype.slice.call(data, r * cols, (r + 1) * cols) as number[]);
+    return Array.from(
+      { length: rows },
+      (_, r) => Array.prototype.slice.call(data, r * cols, (r + 1) * cols) as number[],
+    );
   }
-  throw new PlotInputError(`${what}: expected an array of rows or a { rows, cols, data } matrix with data.length = rows × cols.`);
+  throw new PlotInputError(
+    `${what}: expected an array of rows or a { rows, cols, data } matrix with data.length = rows × cols.`,
+  );
 }
 
 /** A Vega-Lite title, with its subtitle when there is one. */
@@ -90,9 +103,12 @@ export function titleParts(title: string, subtitle?: string): { text: string; su
   return subtitle ? { text: title, subtitle } : { text: title };
 }
 
-
 /** Equal x and y domains (a square plot keeps distances and angles) around the points and `extra`, with an 18% margin. */
-export function squareDomains(xs: number[], ys: number[], extra: number[][]): { x: [number, number]; y: [number, number] } {
+export function squareDomains(
+  xs: number[],
+  ys: number[],
+  extra: number[][],
+): { x: [number, number]; y: [number, number] } {
   const allX = [...xs, ...extra.map((p) => p[0])];
   const allY = [...ys, ...extra.map((p) => p[1])];
   const [x0, x1] = [Math.min(...allX), Math.max(...allX)];

@@ -48,7 +48,6 @@ type DisplayWriter = (content: DisplayBundle & { transient?: Record<string, unkn
  */
 function currentDisplayWriter(): DisplayWriter | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData?: DisplayWriter | null };
     return typeof jupyter.lastWriteDisplayData === 'function' ? jupyter.lastWriteDisplayData : null;
   } catch {
@@ -86,7 +85,9 @@ export function displayBundle(bundle: DisplayBundle): void {
 export function chartBundle(chart: Chart, rendered: RenderedPng): DisplayBundle {
   return {
     data: {
-      'image/png': Buffer.from(rendered.png.buffer, rendered.png.byteOffset, rendered.png.byteLength).toString('base64'),
+      'image/png': Buffer.from(rendered.png.buffer, rendered.png.byteOffset, rendered.png.byteLength).toString(
+        'base64',
+      ),
       [VEGA_LITE_MIMETYPE]: chart.spec,
       'text/plain': `[${chart.kind}] ${chart.title} (${Math.round(rendered.width)}×${Math.round(rendered.height)} PNG; the Vega-Lite spec is chart.spec)`,
     },
@@ -122,14 +123,18 @@ export function showImage(png: string | Uint8Array, options: { width?: number; a
     try {
       bytes = fs.readFileSync(png);
     } catch (err) {
-      throw new DisplayError(`showImage: cannot read ${png}: ${(err as Error).message}. Paths are relative to the course root.`);
+      throw new DisplayError(
+        `showImage: cannot read ${png}: ${(err as Error).message}. Paths are relative to the course root.`,
+      );
     }
   } else {
     bytes = png;
   }
   const isPng = bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   if (!isPng) {
-    throw new DisplayError(`showImage: ${typeof png === 'string' ? png : 'the bytes'} is not a PNG (no PNG signature). Convert it first, e.g. with sharp(…).png().`);
+    throw new DisplayError(
+      `showImage: ${typeof png === 'string' ? png : 'the bytes'} is not a PNG (no PNG signature). Convert it first, e.g. with sharp(…).png().`,
+    );
   }
   const { width, alt } = options;
   if (width !== undefined && !(Number.isFinite(width) && width > 0)) {
@@ -202,7 +207,9 @@ function ensureParentDir(file: string): void {
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   } catch (err) {
-    throw new DisplayError(`Cannot create the folder for ${file}: ${(err as Error).message}. Choose a writable path, e.g. build/….`);
+    throw new DisplayError(
+      `Cannot create the folder for ${file}: ${(err as Error).message}. Choose a writable path, e.g. build/….`,
+    );
   }
 }
 
@@ -214,7 +221,8 @@ function ensureParentDir(file: string): void {
  * ```
  */
 export function saveSpec(chart: Chart, file: string): string {
-  if (!chart || typeof chart.spec !== 'object') throw new DisplayError('saveSpec: expected a Chart with a `spec` (from lib/plots).');
+  if (!chart || typeof chart.spec !== 'object')
+    throw new DisplayError('saveSpec: expected a Chart with a `spec` (from lib/plots).');
   ensureParentDir(file);
   try {
     fs.writeFileSync(file, JSON.stringify(chart.spec, null, 2));

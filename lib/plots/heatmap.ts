@@ -3,7 +3,7 @@
  * column) outlined in red.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { BASE_CONFIG, COLORS, PlotInputError, finiteNumbers, labelList, rowsOf, titleParts } from './common';
+import { BASE_CONFIG, CHART_COLOURS, PlotInputError, finiteNumbers, labelList, rowsOf, titleParts } from './common';
 import type { Chart, RowsInput } from './common';
 
 export interface SimilarityHeatmapOptions {
@@ -36,7 +36,13 @@ export interface SimilarityHeatmapOptions {
  * ```
  */
 export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
-  const { title = 'Cosine similarity', rowTitle = 'image', columnTitle = 'text', best = 'row', format = '.2f' } = options;
+  const {
+    title = 'Cosine similarity',
+    rowTitle = 'image',
+    columnTitle = 'text',
+    best = 'row',
+    format = '.2f',
+  } = options;
   const values = rowsOf(options.values, 'similarityHeatmap values');
   if (values.length === 0) {
     throw new PlotInputError('similarityHeatmap: `values` must be a non-empty array of rows (one row per image).');
@@ -46,7 +52,9 @@ export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
   if (nCols === 0) throw new PlotInputError('similarityHeatmap: row 0 is empty; each row needs one value per text.');
   rows.forEach((r, i) => {
     if (r.length !== nCols) {
-      throw new PlotInputError(`similarityHeatmap: row ${i} has ${r.length} values but row 0 has ${nCols}; the matrix must be rectangular.`);
+      throw new PlotInputError(
+        `similarityHeatmap: row ${i} has ${r.length} values but row 0 has ${nCols}; the matrix must be rectangular.`,
+      );
     }
   });
   const rowLabels = labelList(options.rowLabels, rows.length, 'similarityHeatmap rowLabels', 'rows');
@@ -72,10 +80,24 @@ export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
       dark: hi > lo && value > mid,
     })),
   );
-  const x = { field: 'column', type: 'nominal', sort: columnLabels, title: columnTitle,
-    axis: { orient: 'top', labelAngle: -30, labelAlign: 'left', labelLimit: 200, domain: false, ticks: false } } as const;
-  const y = { field: 'row', type: 'nominal', sort: rowLabels, title: rowTitle, axis: { labelLimit: 200, labelPadding: 6, domain: false, ticks: false } } as const;
-  const subtitle = best === 'none' ? undefined : `red outline: best match in each ${best}, ${best === 'row' ? `${rowTitle} → ${columnTitle}` : `${columnTitle} → ${rowTitle}`}`;
+  const x = {
+    field: 'column',
+    type: 'nominal',
+    sort: columnLabels,
+    title: columnTitle,
+    axis: { orient: 'top', labelAngle: -30, labelAlign: 'left', labelLimit: 200, domain: false, ticks: false },
+  } as const;
+  const y = {
+    field: 'row',
+    type: 'nominal',
+    sort: rowLabels,
+    title: rowTitle,
+    axis: { labelLimit: 200, labelPadding: 6, domain: false, ticks: false },
+  } as const;
+  const subtitle =
+    best === 'none'
+      ? undefined
+      : `red outline: best match in each ${best}, ${best === 'row' ? `${rowTitle} → ${columnTitle}` : `${columnTitle} → ${rowTitle}`}`;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: titleParts(title, subtitle),
@@ -88,7 +110,9 @@ export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
         encoding: {
           color: {
-            field: 'value', type: 'quantitative', title: 'similarity',
+            field: 'value',
+            type: 'quantitative',
+            title: 'similarity',
             scale: { scheme: 'blues', domain: hi > lo ? [lo, hi] : [lo - 1, hi + 1] },
             legend: { orient: 'right', gradientLength: 120, format },
           },
@@ -96,7 +120,7 @@ export function similarityHeatmap(options: SimilarityHeatmapOptions): Chart {
       },
       {
         transform: [{ filter: 'datum.best' }],
-        mark: { type: 'rect', fill: null, stroke: COLORS.highlight, strokeWidth: 4 } as never,
+        mark: { type: 'rect', fill: null, stroke: CHART_COLOURS.highlight, strokeWidth: 4 } as never,
       },
       // two text layers: Vega-Lite has no fontWeight channel, so the best cells get their own bold layer
       ...[false, true].map((isBest) => ({

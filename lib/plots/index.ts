@@ -20,7 +20,7 @@
  * Text is drawn with the "DejaVu Sans" font (Debian package `fonts-dejavu-core`): the PNG is rasterised by
  * librsvg (through sharp), which finds fonts with fontconfig.
  */
-export { CHART_FONT, COLORS, PlotInputError, ChartRenderError, rowsOf } from './common';
+export { CHART_FONT, CHART_COLOURS, PlotInputError, ChartRenderError, rowsOf } from './common';
 export type { Chart, ChartKind, Modality, RowsInput } from './common';
 export { similarityHeatmap } from './heatmap';
 export type { SimilarityHeatmapOptions } from './heatmap';
@@ -28,7 +28,7 @@ export { probabilityBars } from './bars';
 export type { ProbabilityBarsOptions } from './bars';
 export { projectionScatter, embeddingScatter } from './scatter';
 export type { Point2d, ProjectionScatterOptions, EmbeddingScatterOptions } from './scatter';
-export { lineChart } from './lines';
+export { lineChart, SERIES_PALETTE } from './lines';
 export type { LineSeries, LineChartOptions } from './lines';
 export { cameraProject } from './camera';
 export { staticScatter3d } from './scatter3d';

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import { COLORS, PlotInputError } from './common';
+import { CHART_COLOURS, PlotInputError } from './common';
 import type { Point3d } from './scatter3d';
 
 export interface Scatter3dOptions {
@@ -49,10 +49,14 @@ export function plotlyFigure3d(options: Scatter3dOptions): PlotlyFigure {
   }
   points.forEach((p, i) => {
     if (![p?.x, p?.y, p?.z].every(Number.isFinite)) {
-      throw new PlotInputError(`plotlyFigure3d: point ${i} is (${p?.x}, ${p?.y}, ${p?.z}); all three coordinates must be finite.`);
+      throw new PlotInputError(
+        `plotlyFigure3d: point ${i} is (${p?.x}, ${p?.y}, ${p?.z}); all three coordinates must be finite.`,
+      );
     }
     if (p.modality !== 'image' && p.modality !== 'text') {
-      throw new PlotInputError(`plotlyFigure3d: point ${i} has modality ${JSON.stringify(p.modality)}; use 'image' or 'text'.`);
+      throw new PlotInputError(
+        `plotlyFigure3d: point ${i} has modality ${JSON.stringify(p.modality)}; use 'image' or 'text'.`,
+      );
     }
   });
   const pairs = options.pairs ?? [];
@@ -74,7 +78,12 @@ export function plotlyFigure3d(options: Scatter3dOptions): PlotlyFigure {
         text: ps.map((p) => p.label),
         textposition: 'top center',
         hovertemplate: '%{text}<br>(%{x:.2f}, %{y:.2f}, %{z:.2f})<extra>' + modality + '</extra>',
-        marker: { size: 6, color: COLORS[modality], symbol: modality === 'image' ? 'square' : 'circle', line: { color: 'white', width: 1 } },
+        marker: {
+          size: 6,
+          color: CHART_COLOURS[modality],
+          symbol: modality === 'image' ? 'square' : 'circle',
+          line: { color: 'white', width: 1 },
+        },
       };
     })
     .filter((t) => t.x.length > 0);
@@ -113,7 +122,11 @@ export function plotlyScriptPath(): string {
 
 /** JSON safe to put inside a <script> element (no "</script>", no HTML comment openers). */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export interface Scatter3dHtmlOptions {
@@ -137,7 +150,9 @@ export function scatter3dHtml(figureOptions: Scatter3dOptions, options: Scatter3
   const figure = plotlyFigure3d(figureOptions);
   const id = options.elementId ?? `vlm-plotly-${randomBytes(6).toString('hex')}`;
   if (!/^[A-Za-z][\w-]*$/.test(id)) {
-    throw new PlotInputError(`scatter3dHtml: elementId ${JSON.stringify(id)} is not a valid HTML id; use letters, digits, - and _.`);
+    throw new PlotInputError(
+      `scatter3dHtml: elementId ${JSON.stringify(id)} is not a valid HTML id; use letters, digits, - and _.`,
+    );
   }
   const height = (figure.layout.height as number) ?? 520;
   const parts: string[] = [
@@ -150,7 +165,9 @@ export function scatter3dHtml(figureOptions: Scatter3dOptions, options: Scatter3
     try {
       bundle = fs.readFileSync(plotlyScriptPath(), 'utf8');
     } catch (err) {
-      throw new PlotInputError(`scatter3dHtml: cannot read plotly.js (${(err as Error).message}). Run \`npm run setup\` to install the course's dependencies.`);
+      throw new PlotInputError(
+        `scatter3dHtml: cannot read plotly.js (${(err as Error).message}). Run \`npm run setup\` to install the course's dependencies.`,
+      );
     }
     // a literal "</script" inside the bundle would end the element early
     parts.push(`<script type="text/javascript">${bundle.replace(/<\/script/gi, '<\\/script')}</script>`);

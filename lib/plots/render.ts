@@ -10,7 +10,12 @@ import type { Chart } from './common';
 import { vegaTextWidth } from './text-metrics';
 
 function isChart(chart: unknown): chart is Chart {
-  return typeof chart === 'object' && chart !== null && typeof (chart as Chart).spec === 'object' && (chart as Chart).spec !== null;
+  return (
+    typeof chart === 'object' &&
+    chart !== null &&
+    typeof (chart as Chart).spec === 'object' &&
+    (chart as Chart).spec !== null
+  );
 }
 
 /**
@@ -22,25 +27,44 @@ function isChart(chart: unknown): chart is Chart {
  * ```
  */
 export async function chartToSvg(chart: Chart): Promise<string> {
-  if (!isChart(chart)) {
-    throw new ChartRenderError('chartToSvg: expected a Chart (an object with a Vega-Lite `spec`), as returned by similarityHeatmap, probabilityBars, …');
-  }
-  // Vega measures text with a canvas in browsers; in Node it would guess 0.8 em per character. Use the
-  // real widths of DejaVu Sans so that titles and labels get the room they need and no more.
-  (vega as unknown as { textMetrics: { width: typeof vegaTextWidth } }).textMetrics.width = vegaTextWidth;
-  let view: vega.View;
-  try {
-    const compiled = vegaLite.compile(chart.spec).spec;
-    view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  } catch (err) {
-    throw new ChartRenderError(`chartToSvg: Vega-Lite could not compile the spec of "${chart.title}": ${(err as Error).message}. Check chart.spec.`);
-  }
+  const view = chartView(chart, 'chartToSvg');
   try {
     return await view.toSVG();
   } catch (err) {
     throw new ChartRenderError(`chartToSvg: Vega could not draw "${chart.title}": ${(err as Error).message}.`);
   } finally {
     view.finalize();
+  }
+}
+
+/**
+ * A chart compiled (Vega-Lite → Vega) into a Vega view that has not drawn anything yet, measuring text with the
+ * chart font's real widths. `chartToSvg` draws it; tests read its scenegraph (where each mark, label and legend
+ * entry landed). Call `view.finalize()` when done.
+ *
+ * ```ts
+ * const view = chartView(lineChart({ series: [{ name: 'loss', y: [3, 2, 1] }] }));
+ * await view.runAsync();
+ * view.width();   // 440
+ * view.finalize();
+ * ```
+ */
+export function chartView(chart: Chart, caller = 'chartView'): vega.View {
+  if (!isChart(chart)) {
+    throw new ChartRenderError(
+      `${caller}: expected a Chart (an object with a Vega-Lite \`spec\`), as returned by similarityHeatmap, probabilityBars, …`,
+    );
+  }
+  // Vega measures text with a canvas in browsers; in Node it would guess 0.8 em per character. Use the
+  // real widths of DejaVu Sans so that titles and labels get the room they need and no more.
+  (vega as unknown as { textMetrics: { width: typeof vegaTextWidth } }).textMetrics.width = vegaTextWidth;
+  try {
+    const compiled = vegaLite.compile(chart.spec).spec;
+    return new vega.View(vega.parse(compiled), { renderer: 'none' });
+  } catch (err) {
+    throw new ChartRenderError(
+      `${caller}: Vega-Lite could not compile the spec of "${chart.title}": ${(err as Error).message}. Check chart.spec.`,
+    );
   }
 }
 
@@ -80,10 +104,14 @@ export async function renderChart(chart: Chart, options: PngOptions = {}): Promi
   const svg = await chartToSvg(chart);
   const { width, height } = svgSize(svg);
   try {
-    const buf = await sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer();
+    const buf = await sharp(Buffer.from(svg), { density: 72 * scale })
+      .png()
+      .toBuffer();
     return { png: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), width, height, scale };
   } catch (err) {
-    throw new ChartRenderError(`renderChart: sharp could not rasterise the SVG of "${chart.title}": ${(err as Error).message}.`);
+    throw new ChartRenderError(
+      `renderChart: sharp could not rasterise the SVG of "${chart.title}": ${(err as Error).message}.`,
+    );
   }
 }
 

@@ -20,6 +20,7 @@ import {
   staticScatter3d,
 } from '../../lib/plots/index';
 import { textWidth } from '../../lib/plots/text-metrics';
+import { sceneOf } from './scene';
 
 /** The values of the data rows a layer (or the top level) of a Vega-Lite spec carries. */
 function specRows(chart: Chart): Array<Record<string, unknown>> {
@@ -43,7 +44,11 @@ async function pixelStats(png: Uint8Array, box: { left: number; top: number; wid
 
 const heatmap = () =>
   similarityHeatmap({
-    values: [[0.31, 0.18, 0.22], [0.12, 0.27, 0.2], [0.15, 0.26, 0.21]],
+    values: [
+      [0.31, 0.18, 0.22],
+      [0.12, 0.27, 0.2],
+      [0.15, 0.26, 0.21],
+    ],
     rowLabels: ['chelsea.png', 'rocket.jpg', 'coffee.png'],
     columnLabels: ['a photo of a cat', 'a rocket launch', 'a cup of coffee'],
   });
@@ -56,20 +61,34 @@ const scatter = () =>
       { x: -0.2, y: 0.98, label: 'rocket photo', modality: 'image' },
       { x: -0.5, y: 0.87, label: '"a rocket"', modality: 'text' },
     ],
-    pairs: [[0, 1], [2, 3]],
+    pairs: [
+      [0, 1],
+      [2, 3],
+    ],
     unitCircle: true,
     showVectors: true,
   });
 const embedded = () =>
   embeddingScatter({
-    imageEmbeddings: [[1, 0, 0, 0.2], [0, 1, 0, 0.1], [0, 0, 1, 0]],
+    imageEmbeddings: [
+      [1, 0, 0, 0.2],
+      [0, 1, 0, 0.1],
+      [0, 0, 1, 0],
+    ],
     imageLabels: ['cat', 'rocket', 'coffee'],
-    textEmbeddings: [[0.9, 0.1, 0, 0.3], [0.1, 0.8, 0.1, 0], [0, 0.2, 0.9, 0.1]],
+    textEmbeddings: [
+      [0.9, 0.1, 0, 0.3],
+      [0.1, 0.8, 0.1, 0],
+      [0, 0.2, 0.9, 0.1],
+    ],
     textLabels: ['a cat', 'a rocket', 'a coffee'],
   });
 const curves = () =>
   lineChart({
-    series: [{ name: 'train loss', y: [2.1, 1.5, 1.1, 0.8] }, { name: 'validation loss', y: [2.2, 1.7, 1.3, 1.2] }],
+    series: [
+      { name: 'train loss', y: [2.1, 1.5, 1.1, 0.8] },
+      { name: 'validation loss', y: [2.2, 1.7, 1.3, 1.2] },
+    ],
     xTitle: 'epoch',
     yTitle: 'loss',
   });
@@ -91,7 +110,8 @@ describe('the chart font', () => {
 
   test('text in a rendered chart is as wide as DejaVu Sans draws it (font found, not a fallback)', async () => {
     const label = 'Zero-shot probabilities of a photo';
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="60"><rect width="600" height="60" fill="white"/>` +
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="60"><rect width="600" height="60" fill="white"/>` +
       `<text x="10" y="40" font-family="${CHART_FONT}" font-size="20">${label}</text></svg>`;
     const { info } = await sharp(Buffer.from(svg)).trim().toBuffer({ resolveWithObject: true });
     expect(info.width).toBeGreaterThan(textWidth(label, 20) * 0.93);
@@ -119,7 +139,12 @@ describe('every chart type renders to a PNG that is not blank', () => {
     expect(height).toBeGreaterThan(150);
     // the chart area: below the title, inside the padding
     const top = Math.round(60 * scale);
-    const box = { left: Math.round(12 * scale), top, width: meta.width! - Math.round(24 * scale), height: meta.height! - top - Math.round(12 * scale) };
+    const box = {
+      left: Math.round(12 * scale),
+      top,
+      width: meta.width! - Math.round(24 * scale),
+      height: meta.height! - top - Math.round(12 * scale),
+    };
     const stats = await pixelStats(png, box);
     expect(stats.colours).toBeGreaterThanOrEqual(minColours);
     expect(stats.inkShare).toBeGreaterThan(0.008); // a blank chart area has none
@@ -147,8 +172,23 @@ describe('what each chart shows', () => {
   });
 
   test('heatmap: best per column for text → image retrieval', () => {
-    const chart = similarityHeatmap({ values: [[0.9, 0.1], [0.8, 0.2]], rowLabels: ['a', 'b'], columnLabels: ['x', 'y'], best: 'column' });
-    expect(specRows(chart).filter((r) => r.best).map((r) => [r.row, r.column])).toEqual([['a', 'x'], ['b', 'y']]);
+    const chart = similarityHeatmap({
+      values: [
+        [0.9, 0.1],
+        [0.8, 0.2],
+      ],
+      rowLabels: ['a', 'b'],
+      columnLabels: ['x', 'y'],
+      best: 'column',
+    });
+    expect(
+      specRows(chart)
+        .filter((r) => r.best)
+        .map((r) => [r.row, r.column]),
+    ).toEqual([
+      ['a', 'x'],
+      ['b', 'y'],
+    ]);
   });
 
   test('bars: sorted high to low, only the winner highlighted, percentages printed', async () => {
@@ -170,24 +210,7 @@ describe('what each chart shows', () => {
     ]);
   });
 
-  test('scatter labels: a close image–caption pair gets one label above and one below, none outside the plot', () => {
-    const chart = projectionScatter({
-      points: [
-        { x: 0.99, y: 0.5, label: 'a long image label near the edge', modality: 'image' },
-        { x: 1.0, y: 0.48, label: 'a long caption near the edge', modality: 'text' },
-        { x: -1, y: -1, label: 'far', modality: 'image' },
-      ],
-      pairs: [[0, 1]],
-    });
-    const layers = (chart.spec as { layer: Array<{ mark: { type: string; baseline?: string; align?: string }; data?: { values: Array<{ label: string }> } }> }).layer;
-    const placement = new Map<string, { baseline?: string; align?: string }>();
-    for (const l of layers.filter((l) => l.mark.type === 'text')) for (const v of l.data!.values) placement.set(v.label, l.mark);
-    expect(placement.get('a long image label near the edge')!.baseline).toBe('bottom'); // the higher point: above
-    expect(placement.get('a long caption near the edge')!.baseline).toBe('top');
-    // near the right edge, long labels extend to the left of their points
-    expect(placement.get('a long image label near the edge')!.align).toBe('right');
-    expect(placement.get('far')!.align).toBe('left');
-  });
+  // where labels land (off each other, the points, the legend and the edges): tests/plots/labels.test.ts
 
   test('embedding scatter: PCA coordinates, pairs image i ↔ text i, variance shares in the axis titles', () => {
     const chart = embedded();
@@ -204,6 +227,45 @@ describe('what each chart shows', () => {
     expect(new Set(rows.map((r) => r.series)).size).toBe(2);
   });
 
+  test('line chart: log axes for x spaced by factors and y with an outlier; ticks at the x values; titles say so', async () => {
+    const chart = lineChart({
+      series: [
+        { name: 'fp32', x: [1, 8, 32], y: [5.9, 0.81, 0.74] },
+        { name: 'q8', x: [1, 8, 32], y: [1.1, 0.7, 0.69] },
+      ],
+      logX: true,
+      logY: true,
+      xTitle: 'batch size',
+      yTitle: 'ms per image',
+    });
+    const enc = (
+      chart.spec as unknown as {
+        encoding: Record<string, { scale: { type?: string }; axis: { values?: number[] }; title: string }>;
+      }
+    ).encoding;
+    expect([enc.x.scale.type, enc.y.scale.type]).toEqual(['log', 'log']);
+    expect(enc.x.axis.values).toEqual([1, 8, 32]);
+    const svg = await chartToSvg(chart);
+    expect(svg).toContain('batch size (log scale)');
+    expect(svg).toContain('ms per image (log scale)');
+    for (const tick of ['1', '8', '32']) expect(svg).toContain(`>${tick}</text>`);
+  });
+
+  test('line chart: an outlier 6× the rest flattens them on a linear y axis (under 10% of the height), not on a log one (over 15%)', async () => {
+    const series = [
+      { name: 'a', x: [1, 8, 32], y: [5.9, 0.81, 0.74] },
+      { name: 'b', x: [1, 8, 32], y: [0.95, 0.56, 0.6] },
+    ];
+    const spread = async (logY: boolean) => {
+      const { items, plot } = await sceneOf(lineChart({ series, logY }));
+      const ys = items.filter((i) => i.role === 'mark' && i.marktype === 'symbol' && i.datum.y !== 5.9).map((i) => i.y);
+      return (Math.max(...ys) - Math.min(...ys)) / (plot.y2 - plot.y1);
+    };
+    const [linear, log] = [await spread(false), await spread(true)];
+    expect(linear).toBeLessThan(0.1);
+    expect(log).toBeGreaterThan(0.15);
+  });
+
   test('cameraProject: azimuth 0 and elevation 0 looks along +y (x right, z up)', () => {
     const p = cameraProject([1, 2, 3], 0, 0);
     expect(p.u).toBeCloseTo(1, 12);
@@ -216,15 +278,55 @@ describe('what each chart shows', () => {
 
 describe('bad input gets a typed error that names the problem', () => {
   test.each([
-    ['ragged heatmap', () => similarityHeatmap({ values: [[1, 2], [3]], rowLabels: ['a', 'b'], columnLabels: ['x', 'y'] }), /row 1 has 1 values/],
-    ['heatmap label count', () => similarityHeatmap({ values: [[1, 2]], rowLabels: ['a'], columnLabels: ['x'] }), /1 labels for 2 columns/],
-    ['NaN in heatmap', () => similarityHeatmap({ values: [[1, NaN]], rowLabels: ['a'], columnLabels: ['x', 'y'] }), /entry 1 is NaN/],
-    ['probability > 1', () => probabilityBars({ labels: ['a', 'b'], probabilities: [3.2, -1] }), /outside \[0, 1\].*softmax/],
-    ['pair out of range', () => projectionScatter({ points: [{ x: 0, y: 0, label: 'a', modality: 'image' }], pairs: [[0, 4]] }), /refers to point 4/],
-    ['bad modality', () => projectionScatter({ points: [{ x: 0, y: 0, label: 'a', modality: 'audio' as 'image' }] }), /modality "audio"/],
+    [
+      'ragged heatmap',
+      () => similarityHeatmap({ values: [[1, 2], [3]], rowLabels: ['a', 'b'], columnLabels: ['x', 'y'] }),
+      /row 1 has 1 values/,
+    ],
+    [
+      'heatmap label count',
+      () => similarityHeatmap({ values: [[1, 2]], rowLabels: ['a'], columnLabels: ['x'] }),
+      /1 labels for 2 columns/,
+    ],
+    [
+      'NaN in heatmap',
+      () => similarityHeatmap({ values: [[1, NaN]], rowLabels: ['a'], columnLabels: ['x', 'y'] }),
+      /entry 1 is NaN/,
+    ],
+    [
+      'probability > 1',
+      () => probabilityBars({ labels: ['a', 'b'], probabilities: [3.2, -1] }),
+      /outside \[0, 1\].*softmax/,
+    ],
+    [
+      'pair out of range',
+      () => projectionScatter({ points: [{ x: 0, y: 0, label: 'a', modality: 'image' }], pairs: [[0, 4]] }),
+      /refers to point 4/,
+    ],
+    [
+      'bad modality',
+      () => projectionScatter({ points: [{ x: 0, y: 0, label: 'a', modality: 'audio' as 'image' }] }),
+      /modality "audio"/,
+    ],
     ['empty line series', () => lineChart({ series: [{ name: 'loss', y: [] }] }), /has no values/],
     ['log of zero', () => lineChart({ series: [{ name: 'loss', y: [1, 0] }], logY: true }), /logarithmic/],
-    ['embeddings of two sizes', () => embeddingScatter({ imageEmbeddings: [[1, 2]], imageLabels: ['a'], textEmbeddings: [[1, 2, 3]], textLabels: ['b'] }), /same dimension/],
+    [
+      'log of x = 0',
+      () => lineChart({ series: [{ name: 'loss', x: [0, 1], y: [1, 2] }], logX: true }),
+      /x value ≤ 0.*logX: false/,
+    ],
+    ['empty colour', () => lineChart({ series: [{ name: 'loss', y: [1, 2], colour: ' ' }] }), /CSS colour/],
+    [
+      'embeddings of two sizes',
+      () =>
+        embeddingScatter({
+          imageEmbeddings: [[1, 2]],
+          imageLabels: ['a'],
+          textEmbeddings: [[1, 2, 3]],
+          textLabels: ['b'],
+        }),
+      /same dimension/,
+    ],
   ])('%s', (_name, fn, message) => {
     expect(fn).toThrow(message);
     try {
@@ -236,7 +338,9 @@ describe('bad input gets a typed error that names the problem', () => {
   });
 
   test('a broken hand-edited spec gives ChartRenderError', async () => {
-    await expect(chartToSvg({ kind: 'line-chart', title: 'broken', spec: { mark: 'nonsense' } as never })).rejects.toBeInstanceOf(ChartRenderError);
+    await expect(
+      chartToSvg({ kind: 'line-chart', title: 'broken', spec: { mark: 'nonsense' } as never }),
+    ).rejects.toBeInstanceOf(ChartRenderError);
   });
 
   test('PlotInputError is exported as a class', () => {

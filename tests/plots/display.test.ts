@@ -13,7 +13,6 @@ import { probabilityBars } from '../../lib/plots/index';
 import type { Point3d } from '../../lib/plots/index';
 import { plotlyFigure3d, scatter3dHtml } from '../../lib/plots/plotly3d';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
 
 let outputs: DisplayBundle[] = [];
@@ -47,7 +46,7 @@ describe('show', () => {
     expect(out.data[VEGA_LITE_MIMETYPE]).toBe(chart.spec);
     const png = Buffer.from(out.data['image/png'] as string, 'base64');
     const meta = await sharp(png).metadata();
-    const shown = (out.metadata['image/png'] as { width: number; height: number });
+    const shown = out.metadata['image/png'] as { width: number; height: number };
     expect(meta.width).toBe(shown.width * 2);
     expect(Math.abs(meta.height! - shown.height * 2)).toBeLessThanOrEqual(1);
     expect(out.data['text/plain']).toContain('Zero-shot probabilities');
@@ -95,8 +94,12 @@ describe('the Plotly figure and its HTML', () => {
     const html = scatter3dHtml({ points }, { includePlotly: false, elementId: 'fig3d' });
     expect(html).not.toContain('</script><b>');
     expect(html).toContain('\\u003c/script\\u003e');
-    expect(html).toMatch(/<div id="fig3d"[^>]*><p[^>]*>Interactive 3-D view: it appears here when the notebook is trusted/);
-    expect(() => scatter3dHtml({ points }, { includePlotly: false, elementId: 'x" onload="alert(1)' })).toThrow(/not a valid HTML id/);
+    expect(html).toMatch(
+      /<div id="fig3d"[^>]*><p[^>]*>Interactive 3-D view: it appears here when the notebook is trusted/,
+    );
+    expect(() => scatter3dHtml({ points }, { includePlotly: false, elementId: 'x" onload="alert(1)' })).toThrow(
+      /not a valid HTML id/,
+    );
   });
 });
 
