@@ -16,6 +16,7 @@
 import sharp from 'sharp';
 import type { Metadata, OutputInfo, Sharp } from 'sharp';
 import { ImageInputError } from './errors';
+import { decodePlainPng } from './png';
 
 /** Decoding limits and choices. */
 export interface ImageDecodeOptions {
@@ -89,6 +90,12 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
   }
   if (width * height > maxPixels) {
     throw new ImageInputError(label, 'too-many-pixels', `its header declares ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (a guard against decompression bombs)`, 'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.');
+  }
+  // Plain 8-bit PNGs are decoded in JS (lib/image/png.ts, same pixels), skipping sharp's thread-pool round trip;
+  // anything else, or a file that does not decode cleanly there, goes to sharp below.
+  if (format === 'png' && !options.autoOrient) {
+    const fast = decodePlainPng(bytes, maxPixels);
+    if (fast) return fast;
   }
   const sixteenBit = header.sixteenBit || space === 'rgb16' || space === 'grey16';
   const gray = space === 'b-w' || space === 'grey16';
