@@ -47,12 +47,16 @@ const zsExpected = sol05.zeroShotClassify(...zsArgs);
 
 let tmp: string;
 let count = 0;
-/** A fresh exercise folder holding `files` (name → source) and the NotImplementedError helper. */
+/**
+ * A fresh exercise folder holding `files` (name → source) and the NotImplementedError helper, with the solved
+ * exercises 01 and 02 that later exercises import (unless `files` brings its own).
+ */
 function folder(files: Record<string, string>): string {
   const dir = join(tmp, `case-${count++}`);
   mkdirSync(dir);
   writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
-  for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, `${name}.ts`), source);
+  const earlier = { '01-cosine-similarity': solution('01-cosine-similarity'), '02-softmax-topk': solution('02-softmax-topk') };
+  for (const [name, source] of Object.entries({ ...earlier, ...files })) writeFileSync(join(dir, `${name}.ts`), source);
   return dir;
 }
 /** 1-based line of the first line of `source` containing `marker`. */
@@ -63,7 +67,7 @@ function edited(name: string, marker: string, replacement: string): string {
   if (!source.includes(marker)) throw new Error(`fixture: ${marker} not in solutions/${name}.ts`);
   return source.replace(marker, replacement);
 }
-const BODY_START = '  // BEGIN SOLUTION\n  if (!Number.isFinite(logitScale)';
+const BODY_START = '  // BEGIN SOLUTION\n  if (labels.length < 2)';
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'challenge-'));
@@ -73,7 +77,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('declared signatures', () => {
   test('EXERCISE_FUNCTIONS lists exactly the functions each reference solution exports', () => {
     for (const [name, mod] of Object.entries(SOLUTIONS)) {
-      const exported = Object.keys(mod).filter((k) => typeof (mod as Record<string, unknown>)[k] === 'function' && !/Error$/.test(k)).sort();
+      const isFunction = (v: unknown) => typeof v === 'function' && !/^class\b/.test(Function.prototype.toString.call(v)); // not the error classes
+      const exported = Object.keys(mod).filter((k) => isFunction((mod as Record<string, unknown>)[k])).sort();
       expect([name, [...EXERCISE_FUNCTIONS[name as keyof ExerciseApis]].sort()]).toEqual([name, exported]);
     }
   });
