@@ -3,19 +3,21 @@
  * positions in TypeScript and writes them into the Vega-Lite spec (as align, baseline, dx and dy of a text
  * layer), so the spec a notebook saves places them the same way in any Vega-Lite front end.
  *
- * Why not Vega's own `label` transform (vega-label, inside vega 5.33)? It was tried on the same charts
- * (tests/plots/labels.test.ts's six scatter charts, notebook 01's three among them) as a text mark over the point
- * mark with `avoidMarks` (the axis, pair and vector lines) and eight anchors, measured on 30 Nov 2026:
+ * Why not Vega's own `label` transform (vega-label, inside vega 5.33)? It was tried on the six scatter charts of
+ * tests/plots/labels.test.ts (notebook 01's three among them) as a text mark over the point mark, `avoidMarks` =
+ * the axis, pair and vector lines, eight anchors, and measured with the same checks (30 Nov 2026):
  * - in Node it does not run: vega-label draws its occupancy bitmaps on a canvas, and Node has none unless the
  *   native `canvas` package (cairo) is installed, which the course does not ship. The transform throws
- *   "Cannot read properties of null (reading 'getContext')" and all 4…20 labels of every chart are drawn at the
+ *   "Cannot read properties of null (reading 'getContext')" and every label of every chart is drawn at the
  *   plot's top-left corner (x = y = 0) with empty bounds, in the PNGs `show` and `savePng` make;
+ * - in a browser (Chromium 156, where it has a canvas) it keeps the labels it draws off each other and the
+ *   points, by HIDING the rest (opacity 0): 1 of 4 labels hidden on the test scatter, 0 of 3 on the edge case,
+ *   1 of 8 and 4 of 8 on notebook 01's toy space before and after normalisation, 0 of 8 on its 3-D view, 7 of 20
+ *   on ten image–caption pairs; and 2 label–legend overlaps on the test scatter;
  * - it exists only in Vega, not in Vega-Lite: the Vega-Lite spec that `show` hands to Jupyter front ends (and
- *   `saveSpec` writes) could not carry it, so those would draw every label on its point;
- * - by its documentation, a label it cannot place is hidden (opacity 0), not drawn in the least bad spot, and
- *   it has no way to prefer "the image above, its caption below" for a matched pair.
- * This placer, measured by the same test: 0 labels hidden, 0 label–label, label–point or label–legend overlaps,
- * 0 labels outside the plot, on all six charts (20 labels in the crowdest).
+ *   `saveSpec` writes) could not carry it, so those would draw every label on its point.
+ * This placer, by the same checks: 0 labels hidden, 0 label–label, label–point or label–legend overlaps, 0 labels
+ * outside the plot, on all six charts.
  */
 import type { Modality } from './common';
 import { textWidth } from './text-metrics';

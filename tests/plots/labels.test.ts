@@ -7,10 +7,13 @@
  * with the same checks before keeping the course's placer (lib/plots/labels.ts); the numbers are in that file's
  * header.
  */
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
 import { projectionScatter } from '../../lib/plots/index';
+import { chartView } from '../../lib/plots/render';
 import type { Chart } from '../../lib/plots/index';
 import { crowdedEmbeddingScatter, notebook01Scatters } from './fixtures';
-import { overlapArea, sceneOf } from './scene';
+import { overlapArea, sceneOf, sceneOfView } from './scene';
 import type { SceneItem } from './scene';
 
 const edgeCase = () =>
@@ -122,5 +125,35 @@ describe('the static 3-D view', () => {
       });
       expect(inside).toEqual([]);
     }
+  });
+});
+
+describe("why the course places labels itself (lib/plots/labels.ts's header)", () => {
+  test("Vega's label transform cannot run in Node without a canvas: its labels all land at the plot's corner, unsized", async () => {
+    // If this fails, a canvas became available (the `canvas` package): measure vega-label again before keeping the placer.
+    const chart = testScatter();
+    chartView(chart).finalize(); // installs the chart font's text widths, as rendering does
+    const spec = vegaLite.compile(chart.spec).spec as {
+      marks: Array<{ type: string; name: string; encode?: unknown }>;
+    };
+    const point = spec.marks.find((m) => m.type === 'symbol' && JSON.stringify(m.encode).includes('modality'))!;
+    spec.marks = spec.marks.filter((m) => !(m.type === 'text' && JSON.stringify(m.encode).includes('"field":"label"')));
+    spec.marks.push({
+      type: 'text',
+      name: 'vega_labels',
+      from: { data: point.name },
+      encode: { enter: { text: { field: 'datum.label' }, fontSize: { value: 12 } } },
+      transform: [{ type: 'label', size: { signal: '[width, height]' }, avoidBaseMark: true }],
+    } as never);
+    const errors: string[] = [];
+    const logger = {
+      ...vega.logger(vega.Warn),
+      error: (...args: unknown[]) => (errors.push(String(args[0])), logger),
+    } as unknown as vega.LoggerInterface;
+    const { items } = await sceneOfView(new vega.View(vega.parse(spec as never), { renderer: 'none', logger }));
+    const labels = items.filter((i) => i.name === 'vega_labels');
+    expect(labels).toHaveLength(4);
+    expect(errors.join(' ')).toMatch(/getContext/);
+    for (const l of labels) expect([l.x2 > l.x1, l.y2 > l.y1]).toEqual([false, false]);
   });
 });
