@@ -37,6 +37,14 @@ export function problemText(p: SourceProblem): string {
   return `${p.kind} at ${p.file}:${p.line}:${p.column}: ${p.message.replace(/\.$/, '')}`;
 }
 
+/** The command that restores an exercise's stub, keeping --dir when the folder is not the course's exercises/. */
+export function resetCommand(exercise: string, file: string): string {
+  const dir = path.dirname(file);
+  const def = path.join(COURSE_ROOT, 'exercises');
+  const dirArg = path.resolve(dir) === path.resolve(def) ? '' : ` --dir ${/\s/.test(dir) ? JSON.stringify(dir) : dir}`;
+  return `npm run grade -- --reset ${exercise}${dirArg}`;
+}
+
 const compiled = new Map<string, string>();
 
 /** One TypeScript source as CommonJS JavaScript (cached by file name and content). */

@@ -4,8 +4,8 @@
  * passed / not started / failed / missing and writes the report a learner reads.
  */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { COURSE_ROOT } from '../course/paths';
+import { isAbsolute, join, relative } from 'node:path';
+import { resetCommand } from './compile';
 import type { Exercise, Hint } from './catalog';
 import { runExerciseTests, type FileOutcome } from './harness';
 import { typeCheck, type TypeProblem } from './typecheck';
@@ -96,14 +96,6 @@ function printedLines(output: string): string[] {
   const lines = output.trimEnd().split('\n').filter((line) => line !== '');
   if (lines.length === 0) return [];
   return ['Your code printed:', ...lines.slice(0, 5).map((line) => `  ${line.slice(0, 200)}`), ...(lines.length > 5 ? [`  … (${lines.length - 5} more lines)`] : [])];
-}
-
-/** The command that restores an exercise's stub, keeping --dir when the folder is not the course's exercises/. */
-export function resetCommand(exercise: string, file: string): string {
-  const dir = dirname(file);
-  const def = join(COURSE_ROOT, 'exercises');
-  const dirArg = resolve(dir) === resolve(def) ? '' : ` --dir ${/\s/.test(dir) ? JSON.stringify(dir) : dir}`;
-  return `npm run grade -- --reset ${exercise}${dirArg}`;
 }
 
 /** Grades `exercises`: the type check (while the learner processes start), then each exercise's tests. */

@@ -188,13 +188,23 @@ function main(): void {
       return false;
     }
   };
-  const reply = (message: ChildMessage) => {
+  const sendNow = (message: ChildMessage) => {
     try {
       send(message);
     } catch (error) {
       const id = 'id' in message ? message.id : undefined;
       send({ type: 'failed', id, failure: { kind: 'bad-return', message: describeThrown(error).message } });
     }
+  };
+  // Output to a pipe is written asynchronously: the answer goes only once everything printed before it has
+  // reached the parent, so that the parent's output cap sees it first.
+  const reply = (message: ChildMessage) => {
+    let waiting = 2;
+    const done = () => {
+      if (--waiting === 0) sendNow(message);
+    };
+    if (!process.stdout.write('', done)) process.stdout.once('drain', () => undefined);
+    if (!process.stderr.write('', done)) process.stderr.once('drain', () => undefined);
   };
   let learner: Record<string, unknown> | undefined;
   const standIns = new Set<string>();
