@@ -234,25 +234,25 @@ export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
 }
 
 /**
- * Softmax of `scale · logits`: exp(scale·x_i − max) / Σ exp(scale·x_j − max). Subtracting the maximum keeps it
- * stable for logits of any magnitude (1e4 included); where scale · x itself overflows (scale 1e308, logits 1e200)
+ * Softmax of `logitScale · logits`: exp(s·x_i − max) / Σ exp(s·x_j − max) with s = logitScale. Subtracting the
+ * maximum keeps it stable for logits of any magnitude (1e4 included); where s · x itself overflows (1e308, 1e200)
  * the best logit is subtracted before scaling, so any finite input gives finite probabilities that sum to 1.
- * CLIP uses scale = 100 (its learned logit scale) on cosines. The scale is not clamped here: a model's own scale
+ * CLIP uses logitScale = 100 (its learned logit scale) on cosines. The scale is not clamped here: a model's own scale
  * is used as it is (CLIP's training already caps it at 100).
  *
  * @example
  *   softmax([0.25, 0.3], 100); // Float32Array [0.00669, 0.99331]
  *   softmax([1, 2], 1e308);    // Float32Array [0, 1]
  */
-export function softmax(logits: ArrayLike<number>, scale = 1): Float32Array {
+export function softmax(logits: ArrayLike<number>, logitScale = 1): Float32Array {
   checkVector(logits, 'logits');
-  if (!Number.isFinite(scale)) {
-    throw new EmbeddingError('not-finite', `softmax: scale is ${scale}; it must be a finite number (CLIP uses 100). Pass a finite scale.`);
+  if (!Number.isFinite(logitScale)) {
+    throw new EmbeddingError('not-finite', `softmax: logitScale is ${logitScale}; it must be a finite number (CLIP uses 100). Pass a finite logitScale.`);
   }
   let max = -Infinity;
   let overflow = false;
   for (let i = 0; i < logits.length; i++) {
-    const v = scale * logits[i];
+    const v = logitScale * logits[i];
     if (!Number.isFinite(v)) overflow = true;
     max = Math.max(max, v);
   }
@@ -260,17 +260,17 @@ export function softmax(logits: ArrayLike<number>, scale = 1): Float32Array {
   let sum = 0;
   if (!overflow) {
     for (let i = 0; i < logits.length; i++) {
-      exps[i] = Math.exp(scale * logits[i] - max);
+      exps[i] = Math.exp(logitScale * logits[i] - max);
       sum += exps[i];
     }
   } else {
-    // scale · x overflowed (e.g. scale 1e308): subtract the extreme logit before scaling, so that every exponent
-    // is scale · (x_i − x_best) ≤ 0, which may be −Infinity (exp gives 0) but never NaN.
+    // logitScale · x overflowed (e.g. logitScale 1e308): subtract the extreme logit before scaling, so that every exponent
+    // is logitScale · (x_i − x_best) ≤ 0, which may be −Infinity (exp gives 0) but never NaN.
     let best = logits[0];
-    for (let i = 1; i < logits.length; i++) best = scale > 0 ? Math.max(best, logits[i]) : Math.min(best, logits[i]);
+    for (let i = 1; i < logits.length; i++) best = logitScale > 0 ? Math.max(best, logits[i]) : Math.min(best, logits[i]);
     for (let i = 0; i < logits.length; i++) {
       const d = logits[i] - best;
-      exps[i] = d === 0 ? 1 : Math.exp(scale * d);
+      exps[i] = d === 0 ? 1 : Math.exp(logitScale * d);
       sum += exps[i];
     }
   }

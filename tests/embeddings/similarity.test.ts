@@ -131,7 +131,7 @@ describe('softmax', () => {
   it('rejects empty and non-finite input', () => {
     expectError(() => softmax([]), 'empty', 'logits');
     expectError(() => softmax([1, NaN]), 'not-finite', 'index 1');
-    expectError(() => softmax([1, 2], Infinity), 'not-finite', 'scale');
+    expectError(() => softmax([1, 2], Infinity), 'not-finite', 'logitScale is Infinity');
   });
 });
 
