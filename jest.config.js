@@ -1,5 +1,4 @@
 /** jest: TypeScript through ts-jest (transpile only; `npm run typecheck` does the strict type check). */
-const path = require('node:path');
 
 module.exports = {
   roots: ['<rootDir>/tests'],
@@ -10,11 +9,6 @@ module.exports = {
 };
 
 // Exercises. tests/exercises/NN-name.test.ts imports the reference, `../../solutions/NN-name`, so plain
-// `jest` (and `npm test`) grades the solutions. When EXERCISES_DIR is set — the grader (`npm run grade`)
-// sets it to exercises/, scripts/check-stubs.mjs to a folder of freshly generated stubs — that import is
-// mapped to EXERCISES_DIR/NN-name.ts instead. Nothing else is mapped, and nothing changes without it.
-if (process.env.EXERCISES_DIR) {
-  module.exports.moduleNameMapper = {
-    '^\\.\\./\\.\\./solutions/(\\d\\d-[a-z0-9-]+)$': path.join(path.resolve(process.env.EXERCISES_DIR), '$1'),
-  };
-}
+// `jest` (and `npm test`) tests the solutions. Learner code is never run by jest: `npm run grade` and
+// scripts/check-stubs.mjs run the same test files in their own process against stand-ins that call the
+// learner's code in its sandboxed process (lib/learner/harness.ts, lib/learner/sandbox.ts).

@@ -5,7 +5,8 @@
  *  1. generates the pristine stub from solutions/NN-name.ts (lib/learner/stubs.ts) into a temporary
  *     folder — never reading exercises/, so a learner's work there can neither fail nor pass this check;
  *  2. type-checks that stub (its signatures must compile, so that its tests fail for the right reason);
- *  3. runs tests/exercises/NN-name.test.ts against it and requires EVERY test to fail, each with
+ *  3. runs tests/exercises/NN-name.test.ts against it, through the grader's own runner (lib/learner/harness.ts:
+ *     the stub in its sandboxed process, the tests here), and requires EVERY test to fail, each with
  *     NotImplementedError;
  *  4. checks that the committed exercises/NN-name.ts is that generated stub, as of the last commit that
  *     changed solutions/NN-name.ts or the generator (`git show`; a learner's later commits to exercises/
@@ -17,9 +18,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listExercises } from './catalog';
-import { runExerciseTests } from './run-jest';
+import { runExerciseTests } from './harness';
 import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, stubFor, stubFromSolution } from './stubs';
 import { typeCheck } from './typecheck';
+import { EXERCISE_TIME_LIMIT_MS } from '../course/paths';
 
 const root = resolve(__dirname, '..', '..');
 const GENERATOR = 'lib/learner/stubs.ts';
@@ -62,8 +64,9 @@ async function main(): Promise<number> {
         generationErrors.set(e.name, error instanceof Error ? error.message : String(error));
       }
     });
-    const testFiles = exercises.map((e) => join(root, 'tests', 'exercises', `${e.name}.test.ts`));
-    const outcomes = await runExerciseTests(root, dir, testFiles, 5000);
+    const generated = exercises.filter((e) => !generationErrors.has(e.name)).map((e) => e.name);
+    const ran = await runExerciseTests(generated, { root, dir, stepMs: EXERCISE_TIME_LIMIT_MS, deadline: Date.now() + 600_000 });
+    const outcomes = exercises.map((e) => ran.find((o) => o.exercise === e.name) ?? { exercise: e.name, testFile: '', tests: [], output: '', loadError: 'the stub could not be generated' });
     const problems = typeCheck(root, stubs.filter((_, i) => !generationErrors.has(exercises[i].name)));
     const generatorCommit = git(['log', '-1', '--format=%H', '--', GENERATOR])?.trim();
     const committedHelper = generatorCommit ? git(['show', `${generatorCommit}:exercises/${NOT_IMPLEMENTED_FILE}`]) : undefined;

@@ -16,11 +16,12 @@
  * which this file provides; under plain `jest` the same files test the solutions.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CourseError } from '../course/errors';
 import { PATHS } from '../course/paths';
 import { Bridge, type BridgeResponse } from './bridge';
-import { describeEnding, defaultLimits, prepareExercise, STARTUP_LIMIT_MS, type Ending, type SandboxLimits } from './sandbox';
+import { describeEnding, defaultLimits, killRegistered, prepareExercise, RUN_DIR_ENV, STARTUP_LIMIT_MS, type Ending, type SandboxLimits } from './sandbox';
 import type { ThrownValue } from './sandbox-child';
 import { courseStandIns } from './stand-ins';
 
@@ -214,6 +215,9 @@ export async function runExerciseTests(exercises: readonly string[], options: Ha
   if (exercises.length === 0) return [];
   // The OS ends every learner process shortly after the deadline even if this process is killed first.
   const limits = defaultLimits({ stepMs: options.stepMs, lifetimeMs: Math.max(10_000, options.deadline - Date.now() + 5000), ...options.limits });
+  // The learner processes register under a run folder (lib/learner/sandbox.ts); one of our own when none is set.
+  const ownRunDir = process.env[RUN_DIR_ENV] ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'grade-run-'));
+  if (ownRunDir) process.env[RUN_DIR_ENV] = ownRunDir; // the bridge's worker thread reads it when it starts
   const bridge = new Bridge();
   const left = () => options.deadline - Date.now();
   const starts = exercises.map((exercise) => bridge.post({ op: 'start', key: exercise, exercise, dir: options.dir, limits, prepared: prepareExercise(exercise, options.dir) }));
@@ -245,6 +249,11 @@ export async function runExerciseTests(exercises: readonly string[], options: Ha
     }
   } finally {
     bridge.close();
+    if (ownRunDir) {
+      killRegistered(ownRunDir);
+      fs.rmSync(ownRunDir, { recursive: true, force: true });
+      delete process.env[RUN_DIR_ENV];
+    }
   }
   return outcomes;
 }
