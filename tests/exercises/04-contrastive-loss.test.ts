@@ -9,7 +9,7 @@ import { VectorShapeError, ZeroVectorError } from '../../solutions/01-cosine-sim
 import { ContrastiveInputError, contrastiveLoss, lossGradient } from '../../solutions/04-contrastive-loss';
 
 jest.mock('../../solutions/01-cosine-similarity', () =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   require('./support/earlier').withCourseFallback('01-cosine-similarity', jest.requireActual('../../solutions/01-cosine-similarity')),
 );
 

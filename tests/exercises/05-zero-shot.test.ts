@@ -8,14 +8,12 @@ import { VectorShapeError, ZeroVectorError } from '../../solutions/01-cosine-sim
 import { LogitsInputError } from '../../solutions/02-softmax-topk';
 import { zeroShotClassify, ZeroShotInputError } from '../../solutions/05-zero-shot';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 jest.mock('../../solutions/01-cosine-similarity', () =>
   require('./support/earlier').withCourseFallback('01-cosine-similarity', jest.requireActual('../../solutions/01-cosine-similarity')),
 );
 jest.mock('../../solutions/02-softmax-topk', () =>
   require('./support/earlier').withCourseFallback('02-softmax-topk', jest.requireActual('../../solutions/02-softmax-topk')),
 );
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const labelsOf = (result: readonly { label: string }[]) => result.map((entry) => entry.label);
 

@@ -8,7 +8,7 @@ import { VectorShapeError, ZeroVectorError } from '../../solutions/01-cosine-sim
 import { EnsembleError, ensembleEmbedding, fillTemplates, PromptTemplateError } from '../../solutions/06-prompt-ensembling';
 
 jest.mock('../../solutions/01-cosine-similarity', () =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   require('./support/earlier').withCourseFallback('01-cosine-similarity', jest.requireActual('../../solutions/01-cosine-similarity')),
 );
 

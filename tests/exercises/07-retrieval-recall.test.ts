@@ -9,7 +9,7 @@ import { VectorShapeError, ZeroVectorError } from '../../solutions/01-cosine-sim
 import { rankImages, recallAtK, RetrievalInputError } from '../../solutions/07-retrieval-recall';
 
 jest.mock('../../solutions/01-cosine-similarity', () =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   require('./support/earlier').withCourseFallback('01-cosine-similarity', jest.requireActual('../../solutions/01-cosine-similarity')),
 );
 

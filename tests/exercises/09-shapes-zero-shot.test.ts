@@ -11,14 +11,12 @@ import { LogitsInputError } from '../../solutions/02-softmax-topk';
 import { accuracy, ClassifierInputError, classifyImages, confusionMatrix } from '../../solutions/09-shapes-zero-shot';
 import { COLOURS, HELD_OUT_PAIRS, SHAPES, SIZES } from '../../lib/worlds/shapes';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 jest.mock('../../solutions/01-cosine-similarity', () =>
   require('./support/earlier').withCourseFallback('01-cosine-similarity', jest.requireActual('../../solutions/01-cosine-similarity')),
 );
 jest.mock('../../solutions/02-softmax-topk', () =>
   require('./support/earlier').withCourseFallback('02-softmax-topk', jest.requireActual('../../solutions/02-softmax-topk')),
 );
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 test('classifyImages: the most probable class of each image, with its probability', () => {
   // image 0 [1, 0]: cosines 1 and 0, scale 10 → 1 / (1 + e⁻¹⁰) = 0.9999546021312976
