@@ -35,9 +35,7 @@ let concepts: Map<string, EmojiConcept> | undefined;
 /** All concepts of all ten sets, by key (built once per process). */
 export function emojiConcepts(): Map<string, EmojiConcept> {
   if (concepts) return concepts;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const data = require('emojibase-data/en/data.json') as EmojibaseEntry[];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const messages = require('emojibase-data/en/messages.json') as EmojibaseMessages;
   const groups = new Map(messages.groups.map((g) => [g.order, g.key]));
   const subgroups = new Map(messages.subgroups.map((g) => [g.order, g.key]));

@@ -39,7 +39,7 @@ export interface EmojiClipConfig {
 
 export function defaultEmojiClipConfig(overrides: Partial<EmojiClipConfig> = {}): EmojiClipConfig {
   return {
-    imageSize: 48, patchSize: 4, c1: 64, c2: 128, c3: 256, visionHidden: 512,
+    imageSize: 48, patchSize: 4, c1: 48, c2: 96, c3: 192, visionHidden: 384,
     vocabSize: 0, textEmbed: 128, textHidden: 256, projectionDim: 128,
     logitScaleInit: Math.log(1 / 0.07),
     ...overrides,

@@ -102,7 +102,6 @@ export function loadEmojiSet(name: EmojiSetName): EmojiSet {
   if (!info) throw new EmojiWorldError(`emoji set "${name}" is not a set the course knows.`, { fix: `Use one of ${EMOJI_SET_NAMES.join(', ')}.` });
   let json: IconifyJson;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     json = require(`${info.package}/icons.json`) as IconifyJson;
   } catch (err) {
     throw new EmojiWorldError(`emoji set "${name}": its package ${info.package} could not be loaded (${(err as Error).message.split('\n')[0]}).`, {

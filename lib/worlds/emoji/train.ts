@@ -131,7 +131,7 @@ export function learningRateAt(step: number, steps: number, base: number): numbe
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The shipped model's training settings (`npm run train:emoji-clip` uses them). */
-export const EMOJI_TRAINING_DEFAULTS = { seed: 1, steps: 1100, batchSize: 128, learningRate: 3e-3, evalEvery: 100, minStyles: 2 } as const;
+export const EMOJI_TRAINING_DEFAULTS = { seed: 1, steps: 1900, batchSize: 128, learningRate: 3e-3, evalEvery: 100, minStyles: 2 } as const;
 
 export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promise<TrainEmojiClipResult> {
   const d = EMOJI_TRAINING_DEFAULTS;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { tf, initBackend } from '../../../lib/course/backend';
+import type * as tfTypes from '@tensorflow/tfjs';
 import { EmojiClip, EmojiWorldError, bagOfWords, defaultEmojiClipConfig, emojiTokenizer, exportEmojiClip, loadEmojiClipWeights, matMulFast, learningRateAt } from '../../../lib/worlds/emoji';
 
 beforeAll(async () => {
@@ -14,9 +15,9 @@ beforeAll(async () => {
 
 describe('emoji-CLIP building blocks', () => {
   test('matMulFast has the gradients of tf.matMul', () => {
-    const x = tf.randomNormal([5, 4], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const w = tf.randomNormal([4, 3], 0, 1, 'float32', 2) as tf.Tensor2D;
-    const f = (g: (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D) => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(g(a as tf.Tensor2D, b as tf.Tensor2D))))([x, w]);
+    const x = tf.randomNormal([5, 4], 0, 1, 'float32', 1) as tfTypes.Tensor2D;
+    const w = tf.randomNormal([4, 3], 0, 1, 'float32', 2) as tfTypes.Tensor2D;
+    const f = (g: (a: tfTypes.Tensor2D, b: tfTypes.Tensor2D) => tfTypes.Tensor2D) => tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.sum(tf.square(g(a as tfTypes.Tensor2D, b as tfTypes.Tensor2D))))([x, w]);
     const [dxFast, dwFast] = f(matMulFast);
     const [dx, dw] = f((a, b) => tf.matMul(a, b));
     expect(Array.from(dxFast.dataSync()).map((v, i) => v - dx.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
@@ -36,8 +37,8 @@ describe('emoji-CLIP building blocks', () => {
 
   test('wrong input shapes are EmojiWorldErrors', () => {
     const model = EmojiClip.create(defaultEmojiClipConfig({ imageSize: 16, c1: 4, c2: 4, c3: 4, visionHidden: 8, vocabSize: 10, textEmbed: 4, textHidden: 4, projectionDim: 4 }), 1);
-    expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tf.Tensor4D)).toThrow(EmojiWorldError);
-    expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tf.Tensor4D)).toThrow(/\[1, 3, 20, 20\].*\[B, 3, 16, 16\]/);
+    expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tfTypes.Tensor4D)).toThrow(EmojiWorldError);
+    expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tfTypes.Tensor4D)).toThrow(/\[1, 3, 20, 20\].*\[B, 3, 16, 16\]/);
     model.dispose();
   });
 });
@@ -68,7 +69,7 @@ describe('emoji-CLIP export (transformers.js layout)', () => {
     const pixels = tf.randomNormal([2, 3, 16, 16], 0, 1, 'float32', 4);
     const visionModel = await T.CLIPVisionModelWithProjection.from_pretrained(id, { dtype: 'fp32' });
     const ortImage = (await visionModel({ pixel_values: new T.Tensor('float32', Float32Array.from(pixels.dataSync()), [2, 3, 16, 16]) })).image_embeds.data as Float32Array;
-    const tfImage = model.encodeImage(pixels as tf.Tensor4D).dataSync();
+    const tfImage = model.encodeImage(pixels as tfTypes.Tensor4D).dataSync();
     ortImage.forEach((v, i) => expect(Math.abs(v - tfImage[i])).toBeLessThan(1e-4));
     const back = loadEmojiClipWeights(dir);
     expect(back.config).toEqual(config);
