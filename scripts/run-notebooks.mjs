@@ -3,7 +3,7 @@
 // executed copies to build/notebooks/. Exit code 1 if any cell of any notebook fails.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { root, findJupyterPython, jupyterEnv, SetupError } from './setup.mjs';
 
 export function listNotebooks() {
@@ -17,7 +17,8 @@ export function listNotebooks() {
 export function runNotebooks(notebooks = listNotebooks()) {
   const python = findJupyterPython();
   if (!python) throw new Error('No Python with Jupyter: run `npm run setup` first.');
-  const outDir = join(root, 'build', 'notebooks');
+  // NOTEBOOKS_OUT_DIR: another folder for the executed copies (tests use a temporary one)
+  const outDir = process.env.NOTEBOOKS_OUT_DIR ? resolve(process.env.NOTEBOOKS_OUT_DIR) : join(root, 'build', 'notebooks');
   mkdirSync(outDir, { recursive: true });
   const resultsPath = join(outDir, 'results.json');
   const r = spawnSync(python, [join(root, 'scripts', 'execute_notebooks.py'), outDir, resultsPath, ...notebooks], {
@@ -39,6 +40,7 @@ if (process.argv[1] && process.argv[1].endsWith('run-notebooks.mjs')) {
     process.exit(1);
   }
   const failed = results.filter((r) => !r.ok).length;
-  console.log(`\nnotebooks: ${results.length - failed} passed, ${failed} failed (executed copies in build/notebooks/)`);
+  const outDir = process.env.NOTEBOOKS_OUT_DIR ? resolve(process.env.NOTEBOOKS_OUT_DIR) : join(root, 'build', 'notebooks');
+  console.log(`\nnotebooks: ${results.length - failed} passed, ${failed} failed (executed copies in ${relative(process.cwd(), outDir) || '.'}/)`);
   process.exit(failed ? 1 : 0);
 }

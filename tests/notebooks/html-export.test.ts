@@ -3,6 +3,9 @@
  * Debian's Chromium (installed by scripts/ensure-chromium.mjs when missing, no browser download), driven over
  * the DevTools protocol. Every chart must be in the page as an image that loaded and has a non-zero size.
  *
+ * The same executed notebook then goes through `npm run site` (scripts/build-site.mjs): every page of the site
+ * and its index open in Chromium with no console error, no broken image and no request outside the site folder.
+ *
  * Takes about a minute (the notebook run is most of it); the first run on a fresh machine also installs Chromium.
  */
 import { spawnSync } from 'child_process';
@@ -113,8 +116,24 @@ type NotebookOutput = { output_type: string; data?: Record<string, unknown>; met
 
 let workDir = '';
 let chromium = '';
-let executed: { cells: Array<{ outputs?: NotebookOutput[] }> };
+let executed: { cells: Array<{ cell_type?: string; source?: string | string[]; outputs?: NotebookOutput[] }> };
+const sourceText = (src: string | string[] | undefined) => (Array.isArray(src) ? src.join('') : src ?? '');
 let report: PageReport;
+interface SitePage {
+  url: string;
+  title: string;
+  requests: string[];
+  failed: Array<{ url: string; error: string }>;
+  consoleErrors: string[];
+  images: Array<{ src: string; complete: boolean; naturalWidth: number; naturalHeight: number }>;
+  plotlyViews: number;
+  plotlyViewsDrawn: number;
+  mathJax: boolean;
+  links: string[];
+}
+let siteDir = '';
+let site: SitePage[] = [];
+let siteBuild = '';
 
 beforeAll(() => {
   const install = spawnSync(process.execPath, ['scripts/ensure-chromium.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
@@ -134,8 +153,8 @@ beforeAll(() => {
   };
   let result = execute();
   // tslab watches the lib/ files a notebook imports and fails the next cell ("Unexpected pending rebuildTimer")
-  // when one changes on disk during the run, as happens while editing lib/: run once more in that case only.
-  if (!result.ok && /Unexpected pending rebuildTimer/.test(String(result.error))) result = execute();
+  // when one changes on disk during the run, as happens while editing lib/: run again (up to 3 times) in that case only.
+  for (let retry = 0; retry < 3 && !result.ok && /Unexpected pending rebuildTimer/.test(String(result.error)); retry++) result = execute();
   if (!result.ok) throw new Error(`${NOTEBOOK} failed at cell ${result.cell}: ${result.error}`);
   const executedPath = path.join(workDir, path.basename(NOTEBOOK));
   executed = JSON.parse(fs.readFileSync(executedPath, 'utf8'));
@@ -156,6 +175,22 @@ beforeAll(() => {
   } finally {
     // Chromium's helper processes can still be writing into the profile for a moment after the browser is killed.
     fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  }
+
+  // 4. `npm run site` on the executed notebook, then every page of the site in Chromium
+  siteDir = path.join(workDir, 'site');
+  const build = spawnSync(process.execPath, ['scripts/build-site.mjs', '--from', workDir, '--to', siteDir], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  siteBuild = build.stdout + build.stderr;
+  if (build.status !== 0) throw new Error(`npm run site failed: ${siteBuild}`);
+  const pages = ['index.html', ...fs.readdirSync(siteDir).filter((f) => f.endsWith('.html') && f !== 'index.html').sort()];
+  const siteProfile = fs.mkdtempSync(path.join(os.tmpdir(), 'vlm-chromium-profile-'));
+  try {
+    const check = spawnSync(process.execPath, ['--experimental-websocket', path.join(ROOT, 'tests', 'support', 'site-check.cjs'), chromium, siteProfile,
+      ...pages.map((p) => `file://${path.join(siteDir, p)}`)], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+    if (check.status !== 0) throw new Error(`driving Chromium over the site failed: ${check.stderr}`);
+    site = JSON.parse(check.stdout.trim().split('\n').pop()!).pages;
+  } finally {
+    fs.rmSync(siteProfile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
   }
 }, 600_000);
 
@@ -194,4 +229,66 @@ test('the interactive 3-D view works in the export without any network: plotly.j
   expect(report.plotlyLoaded).toBe(true);
   expect(report.plotlyViews).toBeGreaterThanOrEqual(1);
   expect(report.plotlyViewsDrawn).toBe(report.plotlyViews);
+});
+
+describe('npm run site', () => {
+  const page01 = () => site.find((p) => p.url.endsWith('/01-shared-embedding-space.html'))!;
+
+  test('renders every executed notebook, with an index that follows the chapter: title, sections, links', () => {
+    expect(siteBuild).toMatch(/\[site\] 1 page\(s\) and index\.html/);
+    expect(site.map((p) => path.basename(p.url))).toEqual(['index.html', '01-shared-embedding-space.html']);
+    const index = fs.readFileSync(path.join(siteDir, 'index.html'), 'utf8');
+    const firstHeading = /^#\s+(.+)$/m.exec(sourceText(executed.cells[0].source))![1].trim();
+    expect(index).toContain(`<a class="title" href="01-shared-embedding-space.html">${firstHeading.replace(/&/g, '&amp;')}</a>`);
+    expect(page01().title).toBe(firstHeading);
+    // every section link of the index lands on a heading of its page
+    const html01 = fs.readFileSync(path.join(siteDir, '01-shared-embedding-space.html'), 'utf8');
+    const sectionLinks = [...index.matchAll(/href="01-shared-embedding-space\.html#([^"]+)"/g)].map((m) => m[1].replace(/&quot;/g, '"').replace(/&amp;/g, '&'));
+    const markdownH2 = executed.cells.filter((c) => c.cell_type === 'markdown')
+      .flatMap((c) => sourceText(c.source).split('\n').filter((l) => /^##\s/.test(l)));
+    expect(sectionLinks.length).toBe(markdownH2.length);
+    expect(sectionLinks.length).toBeGreaterThan(2);
+    for (const id of sectionLinks) expect(html01).toContain(`<h2 id="${id.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`);
+    const index1 = site[0];
+    expect(index1.links.filter((l) => l.includes('01-shared-embedding-space.html#')).length).toBe(sectionLinks.length);
+  });
+
+  test('every page loads in Chromium with no console error, no failed load and no request outside the site folder', () => {
+    for (const p of site) {
+      const outside = p.requests.filter((u) => !u.startsWith(`file://${siteDir}/`) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank');
+      expect({ page: path.basename(p.url), consoleErrors: p.consoleErrors, failed: p.failed, outside }).toEqual({ page: path.basename(p.url), consoleErrors: [], failed: [], outside: [] });
+      expect(p.requests.length).toBeGreaterThan(0);
+    }
+    // the page's own scripts were among them: plotly.js from the site, MathJax when Debian's is installed
+    expect(page01().requests).toContain(`file://${path.join(siteDir, 'plotly.min.js')}`);
+    if (fs.existsSync('/usr/share/javascript/mathjax/MathJax.js')) expect(page01().mathJax).toBe(true);
+  });
+
+  test('no broken image: every chart is a loaded picture', () => {
+    const p = page01();
+    expect(p.images.length).toBeGreaterThanOrEqual(pngOutputs().length);
+    for (const img of p.images) expect(img).toMatchObject({ complete: true, naturalWidth: expect.any(Number) });
+    expect(p.images.filter((img) => img.naturalWidth === 0 || img.naturalHeight === 0)).toEqual([]);
+  });
+
+  test('the Plotly 3-D view draws offline from the copy of plotly.js in the site (not inlined in the page)', () => {
+    const p = page01();
+    expect(p.plotlyViews).toBeGreaterThanOrEqual(1);
+    expect(p.plotlyViewsDrawn).toBe(p.plotlyViews);
+    const html = fs.readFileSync(path.join(siteDir, '01-shared-embedding-space.html'), 'utf8');
+    expect(html).toContain('<script type="text/javascript" src="plotly.min.js"></script>');
+    expect(fs.statSync(path.join(siteDir, '01-shared-embedding-space.html')).size).toBeLessThan(fs.statSync(path.join(siteDir, 'plotly.min.js')).size);
+  });
+
+  test('without executed notebooks, npm run site says what to run first', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'vlm-no-notebooks-'));
+    try {
+      const r = spawnSync(process.execPath, ['scripts/build-site.mjs', '--from', empty, '--to', path.join(empty, 'site')], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`[site] No executed notebooks in ${empty}. Run the notebooks first: \`npm run notebooks\``);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
 });
