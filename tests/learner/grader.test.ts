@@ -132,8 +132,10 @@ test('one exercise by name, an endless loop while the file loads, and a bad name
   const one = gradeCli(['--dir', dir, 'cosine']);
   expect(one.out).toMatch(/Grading 1 exercise in[\s\S]*✓ 01-cosine-similarity[\s\S]*\n1\/1 passed\s*$/);
 
-  const loop = gradeCli(['--dir', dir, '02'], { GRADE_RUN_DEADLINE_MS: '3000' });
-  expect(loop.out).toMatch(/✗ 02-softmax-topk[\s\S]*did not finish and were stopped after 3 s/);
+  const t0 = Date.now();
+  const loop = gradeCli(['--dir', dir, '02', '--timeout', '1000']);
+  expect(Date.now() - t0).toBeLessThan(60_000); // the 1 s limit covers loading; the rest is tsx, the type check, a busy machine
+  expect(loop.out).toMatch(/✗ 02-softmax-topk[\s\S]*The exercise could not be loaded: \S*02-softmax-topk\.ts did not finish loading within 1 s and was stopped/);
   expect(loop.out).toMatch(/\n0\/1 passed\s*$/);
 
   const bad = gradeCli(['--dir', dir, 'giraffe']);
@@ -171,6 +173,22 @@ test('--hint shows the next hint step; --reset backs the learner\'s file up, res
   const missing = gradeCli(['--dir', dir, '--reset', '07']);
   expect(missing.out).toContain('was missing; the stub is back');
   expect(readFileSync(join(dir, '07-retrieval-recall.ts'), 'utf8')).toBe(stubFor(root, '07-retrieval-recall'));
+
+  // A missing exercise's report, and the reset it suggests, keep --dir (the default folder is not this one).
+  rmSync(join(dir, '07-retrieval-recall.ts'));
+  const graded = gradeCli(['--dir', dir, '07']);
+  expect(graded.out).toContain(`Bring back the stub with: npm run grade -- --reset 07-retrieval-recall --dir ${dir}`);
+
+  // exercises/.backup being a file: a plain error naming it and the fix, the learner's file left as it was.
+  const fileDir = makeStubFolder();
+  folders.push(fileDir);
+  writeFileSync(join(fileDir, '.backup'), 'not a folder');
+  writeFileSync(join(fileDir, '06-prompt-ensembling.ts'), learnerWork);
+  const blocked = gradeCli(['--dir', fileDir, '--reset', '06']);
+  expect(blocked.status).toBe(2);
+  expect(blocked.out).toMatch(/\.backup is a file, not a folder, so your 06-prompt-ensembling\.ts cannot be backed up there and was left as it is\. Fix: Rename or move that file/);
+  expect(blocked.out).not.toMatch(/EEXIST|\n\s+at /);
+  expect(readFileSync(join(fileDir, '06-prompt-ensembling.ts'), 'utf8')).toBe(learnerWork);
 
   const noName = gradeCli(['--reset']);
   expect(noName.status).toBe(2);
