@@ -20,7 +20,7 @@
  *   - Errors, checked in this order: logitScale not a finite number > 0; an empty batch; a different number
  *     of images and texts; a row (of either) whose length differs from imageEmbeddings[0]'s
  *     → ContrastiveInputError. Then every row goes through l2Normalize, whose errors (VectorShapeError,
- *     ZeroVectorError of exercise 01) pass through unchanged.
+ *     ZeroVectorError of exercise 01) pass through unchanged: an empty row (all rows empty) → VectorShapeError.
  *
  * lossGradient(imageEmbeddings, textEmbeddings, logitScale, step = 1e-5) → number[][]
  *   - The gradient of `loss` with respect to every entry of imageEmbeddings, estimated by central

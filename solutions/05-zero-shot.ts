@@ -23,8 +23,9 @@
  *     labels and label embeddings; a label that appears twice (exact string equality: "cat" and "Cat" are
  *     different labels).
  *   - Then the errors of the functions you build on pass through unchanged: a zero embedding → ZeroVectorError,
- *     an embedding of another length than the image's or holding a non-finite value → VectorShapeError
- *     (exercise 01); a logitScale that is not a finite number > 0 → LogitsInputError (exercise 02).
+ *     an empty embedding, one of another length than the image's, or one holding a non-finite value
+ *     → VectorShapeError (exercise 01); a logitScale that is not a finite number > 0 → LogitsInputError
+ *     (exercise 02).
  *
  * Grade it: `npm run grade -- 05`. Hints, one step at a time: `npm run grade -- --hint 05`.
  */

@@ -124,6 +124,7 @@ test('contrastiveLoss: mismatched batches, bad embeddings and bad scales are rej
   expectThrows('contrastiveLoss(2 images, 1 text, 1)', () => contrastiveLoss([[1, 0], [0, 1]], [[1, 0]], 1), ContrastiveInputError, 'row i of the images pairs with row i of the texts, so both need the same number of rows');
   expectThrows('contrastiveLoss([[1, 0]], [[1, 0, 0]], 1)', () => contrastiveLoss([[1, 0]], [[1, 0, 0]], 1), ContrastiveInputError, 'a 2-number embedding cannot be compared with a 3-number one');
   expectThrows('contrastiveLoss([[1, 0], [1, 0, 0]], [[1, 0], [0, 1]], 1)', () => contrastiveLoss([[1, 0], [1, 0, 0]], [[1, 0], [0, 1]], 1), ContrastiveInputError, 'imageEmbeddings[1] is longer than imageEmbeddings[0]');
+  expectThrows('contrastiveLoss([[]], [[]], 1)', () => contrastiveLoss([[]], [[]], 1), VectorShapeError, 'an empty embedding has no direction; the contract passes l2Normalize’s VectorShapeError through');
   expectThrows('contrastiveLoss([[0, 0]], [[1, 0]], 1)', () => contrastiveLoss([[0, 0]], [[1, 0]], 1), ZeroVectorError, 'the zero vector cannot be normalised, and the contract passes l2Normalize’s ZeroVectorError through');
   expectThrows('contrastiveLoss([[1, 0]], [[1, NaN]], 1)', () => contrastiveLoss([[1, 0]], [[1, NaN]], 1), VectorShapeError, 'NaN is not an embedding value, and the contract passes l2Normalize’s VectorShapeError through');
 });

@@ -63,6 +63,7 @@ test('zeroShotClassify: bad labels are rejected with ZeroShotInputError', () => 
 });
 
 test('zeroShotClassify: bad embeddings and scales raise the errors of exercises 01 and 02', () => {
+  expectThrows('zeroShotClassify([], [[], []], ["cat", "dog"], 1)', () => zeroShotClassify([], [[], []], ['cat', 'dog'], 1), VectorShapeError, 'an empty embedding has no direction (exercise 01’s error)');
   expectThrows('zeroShotClassify([1, 0], [[1, 0, 0], [0, 1, 0]], …)', () => zeroShotClassify([1, 0], [[1, 0, 0], [0, 1, 0]], ['cat', 'dog'], 1), VectorShapeError, 'a 2-number image embedding cannot be compared with 3-number text embeddings (exercise 01’s error)');
   expectThrows('zeroShotClassify([0, 0], …)', () => zeroShotClassify([0, 0], [[1, 0], [0, 1]], ['cat', 'dog'], 1), ZeroVectorError, 'the zero vector has no direction (exercise 01’s error)');
   expectThrows('zeroShotClassify(…, [[1, 0], [0, 0]], …)', () => zeroShotClassify([1, 0], [[1, 0], [0, 0]], ['cat', 'dog'], 1), ZeroVectorError, 'the zero vector has no direction (exercise 01’s error)');
