@@ -57,7 +57,16 @@ async function loadClipWithin(options: LoadClipOptions, deadlineMs: number): Pro
     timer = setTimeout(() => {
       controller.abort(reason);
       // Whatever does not stop on the signal (a model being opened) gets one more second, then is left behind.
-      grace = setTimeout(() => reject(new ModelUnavailableError(`${reason.message} while loading CLIP.`, 'run again with a faster network, or raise deadlineMs.')), 1000);
+      grace = setTimeout(
+        () =>
+          reject(
+            new ModelUnavailableError(
+              `${reason.message} while loading CLIP.`,
+              'run again with a faster network, or raise deadlineMs.',
+            ),
+          ),
+        1000,
+      );
     }, deadlineMs);
   });
   try {
@@ -81,7 +90,12 @@ async function loadClipWithin(options: LoadClipOptions, deadlineMs: number): Pro
 export async function loadCourseClip(options: LoadCourseClipOptions = {}): Promise<Clip> {
   const { log: logOption, deadlineMs: deadlineOption, ...clipOptions } = options;
   const log = logOption ?? ((m: string) => console.log(m));
-  const deadlineMs = checkNumberOption(deadlineOption, 'deadlineMs', { min: 1, max: MAX_TIMEOUT_MS, unit: 'milliseconds', fallback: DEFAULT_COURSE_CLIP_DEADLINE_MS }, ClipOptionsError);
+  const deadlineMs = checkNumberOption(
+    deadlineOption,
+    'deadlineMs',
+    { min: 1, max: MAX_TIMEOUT_MS, unit: 'milliseconds', fallback: DEFAULT_COURSE_CLIP_DEADLINE_MS },
+    ClipOptionsError,
+  );
   try {
     return await loadClipWithin(clipOptions, deadlineMs);
   } catch (err) {

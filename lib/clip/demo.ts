@@ -15,7 +15,12 @@ import { MODEL_DIRS } from '../course/paths';
 import { COURSE_ROOT } from './resolve';
 
 /** The chapter's four candidate labels (the first four prompts of the Python tokenizer reference). */
-export const CHAPTER_LABELS: readonly string[] = ['a photo of a cat', 'a photo of a dog', 'a photo of a remote control', 'a photo of a bowl of fruit'];
+export const CHAPTER_LABELS: readonly string[] = [
+  'a photo of a cat',
+  'a photo of a dog',
+  'a photo of a remote control',
+  'a photo of a bowl of fruit',
+];
 /** The chapter's image: Chelsea the cat (assets/images/chelsea.png, CC0). */
 export const CHAPTER_IMAGE = path.join(COURSE_ROOT, 'assets', 'images', 'chelsea.png');
 
@@ -55,5 +60,10 @@ export async function demoInputs(clip: { pretrained: boolean; source?: { dir: st
     const dir = clip.source?.dir ? path.resolve(clip.source.dir) : '';
     return dir === path.resolve(MODEL_DIRS.emojiClip) ? emojiDemoInputs() : shapesDemoInputs();
   }
-  return { image: CHAPTER_IMAGE, imageName: path.relative(COURSE_ROOT, CHAPTER_IMAGE), labels: [...CHAPTER_LABELS], truth: CHAPTER_LABELS[0] };
+  return {
+    image: CHAPTER_IMAGE,
+    imageName: path.relative(COURSE_ROOT, CHAPTER_IMAGE),
+    labels: [...CHAPTER_LABELS],
+    truth: CHAPTER_LABELS[0],
+  };
 }

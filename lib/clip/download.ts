@@ -56,7 +56,12 @@ function sha256FromEtag(value: string | null): string | undefined {
   return /^[0-9a-f]{64}$/.test(v) ? v : undefined;
 }
 
-function withIdleTimeout<T>(promise: Promise<T>, ms: number, stage: 'answer' | 'body', controller: AbortController): Promise<T> {
+function withIdleTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  stage: 'answer' | 'body',
+  controller: AbortController,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const idle = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -75,13 +80,23 @@ interface Answer {
 }
 
 /** GET with redirects followed by hand, so that the hub's x-linked-etag / x-linked-size of the first hop are kept. */
-async function fetchFollowing(url: string, from: number, o: DownloadOptions, controller: AbortController): Promise<Answer> {
+async function fetchFollowing(
+  url: string,
+  from: number,
+  o: DownloadOptions,
+  controller: AbortController,
+): Promise<Answer> {
   const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
   let sha256: string | undefined;
   let linkedSize: number | undefined;
   let current = url;
   for (let hop = 0; hop < 6; hop++) {
-    const response = await withIdleTimeout(fetch(current, { headers, redirect: 'manual', signal: controller.signal }), o.idleTimeoutMs, 'answer', controller);
+    const response = await withIdleTimeout(
+      fetch(current, { headers, redirect: 'manual', signal: controller.signal }),
+      o.idleTimeoutMs,
+      'answer',
+      controller,
+    );
     sha256 ??= sha256FromEtag(response.headers.get('x-linked-etag')) ?? sha256FromEtag(response.headers.get('etag'));
     const size = Number(response.headers.get('x-linked-size') ?? NaN);
     if (linkedSize === undefined && Number.isInteger(size) && size >= 0) linkedSize = size;
@@ -93,7 +108,10 @@ async function fetchFollowing(url: string, from: number, o: DownloadOptions, con
     }
     return { response, url: current, sha256, linkedSize };
   }
-  throw new ModelUnavailableError(`Downloading ${url} was redirected more than 5 times.`, 'check HF_ENDPOINT / hubUrl (a proxy or portal may be looping), or set CLIP_MODEL_DIR to a folder holding the model.');
+  throw new ModelUnavailableError(
+    `Downloading ${url} was redirected more than 5 times.`,
+    'check HF_ENDPOINT / hubUrl (a proxy or portal may be looping), or set CLIP_MODEL_DIR to a folder holding the model.',
+  );
 }
 
 async function sha256OfFile(file: string): Promise<string> {
@@ -123,7 +141,8 @@ export async function downloadFile(file: string, o: DownloadOptions): Promise<vo
   const dest = path.join(o.dir, file);
   const part = `${dest}.part`;
   fs.mkdirSync(path.dirname(dest), { recursive: true });
-  const emit = (info: Record<string, unknown>) => o.onProgress?.({ name: o.modelId, file, ...info } as unknown as ProgressInfo);
+  const emit = (info: Record<string, unknown>) =>
+    o.onProgress?.({ name: o.modelId, file, ...info } as unknown as ProgressInfo);
   const retries = o.retries ?? 3;
   const secs = `${o.idleTimeoutMs / 1000} s`;
   emit({ status: 'initiate' });
@@ -172,7 +191,9 @@ export async function downloadFile(file: string, o: DownloadOptions): Promise<vo
         const missing = res.status === 404 || res.status === 401 || res.status === 403;
         const dtypeFile = /_(fp16|quantized)\.onnx$/.exec(file);
         throw new ModelUnavailableError(
-          missing ? `The hub at ${o.hubUrl} has no ${file} for ${o.modelId} (HTTP ${res.status}).` : `The hub at ${o.hubUrl} answered HTTP ${res.status} for ${file} of ${o.modelId}.`,
+          missing
+            ? `The hub at ${o.hubUrl} has no ${file} for ${o.modelId} (HTTP ${res.status}).`
+            : `The hub at ${o.hubUrl} answered HTTP ${res.status} for ${file} of ${o.modelId}.`,
           missing && dtypeFile
             ? `this model does not ship dtype ${dtypeFile[1] === 'fp16' ? "'fp16'" : "'q8'"}: use dtype 'fp32' (or another model id).`
             : missing
@@ -219,7 +240,12 @@ export async function downloadFile(file: string, o: DownloadOptions): Promise<vo
             const now = Date.now();
             if (now - lastEmit > 100) {
               lastEmit = now;
-              emit({ status: 'progress', loaded, total: expected ?? loaded, progress: expected ? (100 * loaded) / expected : 0 });
+              emit({
+                status: 'progress',
+                loaded,
+                total: expected ?? loaded,
+                progress: expected ? (100 * loaded) / expected : 0,
+              });
             }
           }
         }
@@ -272,7 +298,9 @@ export async function downloadFile(file: string, o: DownloadOptions): Promise<vo
         fs.rmSync(part, { force: true });
         throw new ModelUnavailableError(
           `The hub at ${o.hubUrl} answered ${file} of ${o.modelId} with a file the course cannot use: ${problem}. It was not put in the cache.`,
-          /HTML|portal/.test(problem) ? PORTAL_FIX : 'check the model id (it must be a CLIP export in the transformers.js layout), or set CLIP_MODEL_DIR to a folder holding the model.',
+          /HTML|portal/.test(problem)
+            ? PORTAL_FIX
+            : 'check the model id (it must be a CLIP export in the transformers.js layout), or set CLIP_MODEL_DIR to a folder holding the model.',
         );
       }
       fs.renameSync(part, dest);

@@ -32,13 +32,20 @@ export class ClipDisposedError extends CourseError {}
  * An error from transformers.js / onnxruntime while loading, as a course error: `ClipDeviceError` for a CUDA
  * session that cannot start, else `ModelUnavailableError` naming the folder. Course errors pass through.
  */
-export function wrapLoadError(err: unknown, source: { modelId: string; dir: string; download: boolean }, device: string): Error {
+export function wrapLoadError(
+  err: unknown,
+  source: { modelId: string; dir: string; download: boolean },
+  device: string,
+): Error {
   if (err instanceof CourseError) return err;
   const message = ((err as Error)?.message ?? String(err)).split('\n')[0];
   if (device === 'cuda') {
     return new ClipDeviceError(
       `device 'cuda': ONNX Runtime could not start a CUDA session for ${source.modelId} (${message}).`,
-      { fix: "check that CUDA 12 and cuDNN 9 are installed and on the library path (nvidia-smi works), or use device 'cpu'.", cause: err },
+      {
+        fix: "check that CUDA 12 and cuDNN 9 are installed and on the library path (nvidia-smi works), or use device 'cpu'.",
+        cause: err,
+      },
     );
   }
   return new ModelUnavailableError(

@@ -117,9 +117,11 @@ export function quickCheckFile(dir: string, file: string): string | undefined {
     fs.closeSync(fd);
   }
   if (looksLikeHtml(headOf(head))) return checkFileBytes(file, head);
-  if (file.endsWith('.onnx') && head[0] !== 0x08) return `it does not start like an ONNX model (first bytes ${JSON.stringify(headOf(head))})`;
+  if (file.endsWith('.onnx') && head[0] !== 0x08)
+    return `it does not start like an ONNX model (first bytes ${JSON.stringify(headOf(head))})`;
   const recorded = readManifest(dir)[file];
-  if (recorded && recorded.size !== size) return `it has ${size} bytes, but its download had ${recorded.size} (changed or truncated since)`;
+  if (recorded && recorded.size !== size)
+    return `it has ${size} bytes, but its download had ${recorded.size} (changed or truncated since)`;
   return undefined;
 }
 

@@ -19,13 +19,20 @@ import { createProgressBar } from './progress';
 import { hubUrlFor, onnxFile, probeHub } from './resolve';
 import type { Clip, LoadClipOptions } from './types';
 
-export type FullModelOptions = Pick<LoadClipOptions, 'onProgress' | 'hubUrl' | 'hubTimeoutMs' | 'downloadIdleTimeoutMs' | 'signal'>;
+export type FullModelOptions = Pick<
+  LoadClipOptions,
+  'onProgress' | 'hubUrl' | 'hubTimeoutMs' | 'downloadIdleTimeoutMs' | 'signal'
+>;
 
 /**
  * Makes sure the combined model of `clip` is in its folder (downloading it for a hub model, after the preflight)
  * and returns the folder and the load options.
  */
-async function fullModelLocation(clip: Clip, what: string, options: FullModelOptions): Promise<{ from: string; loadOptions: Record<string, unknown> }> {
+async function fullModelLocation(
+  clip: Clip,
+  what: string,
+  options: FullModelOptions,
+): Promise<{ from: string; loadOptions: Record<string, unknown> }> {
   const o = checkLoadClipOptions(options);
   const { source, dtype, device } = clip;
   const file = onnxFile('model', dtype);
@@ -64,7 +71,10 @@ async function fullModelLocation(clip: Clip, what: string, options: FullModelOpt
  *   await classify('assets/images/chelsea.png', ['a photo of a cat', 'a photo of a dog'], { hypothesis_template: '{}' });
  *   // [ { score: 0.99, label: 'a photo of a cat' }, { score: 0.01, label: 'a photo of a dog' } ]
  */
-export async function loadZeroShotPipeline(clip: Clip, options: FullModelOptions = {}): Promise<ZeroShotImageClassificationPipeline> {
+export async function loadZeroShotPipeline(
+  clip: Clip,
+  options: FullModelOptions = {},
+): Promise<ZeroShotImageClassificationPipeline> {
   const { from, loadOptions } = await fullModelLocation(clip, 'The zero-shot pipeline', options);
   try {
     return (await pipeline('zero-shot-image-classification', from, loadOptions)) as ZeroShotImageClassificationPipeline;

@@ -21,12 +21,24 @@
  *   await clip.zeroShot(['assets/images/chelsea.png'], ['a photo of a cat', 'a photo of a dog']);
  */
 export { loadClip } from './load';
-export { loadCourseClip, COURSE_FALLBACK_DIR, COURSE_FALLBACK_BANNER, MINI_CLIP_BANNER, DEFAULT_COURSE_CLIP_DEADLINE_MS } from './course-clip';
+export {
+  loadCourseClip,
+  COURSE_FALLBACK_DIR,
+  COURSE_FALLBACK_BANNER,
+  MINI_CLIP_BANNER,
+  DEFAULT_COURSE_CLIP_DEADLINE_MS,
+} from './course-clip';
 export type { LoadCourseClipOptions } from './course-clip';
 export { loadZeroShotPipeline, loadFullClipModel } from './full-model';
 export type { FullModelOptions } from './full-model';
 export { LoadedClip, checkZeroShotOptions } from './loaded-clip';
-export { checkDevice, checkLoadClipOptions, DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS, MAX_IMAGE_BATCH_SIZE, MAX_TEXT_BATCH_SIZE } from './options';
+export {
+  checkDevice,
+  checkLoadClipOptions,
+  DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS,
+  MAX_IMAGE_BATCH_SIZE,
+  MAX_TEXT_BATCH_SIZE,
+} from './options';
 export { logitScaleOf, logitScaleFromOnnx, logitScaleFromConfig, LOGIT_SCALE_MEMO } from './logit-scale';
 export type { LogitScale } from './logit-scale';
 export { downloadModelFiles, downloadFile } from './download';

@@ -28,18 +28,26 @@ function normalizedText(text: string): string {
  */
 export function checkLabels(labels: unknown, what = 'labels', options: { allowDuplicates?: boolean } = {}): string[] {
   if (!Array.isArray(labels)) {
-    throw new ClipLabelError(`${what} must be an array of strings, got ${labels === null ? 'null' : typeof labels}. Fix: pass e.g. ['a photo of a cat', 'a photo of a dog'].`);
+    throw new ClipLabelError(
+      `${what} must be an array of strings, got ${labels === null ? 'null' : typeof labels}. Fix: pass e.g. ['a photo of a cat', 'a photo of a dog'].`,
+    );
   }
   if (labels.length === 0) {
-    throw new ClipLabelError(`${what} is empty: zero-shot classification needs at least one candidate label (two or more to be meaningful). Fix: pass e.g. ['a photo of a cat', 'a photo of a dog'].`);
+    throw new ClipLabelError(
+      `${what} is empty: zero-shot classification needs at least one candidate label (two or more to be meaningful). Fix: pass e.g. ['a photo of a cat', 'a photo of a dog'].`,
+    );
   }
   const seen = new Map<string, number>();
   labels.forEach((label, i) => {
     if (typeof label !== 'string') {
-      throw new ClipLabelError(`${what}[${i}] is ${label === null ? 'null' : typeof label} (${JSON.stringify(label)}), not a string. Fix: pass text labels only.`);
+      throw new ClipLabelError(
+        `${what}[${i}] is ${label === null ? 'null' : typeof label} (${JSON.stringify(label)}), not a string. Fix: pass text labels only.`,
+      );
     }
     if (label.trim() === '') {
-      throw new ClipLabelError(`${what}[${i}] is empty${label.length ? ' (only whitespace)' : ''}: an empty prompt embeds to a meaningless vector. Fix: remove it or give it text.`);
+      throw new ClipLabelError(
+        `${what}[${i}] is empty${label.length ? ' (only whitespace)' : ''}: an empty prompt embeds to a meaningless vector. Fix: remove it or give it text.`,
+      );
     }
     const key = normalizedText(label);
     const first = seen.get(key);
@@ -62,20 +70,28 @@ export function checkLabels(labels: unknown, what = 'labels', options: { allowDu
  */
 export function checkTemplates(templates: unknown): string[] {
   if (!Array.isArray(templates) || templates.length === 0) {
-    throw new ClipLabelError('templates must be a non-empty array of strings with a "{}" placeholder, e.g. ["a photo of a {}", "a drawing of a {}"]. Fix: pass such an array, or leave templates out to use the labels as prompts.');
+    throw new ClipLabelError(
+      'templates must be a non-empty array of strings with a "{}" placeholder, e.g. ["a photo of a {}", "a drawing of a {}"]. Fix: pass such an array, or leave templates out to use the labels as prompts.',
+    );
   }
   const seen = new Set<string>();
   templates.forEach((t, i) => {
     if (typeof t !== 'string') {
-      throw new ClipLabelError(`templates[${i}] is ${typeof t}, not a string. Fix: pass strings like "a photo of a {}".`);
+      throw new ClipLabelError(
+        `templates[${i}] is ${typeof t}, not a string. Fix: pass strings like "a photo of a {}".`,
+      );
     }
     const count = t.split('{}').length - 1;
     if (count !== 1) {
-      throw new ClipLabelError(`templates[${i}] ${JSON.stringify(t)} has ${count === 0 ? 'no' : count} "{}" placeholder${count === 1 ? '' : 's'}; it needs exactly one, where the label goes. Fix: write it like "a photo of a {}".`);
+      throw new ClipLabelError(
+        `templates[${i}] ${JSON.stringify(t)} has ${count === 0 ? 'no' : count} "{}" placeholder${count === 1 ? '' : 's'}; it needs exactly one, where the label goes. Fix: write it like "a photo of a {}".`,
+      );
     }
     const key = normalizedText(t);
     if (seen.has(key)) {
-      throw new ClipLabelError(`templates[${i}] ${JSON.stringify(t)} is a duplicate; it would count twice in the ensemble mean. Fix: remove it.`);
+      throw new ClipLabelError(
+        `templates[${i}] ${JSON.stringify(t)} is a duplicate; it would count twice in the ensemble mean. Fix: remove it.`,
+      );
     }
     seen.add(key);
   });
@@ -110,7 +126,11 @@ export interface EncodingTokenizer {
  *   encodeTruncated(clipTokenizer, 'a photo of a cat', 77);
  *   // { ids: [49406, 320, 1125, 539, 320, 2368, 49407], originalLength: 7, truncated: false }
  */
-export function encodeTruncated(tokenizer: EncodingTokenizer, text: string, maxLength: number): { ids: number[]; originalLength: number; truncated: boolean } {
+export function encodeTruncated(
+  tokenizer: EncodingTokenizer,
+  text: string,
+  maxLength: number,
+): { ids: number[]; originalLength: number; truncated: boolean } {
   const ids = tokenizer.encode(text);
   if (ids.length <= maxLength) return { ids, originalLength: ids.length, truncated: false };
   const last = ids[ids.length - 1];

@@ -46,7 +46,8 @@ function readJson(file: string): JsonObject {
  * `course_model`); a folder inside assets/models/ also counts.
  */
 function isCourseModel(dir: string, config: JsonObject): boolean {
-  if (['mini_clip', 'emoji_clip', 'course_model'].some((k) => typeof config[k] === 'object' && config[k] !== null)) return true;
+  if (['mini_clip', 'emoji_clip', 'course_model'].some((k) => typeof config[k] === 'object' && config[k] !== null))
+    return true;
   try {
     const rel = path.relative(fs.realpathSync(PATHS.models), fs.realpathSync(dir));
     return !rel.startsWith('..') && !path.isAbsolute(rel);
@@ -60,14 +61,22 @@ function isCourseModel(dir: string, config: JsonObject): boolean {
  * and the two encoders, and — when config.json does not store the learned logit scale — the combined
  * onnx/model.onnx that holds it (a model without one only gets a warning).
  */
-async function downloadClip(source: ClipSource, files: string[], dl: DownloadOptions, scaleFile: string | undefined, warn: (m: string) => void): Promise<void> {
+async function downloadClip(
+  source: ClipSource,
+  files: string[],
+  dl: DownloadOptions,
+  scaleFile: string | undefined,
+  warn: (m: string) => void,
+): Promise<void> {
   await downloadModelFiles(files, dl);
   if (!scaleFile) return;
   try {
     await downloadModelFiles([scaleFile], dl);
   } catch (err) {
     if (!(err instanceof ModelUnavailableError) || !/has no /.test(err.message)) throw err;
-    warn(`clip: ${source.modelId} has no ${scaleFile} on the hub, and its config.json stores no learned logit scale; CLIP's 100 is used.`);
+    warn(
+      `clip: ${source.modelId} has no ${scaleFile} on the hub, and its config.json stores no learned logit scale; CLIP's 100 is used.`,
+    );
   }
 }
 
@@ -106,7 +115,10 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
     if (probe.ok) await downloadClip(source, [], dl, onnxFile('model', dtype), warn);
   }
   if (options.signal?.aborted) {
-    throw new ModelUnavailableError(`Loading ${source.modelId} was cancelled (${String((options.signal.reason as Error)?.message ?? options.signal.reason)}).`, 'run it again.');
+    throw new ModelUnavailableError(
+      `Loading ${source.modelId} was cancelled (${String((options.signal.reason as Error)?.message ?? options.signal.reason)}).`,
+      'run it again.',
+    );
   }
 
   let tokenizer: PreTrainedTokenizer;
@@ -138,7 +150,10 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
   }
   const missing = requiredClipFiles(dtype).filter((f) => !fs.existsSync(path.join(source.dir, f)));
   if (missing.length) {
-    throw new ModelUnavailableError(`After loading ${source.modelId}, ${missing.join(', ')} is missing from ${source.dir}.`, 'delete that folder and download again.');
+    throw new ModelUnavailableError(
+      `After loading ${source.modelId}, ${missing.join(', ')} is missing from ${source.dir}.`,
+      'delete that folder and download again.',
+    );
   }
 
   const config = readJson(path.join(source.dir, 'config.json'));
@@ -146,13 +161,17 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
   const preprocessorConfig = await loadPreprocessorConfig(path.join(source.dir, 'preprocessor_config.json'));
   // The text limit: the tokenizer's model_max_length and the model's position table, whichever is known and smaller
   // (some tokenizers say 1e30 for "no limit"); CLIP's 77 when neither is known.
-  const limits = [Number((tokenizer as unknown as { model_max_length?: number }).model_max_length), Number(textConfig.max_position_embeddings)].filter(
-    (n) => Number.isInteger(n) && n > 2 && n < 1e6,
-  );
+  const limits = [
+    Number((tokenizer as unknown as { model_max_length?: number }).model_max_length),
+    Number(textConfig.max_position_embeddings),
+  ].filter((n) => Number.isInteger(n) && n > 2 && n < 1e6);
   const maxTextTokens = limits.length ? Math.min(...limits) : 77;
   const embeddingDim = Number(config.projection_dim ?? textConfig.projection_dim);
   if (!Number.isInteger(embeddingDim) || embeddingDim < 1) {
-    throw new ModelUnavailableError(`${source.dir}/config.json has no projection_dim, so the embedding size is unknown.`, 'use a CLIP config.json (it has projection_dim).');
+    throw new ModelUnavailableError(
+      `${source.dir}/config.json has no projection_dim, so the embedding size is unknown.`,
+      'use a CLIP config.json (it has projection_dim).',
+    );
   }
 
   const clip = new LoadedClip({

@@ -34,9 +34,12 @@ export function checkZeroShotOptions(options: unknown): ZeroShotOptions {
   }
   const unknown = Object.keys(options).filter((k) => k !== 'templates');
   if (unknown.length) {
-    throw new ClipLabelError(`zeroShot's options have ${unknown.map((k) => `"${k}"`).join(', ')}, which zeroShot does not take (its one option is templates).`, {
-      fix: 'drop it; loading options such as imageBatchSize go to loadClip.',
-    });
+    throw new ClipLabelError(
+      `zeroShot's options have ${unknown.map((k) => `"${k}"`).join(', ')}, which zeroShot does not take (its one option is templates).`,
+      {
+        fix: 'drop it; loading options such as imageBatchSize go to loadClip.',
+      },
+    );
   }
   return options as ZeroShotOptions;
 }
@@ -110,10 +113,13 @@ export class LoadedClip implements Clip {
   /** Throws `ClipDisposedError` when the sessions are freed; `cause` is the error a call in flight got. */
   private assertLive(method: string, cause?: unknown): void {
     if (!this.isDisposed) return;
-    throw new ClipDisposedError(`clip.${method}() was called on ${this.modelId} after clip.dispose(): its ONNX sessions are freed.`, {
-      fix: 'load the model again (const clip = await loadClip(…)), and call dispose() only when you are done with it.',
-      ...(cause === undefined ? {} : { cause }),
-    });
+    throw new ClipDisposedError(
+      `clip.${method}() was called on ${this.modelId} after clip.dispose(): its ONNX sessions are freed.`,
+      {
+        fix: 'load the model again (const clip = await loadClip(…)), and call dispose() only when you are done with it.',
+        ...(cause === undefined ? {} : { cause }),
+      },
+    );
   }
 
   /** Runs a public method's body; an error caused by a dispose() during the call becomes ClipDisposedError. */
@@ -176,10 +182,20 @@ export class LoadedClip implements Clip {
 
   private async embedImagesImpl(sources: ImageSource[]): Promise<Matrix> {
     if (!Array.isArray(sources)) {
-      throw new ImageInputError('<images>', 'bad-source', `images must be an array, got ${describeValue(sources)}`, 'Wrap a single image in an array, e.g. [path].');
+      throw new ImageInputError(
+        '<images>',
+        'bad-source',
+        `images must be an array, got ${describeValue(sources)}`,
+        'Wrap a single image in an array, e.g. [path].',
+      );
     }
     if (sources.length === 0) {
-      throw new ImageInputError('<images>', 'bad-source', 'no images were given to embed', 'Pass an array with at least one image path, URL or Buffer.');
+      throw new ImageInputError(
+        '<images>',
+        'bad-source',
+        'no images were given to embed',
+        'Pass an array with at least one image path, URL or Buffer.',
+      );
     }
     const out = new Float32Array(sources.length * this.embeddingDim);
     const size = this.parts.imageBatchSize;
@@ -193,6 +209,7 @@ export class LoadedClip implements Clip {
     for (let start = 0; start < sources.length; start += size) {
       const pixel_values = await next;
       if (start + size < sources.length) next = prefetch(start + size);
+      this.assertLive('embedImages'); // a dispose() during decoding: stop before touching the freed session
       const { image_embeds } = await this.visionModel({ pixel_values });
       out.set(image_embeds.data as Float32Array, start * this.embeddingDim);
       pixel_values.dispose();
@@ -212,8 +229,13 @@ export class LoadedClip implements Clip {
     for (let start = 0; start < missing.length; start += size) {
       const batch = missing.slice(start, start + size);
       const { text_embeds } = await this.textModel(this.textInputs(batch));
-      const rows = l2Normalize({ rows: batch.length, cols: this.embeddingDim, data: text_embeds.data as Float32Array }, 'text embeddings');
-      batch.forEach((t, i) => this.textCache.set(t, rows.data.slice(i * this.embeddingDim, (i + 1) * this.embeddingDim)));
+      const rows = l2Normalize(
+        { rows: batch.length, cols: this.embeddingDim, data: text_embeds.data as Float32Array },
+        'text embeddings',
+      );
+      batch.forEach((t, i) =>
+        this.textCache.set(t, rows.data.slice(i * this.embeddingDim, (i + 1) * this.embeddingDim)),
+      );
     }
     const data = new Float32Array(texts.length * this.embeddingDim);
     texts.forEach((t, i) => data.set(this.textCache.get(t)!, i * this.embeddingDim));
@@ -247,15 +269,28 @@ export class LoadedClip implements Clip {
     return this.guarded('zeroShot', () => this.zeroShotImpl(images, labels, options));
   }
 
-  private async zeroShotImpl(images: ImageSource[], labels: string[], options: ZeroShotOptions = {}): Promise<LabelScore[][]> {
+  private async zeroShotImpl(
+    images: ImageSource[],
+    labels: string[],
+    options: ZeroShotOptions = {},
+  ): Promise<LabelScore[][]> {
     // Labels and templates are checked before any image is read; then texts and images are embedded concurrently.
     checkLabels(labels);
     checkZeroShotOptions(options);
     if (options.templates !== undefined) checkTemplates(options.templates);
     if (labels.length === 1) {
-      this.warn(`clip: zeroShot got a single label (${JSON.stringify(labels[0])}); a softmax over one value is 1, so its score is trivially 1 and says nothing about the image. Pass two or more labels to compare.`);
+      this.warn(
+        `clip: zeroShot got a single label (${JSON.stringify(labels[0])}); a softmax over one value is 1, so its score is trivially 1 and says nothing about the image. Pass two or more labels to compare.`,
+      );
     }
-    const [labelEmbeddings, imageEmbeddings] = await Promise.all([this.embedLabels(labels, options), this.embedImages(images)]);
+    // Both are awaited before an error is passed on, so that no work on this model is left running behind it.
+    const [labelsResult, imagesResult] = await Promise.allSettled([
+      this.embedLabels(labels, options),
+      this.embedImages(images),
+    ]);
+    if (labelsResult.status === 'rejected') throw labelsResult.reason;
+    if (imagesResult.status === 'rejected') throw imagesResult.reason;
+    const [labelEmbeddings, imageEmbeddings] = [labelsResult.value, imagesResult.value];
     const cosines = similarityMatrix(imageEmbeddings, labelEmbeddings);
     const result: LabelScore[][] = [];
     for (let i = 0; i < cosines.rows; i++) {
@@ -271,4 +306,3 @@ export class LoadedClip implements Clip {
     await Promise.all([this.textModel.dispose(), this.visionModel.dispose()]);
   }
 }
-

@@ -20,7 +20,10 @@ function mb(bytes: number): string {
  * Returns a listener that draws one bar for all files of a download (overwritten in place with `\r`,
  * at most every `minIntervalMs`), and ends the line when every started file is done.
  */
-export function createProgressBar(write: (text: string) => void = (t) => process.stderr.write(t), minIntervalMs = 200): ProgressListener {
+export function createProgressBar(
+  write: (text: string) => void = (t) => process.stderr.write(t),
+  minIntervalMs = 200,
+): ProgressListener {
   const files = new Map<string, { loaded: number; total: number; done: boolean }>();
   let lastDraw = 0;
   let drawn = false;
@@ -37,7 +40,9 @@ export function createProgressBar(write: (text: string) => void = (t) => process
     const fraction = total > 0 ? Math.min(1, loaded / total) : 0;
     const filled = Math.round(fraction * WIDTH);
     const bar = '#'.repeat(filled) + '-'.repeat(WIDTH - filled);
-    write(`\rdownloading ${name} [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${mb(loaded)}/${mb(total)} MB  ${file}   `);
+    write(
+      `\rdownloading ${name} [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${mb(loaded)}/${mb(total)} MB  ${file}   `,
+    );
     drawn = true;
   };
   return (info: ProgressInfo) => {

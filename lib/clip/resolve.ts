@@ -66,7 +66,9 @@ export function quarantineBadFiles(dir: string, files: string[], warn: (message:
     if (!problem) continue;
     const to = moveAside(dir, file);
     moved.push(`${file} (${problem}; moved to ${to})`);
-    warn(`clip: the cached ${file} in ${dir} is bad: ${problem}. It was moved to ${to} and is fetched again when the hub can be reached.`);
+    warn(
+      `clip: the cached ${file} in ${dir} is bad: ${problem}. It was moved to ${to} and is fetched again when the hub can be reached.`,
+    );
   }
   return moved;
 }
@@ -83,7 +85,9 @@ const DTYPE_SUFFIX: Record<ClipDtype, string> = { fp32: '', fp16: '_fp16', q8: '
 export function onnxFile(part: 'text_model' | 'vision_model' | 'model', dtype: ClipDtype): string {
   const suffix = DTYPE_SUFFIX[dtype];
   if (suffix === undefined) {
-    throw new ClipOptionsError(`dtype "${String(dtype)}" is not one of fp32, fp16, q8. Fix: pass one of those (fp32 is the default).`);
+    throw new ClipOptionsError(
+      `dtype "${String(dtype)}" is not one of fp32, fp16, q8. Fix: pass one of those (fp32 is the default).`,
+    );
   }
   return `onnx/${part}${suffix}.onnx`;
 }
@@ -97,7 +101,14 @@ export function onnxFile(part: 'text_model' | 'vision_model' | 'model', dtype: C
  *   //  'onnx/text_model_quantized.onnx', 'onnx/vision_model_quantized.onnx']
  */
 export function requiredClipFiles(dtype: ClipDtype = 'fp32'): string[] {
-  return ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', onnxFile('text_model', dtype), onnxFile('vision_model', dtype)];
+  return [
+    'config.json',
+    'preprocessor_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    onnxFile('text_model', dtype),
+    onnxFile('vision_model', dtype),
+  ];
 }
 
 function missingFiles(dir: string, dtype: ClipDtype): string[] {
@@ -139,7 +150,11 @@ export function hubUrlFor(hubUrl?: string): string {
  *   await probeHub('https://huggingface.co', 'Xenova/clip-vit-base-patch32', 4000);
  *   // { ok: false, reason: 'getaddrinfo ENOTFOUND huggingface.co' }   (offline)
  */
-export async function probeHub(hubUrl: string, modelId: string, timeoutMs: number): Promise<{ ok: true; reason?: undefined; status?: undefined } | { ok: false; reason: string; status?: number }> {
+export async function probeHub(
+  hubUrl: string,
+  modelId: string,
+  timeoutMs: number,
+): Promise<{ ok: true; reason?: undefined; status?: undefined } | { ok: false; reason: string; status?: number }> {
   const url = `${hubUrl}/${modelId}/resolve/main/config.json`;
   try {
     const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) });
@@ -147,7 +162,8 @@ export async function probeHub(hubUrl: string, modelId: string, timeoutMs: numbe
     return { ok: false, status: response.status, reason: `HTTP ${response.status} for ${url}` };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, reason: `no answer from ${hubUrl} within ${timeoutMs} ms` };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      return { ok: false, reason: `no answer from ${hubUrl} within ${timeoutMs} ms` };
     return { ok: false, reason: e.cause?.message ?? e.cause?.code ?? e.message };
   }
 }
@@ -180,7 +196,9 @@ export async function resolveClipSource(options: ResolveOptions = {}): Promise<C
   }
   const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const cachedDir = path.join(cacheDir, modelId);
-  const moved = fs.existsSync(cachedDir) ? quarantineBadFiles(cachedDir, requiredClipFiles(dtype), options.onWarning ?? ((m) => console.warn(m))) : [];
+  const moved = fs.existsSync(cachedDir)
+    ? quarantineBadFiles(cachedDir, requiredClipFiles(dtype), options.onWarning ?? ((m) => console.warn(m)))
+    : [];
   if (missingFiles(cachedDir, dtype).length === 0) {
     return { kind: 'hub-cache', modelId, dir: cachedDir, download: false };
   }

@@ -58,7 +58,12 @@ export function checkNumberOption(
   Err: new (message: string, options?: { fix?: string }) => Error = ImageOptionError,
 ): number {
   if (value === undefined) return range.fallback;
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= range.min && value <= range.max && (!range.integer || Number.isInteger(value));
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= range.min &&
+    value <= range.max &&
+    (!range.integer || Number.isInteger(value));
   if (!ok) {
     const what = range.integer ? 'an integer' : `a finite number${range.unit ? ` of ${range.unit}` : ''}`;
     throw new Err(`${name} = ${describeValue(value)} is not ${what} from ${range.min} to ${range.max}.`, {
@@ -81,7 +86,10 @@ export interface CheckedReadOptions {
  * maxPixels finite and positive, autoOrient a boolean, concurrency a positive integer (at most 256).
  * Throws `ImageOptionError` naming the option, the value, the allowed range and the fix.
  */
-export function checkPreprocessOptions(options: unknown, defaults: { timeoutMs: number; maxBytes: number; maxPixels: number }): void {
+export function checkPreprocessOptions(
+  options: unknown,
+  defaults: { timeoutMs: number; maxBytes: number; maxPixels: number },
+): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ImageOptionError(`options = ${describeValue(options)} is not an options object.`, {
@@ -89,11 +97,28 @@ export function checkPreprocessOptions(options: unknown, defaults: { timeoutMs: 
     });
   }
   const o = options as CheckedReadOptions;
-  checkNumberOption(o.timeoutMs, 'timeoutMs', { min: 1, max: MAX_TIMEOUT_MS, unit: 'milliseconds', fallback: defaults.timeoutMs });
-  checkNumberOption(o.maxBytes, 'maxBytes', { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'bytes', fallback: defaults.maxBytes });
-  checkNumberOption(o.maxPixels, 'maxPixels', { min: 1, max: Number.MAX_SAFE_INTEGER, unit: 'pixels', fallback: defaults.maxPixels });
+  checkNumberOption(o.timeoutMs, 'timeoutMs', {
+    min: 1,
+    max: MAX_TIMEOUT_MS,
+    unit: 'milliseconds',
+    fallback: defaults.timeoutMs,
+  });
+  checkNumberOption(o.maxBytes, 'maxBytes', {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    unit: 'bytes',
+    fallback: defaults.maxBytes,
+  });
+  checkNumberOption(o.maxPixels, 'maxPixels', {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    unit: 'pixels',
+    fallback: defaults.maxPixels,
+  });
   checkNumberOption(o.concurrency, 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true, fallback: 4 });
   if (o.autoOrient !== undefined && typeof o.autoOrient !== 'boolean') {
-    throw new ImageOptionError(`autoOrient = ${describeValue(o.autoOrient)} is not true or false.`, { fix: 'pass autoOrient: true to apply the EXIF orientation, or leave it out (false).' });
+    throw new ImageOptionError(`autoOrient = ${describeValue(o.autoOrient)} is not true or false.`, {
+      fix: 'pass autoOrient: true to apply the EXIF orientation, or leave it out (false).',
+    });
   }
 }

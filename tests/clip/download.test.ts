@@ -35,12 +35,23 @@ test('the test model is there', () => {
 });
 
 /** downloadFile of FILE from a hub that misbehaves on the first GET (or on every GET with `always`). */
-async function download(bad: Misbehaviour | undefined, hubOptions: { ranges?: boolean; sha256?: boolean; always?: boolean } = {}, dir = freshDir(), idleTimeoutMs = 400) {
-  const hub = await hubMirror(ID, TINY, { ...hubOptions, misbehave: (file, _r, i) => (file === FILE && (i === 0 || hubOptions.always) ? bad : undefined) });
+async function download(
+  bad: Misbehaviour | undefined,
+  hubOptions: { ranges?: boolean; sha256?: boolean; always?: boolean } = {},
+  dir = freshDir(),
+  idleTimeoutMs = 400,
+) {
+  const hub = await hubMirror(ID, TINY, {
+    ...hubOptions,
+    misbehave: (file, _r, i) => (file === FILE && (i === 0 || hubOptions.always) ? bad : undefined),
+  });
   const o: DownloadOptions = { hubUrl: hub.url, modelId: ID, dir, idleTimeoutMs };
   const t0 = Date.now();
   try {
-    const err = await downloadFile(FILE, o).then(() => undefined, (e) => e);
+    const err = await downloadFile(FILE, o).then(
+      () => undefined,
+      (e) => e,
+    );
     return { err, ms: Date.now() - t0, dir, log: hub.log.filter((r) => r.file === FILE) };
   } finally {
     await hub.close();
@@ -48,7 +59,8 @@ async function download(bad: Misbehaviour | undefined, hubOptions: { ranges?: bo
 }
 
 const placed = (dir: string) => fs.existsSync(path.join(dir, FILE));
-const partSize = (dir: string) => (fs.existsSync(path.join(dir, `${FILE}.part`)) ? fs.statSync(path.join(dir, `${FILE}.part`)).size : 0);
+const partSize = (dir: string) =>
+  fs.existsSync(path.join(dir, `${FILE}.part`)) ? fs.statSync(path.join(dir, `${FILE}.part`)).size : 0;
 
 describe('a download is checked before it is put in place', () => {
   test('a good download: the same bytes, checked against the hub sha256, recorded in the manifest, no .part left', async () => {
@@ -64,7 +76,9 @@ describe('a download is checked before it is put in place', () => {
   test('wrong length: the hub announces another size than it sends, so nothing is put in place', async () => {
     const { err, dir } = await download({ kind: 'announce', bytes: original().length + 10 }, { always: true });
     expect(err).toBeInstanceOf(ModelUnavailableError);
-    expect(err.message).toContain(`gave ${original().length} bytes, but the server announced ${original().length + 10}`);
+    expect(err.message).toContain(
+      `gave ${original().length} bytes, but the server announced ${original().length + 10}`,
+    );
     expect(placed(dir)).toBe(false);
     expect(partSize(dir)).toBe(0);
   });
@@ -81,7 +95,9 @@ describe('stalls end with ModelUnavailableError, fast, saying what stalled and h
   test('stall before any answer', async () => {
     const { err, ms } = await download({ kind: 'stall-before-answer' });
     expect(err).toBeInstanceOf(ModelUnavailableError);
-    expect(err.message).toMatch(/accepted the connection for onnx\/vision_model\.onnx of course\/tiny-random-clip but sent no answer for 0\.4 s/);
+    expect(err.message).toMatch(
+      /accepted the connection for onnx\/vision_model\.onnx of course\/tiny-random-clip but sent no answer for 0\.4 s/,
+    );
     expect(ms).toBeLessThan(3000);
   });
 
@@ -118,7 +134,9 @@ describe('a connection that breaks off', () => {
   test('ends with ModelUnavailableError where it does not (and says the file starts over)', async () => {
     const { err, dir } = await download({ kind: 'reset-after', bytes: 150_000 }, { ranges: false });
     expect(err).toBeInstanceOf(ModelUnavailableError);
-    expect(err.message).toMatch(/The connection broke off while downloading onnx\/vision_model\.onnx .* after 150000 of \d+ bytes/);
+    expect(err.message).toMatch(
+      /The connection broke off while downloading onnx\/vision_model\.onnx .* after 150000 of \d+ bytes/,
+    );
     expect(err.fix).toContain('this server does not support resuming');
     expect(placed(dir)).toBe(false);
   });
@@ -131,7 +149,9 @@ describe('behind a captive portal', () => {
     try {
       const err = await loadClip({ model: ID, cacheDir, hubUrl: portal.url, onProgress: false }).catch((e) => e);
       expect(err).toBeInstanceOf(ModelUnavailableError);
-      expect(err.message).toMatch(/answered config\.json of course\/tiny-random-clip with an HTML page .*captive portal/);
+      expect(err.message).toMatch(
+        /answered config\.json of course\/tiny-random-clip with an HTML page .*captive portal/,
+      );
       expect(err.fix).toMatch(/log in/);
       expect(fs.readdirSync(path.join(cacheDir, ID)).filter((f) => !f.startsWith('.'))).toEqual([]);
     } finally {
@@ -139,7 +159,13 @@ describe('behind a captive portal', () => {
     }
     const hub = await hubMirror(ID, TINY);
     try {
-      const clip = await loadClip({ model: ID, cacheDir, hubUrl: hub.url, onProgress: false, onWarning: () => undefined });
+      const clip = await loadClip({
+        model: ID,
+        cacheDir,
+        hubUrl: hub.url,
+        onProgress: false,
+        onWarning: () => undefined,
+      });
       expect(clip.source.kind).toBe('hub');
       expect([clip.logitScaleSource, Math.round(clip.logitScale)]).toEqual(['model', 42]);
       await clip.dispose();
@@ -151,7 +177,12 @@ describe('behind a captive portal', () => {
   test('a portal page served as a model file (no text/html header) is caught by the content check', async () => {
     const portal = await captivePortal('application/octet-stream');
     try {
-      const err = await downloadFile('config.json', { hubUrl: portal.url, modelId: ID, dir: freshDir(), idleTimeoutMs: 2000 }).catch((e) => e);
+      const err = await downloadFile('config.json', {
+        hubUrl: portal.url,
+        modelId: ID,
+        dir: freshDir(),
+        idleTimeoutMs: 2000,
+      }).catch((e) => e);
       expect(err).toBeInstanceOf(ModelUnavailableError);
       expect(err.message).toMatch(/it is an HTML page \(starts "<!DOCTYPE html>.*captive portal/);
     } finally {
@@ -168,14 +199,30 @@ describe('behind a captive portal', () => {
     }
     fs.writeFileSync(path.join(dir, 'tokenizer.json'), '<html><body>Please log in</body></html>');
     const warnings: string[] = [];
-    const offline = await loadClip({ model: ID, cacheDir, hubUrl: await closedPort(), onWarning: (m) => warnings.push(m) }).catch((e) => e);
+    const offline = await loadClip({
+      model: ID,
+      cacheDir,
+      hubUrl: await closedPort(),
+      onWarning: (m) => warnings.push(m),
+    }).catch((e) => e);
     expect(offline).toBeInstanceOf(ModelUnavailableError);
-    expect(offline.message).toMatch(/The cache held bad files: tokenizer\.json \(it is an HTML page .*moved to .*tokenizer\.json\.bad-/);
+    expect(offline.message).toMatch(
+      /The cache held bad files: tokenizer\.json \(it is an HTML page .*moved to .*tokenizer\.json\.bad-/,
+    );
     expect(warnings[0]).toMatch(/the cached tokenizer\.json in .* is bad: it is an HTML page/);
     const hub = await hubMirror(ID, TINY);
     try {
-      const clip = await loadClip({ model: ID, cacheDir, hubUrl: hub.url, onProgress: false, onWarning: () => undefined });
-      expect(hub.requests.filter((r) => r.startsWith('GET'))).toEqual([`GET /${ID}/resolve/main/tokenizer.json`, `GET /${ID}/resolve/main/onnx/model.onnx`]);
+      const clip = await loadClip({
+        model: ID,
+        cacheDir,
+        hubUrl: hub.url,
+        onProgress: false,
+        onWarning: () => undefined,
+      });
+      expect(hub.requests.filter((r) => r.startsWith('GET'))).toEqual([
+        `GET /${ID}/resolve/main/tokenizer.json`,
+        `GET /${ID}/resolve/main/onnx/model.onnx`,
+      ]);
       expect((await clip.embedTexts(['a photo of a cat'])).cols).toBe(16);
       await clip.dispose();
     } finally {
@@ -186,16 +233,28 @@ describe('behind a captive portal', () => {
 
 describe('loadCourseClip falls back within its own deadline, whatever the hub does', () => {
   test('a hub that stalls (with a long idle timeout): the course model after the deadline, with the banner', async () => {
-    const hub = await hubMirror(ID, TINY, { misbehave: (file) => (file === 'onnx/text_model.onnx' ? { kind: 'stall-after', bytes: 1000 } : undefined) });
+    const hub = await hubMirror(ID, TINY, {
+      misbehave: (file) => (file === 'onnx/text_model.onnx' ? { kind: 'stall-after', bytes: 1000 } : undefined),
+    });
     const logged: string[] = [];
     try {
       const t0 = Date.now();
-      const clip = await loadCourseClip({ model: ID, cacheDir: path.join(tmp, 'deadline'), hubUrl: hub.url, onProgress: false, downloadIdleTimeoutMs: 60_000, deadlineMs: 1500, log: (m) => logged.push(m) });
+      const clip = await loadCourseClip({
+        model: ID,
+        cacheDir: path.join(tmp, 'deadline'),
+        hubUrl: hub.url,
+        onProgress: false,
+        downloadIdleTimeoutMs: 60_000,
+        deadlineMs: 1500,
+        log: (m) => logged.push(m),
+      });
       expect(Date.now() - t0).toBeLessThan(6000);
       expect(clip.pretrained).toBe(false);
       expect(clip.source.dir).toBe(COURSE_FALLBACK_DIR);
       expect(logged[0]).toContain(COURSE_FALLBACK_BANNER);
-      expect(logged[0]).toMatch(/why: Downloading onnx\/text_model\.onnx of course\/tiny-random-clip was cancelled \(loadCourseClip's deadline of 1\.5 s passed\) after 1000 of \d+ bytes/);
+      expect(logged[0]).toMatch(
+        /why: Downloading onnx\/text_model\.onnx of course\/tiny-random-clip was cancelled \(loadCourseClip's deadline of 1\.5 s passed\) after 1000 of \d+ bytes/,
+      );
       expect(logged[0]).toMatch(/set CLIP_MODEL_DIR/);
       await clip.dispose();
     } finally {
@@ -207,7 +266,13 @@ describe('loadCourseClip falls back within its own deadline, whatever the hub do
     const portal = await captivePortal();
     const logged: string[] = [];
     try {
-      const clip = await loadCourseClip({ model: ID, cacheDir: path.join(tmp, 'portal-2'), hubUrl: portal.url, onProgress: false, log: (m) => logged.push(m) });
+      const clip = await loadCourseClip({
+        model: ID,
+        cacheDir: path.join(tmp, 'portal-2'),
+        hubUrl: portal.url,
+        onProgress: false,
+        log: (m) => logged.push(m),
+      });
       expect(clip.pretrained).toBe(false);
       expect(logged[0]).toMatch(/why: The hub at .* answered config\.json .* with an HTML page/);
       expect(logged[0]).toMatch(/captive portal, log in with a browser first/);

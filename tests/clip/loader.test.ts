@@ -27,7 +27,12 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clip-test-'));
 const warnings: string[] = [];
 let clip: Clip;
 let shapes: ShapeSample[];
-const LABELS = ['a photo of a red circle', 'a photo of a blue square', 'a photo of a yellow star', 'a photo of a green triangle'];
+const LABELS = [
+  'a photo of a red circle',
+  'a photo of a blue square',
+  'a photo of a yellow star',
+  'a photo of a green triangle',
+];
 
 beforeAll(async () => {
   clip = await loadClip({ localDir: modelDir, onWarning: (m) => warnings.push(m) });
@@ -73,7 +78,12 @@ describe('the mini-CLIP through loadClip', () => {
   test('embeddings have one L2-normalized row per input', async () => {
     const img = await clip.embedImages(shapes.map((s) => s.png));
     const txt = await clip.embedTexts(LABELS);
-    expect([img.rows, img.cols, txt.rows, txt.cols]).toEqual([shapes.length, clip.embeddingDim, LABELS.length, clip.embeddingDim]);
+    expect([img.rows, img.cols, txt.rows, txt.cols]).toEqual([
+      shapes.length,
+      clip.embeddingDim,
+      LABELS.length,
+      clip.embeddingDim,
+    ]);
     for (let i = 0; i < img.rows; i++) expect(norm(row(img, i))).toBeCloseTo(1, 5);
     for (let i = 0; i < txt.rows; i++) expect(norm(row(txt, i))).toBeCloseTo(1, 5);
   });
@@ -113,11 +123,19 @@ describe('the mini-CLIP through loadClip', () => {
       const mean = new Float32Array(clip.embeddingDim);
       for (let k = 0; k < templates.length; k++) row(prompts, k).forEach((v, j) => (mean[j] += v / templates.length));
       const n = norm(mean);
-      expect(maxAbsDiff(row(ensembled, l), mean.map((v) => v / n))).toBeLessThan(1e-6);
+      expect(
+        maxAbsDiff(
+          row(ensembled, l),
+          mean.map((v) => v / n),
+        ),
+      ).toBeLessThan(1e-6);
     }
     const [ranking] = await clip.zeroShot([shapes[0].png], labels, { templates });
     const img = await clip.embedImages([shapes[0].png]);
-    const expected = softmax(labels.map((_, j) => cosineSimilarity(row(img, 0), row(ensembled, j))), clip.logitScale);
+    const expected = softmax(
+      labels.map((_, j) => cosineSimilarity(row(img, 0), row(ensembled, j))),
+      clip.logitScale,
+    );
     for (const { label, score } of ranking) expect(score).toBeCloseTo(expected[labels.indexOf(label)], 6);
   });
 
@@ -126,7 +144,10 @@ describe('the mini-CLIP through loadClip', () => {
     try {
       const textCalls = jest.spyOn(batched.textModel as unknown as { _call: () => unknown }, '_call');
       const visionCalls = jest.spyOn(batched.visionModel as unknown as { _call: () => unknown }, '_call');
-      await batched.zeroShot([...shapes, ...shapes].map((s) => s.png), LABELS); // 12 images
+      await batched.zeroShot(
+        [...shapes, ...shapes].map((s) => s.png),
+        LABELS,
+      ); // 12 images
       expect(textCalls).toHaveBeenCalledTimes(1);
       expect(visionCalls).toHaveBeenCalledTimes(3);
     } finally {
@@ -139,13 +160,22 @@ describe('the mini-CLIP through loadClip', () => {
     try {
       const images = shapes.map((s) => s.png);
       const texts = [...LABELS, 'a star', 'a photo of a small purple circle on a grey background'];
-      expect(maxAbsDiff((await clip.embedImages(images)).data, (await oneByOne.embedImages(images)).data)).toBeLessThan(1e-5);
-      expect(maxAbsDiff((await clip.embedTexts(texts)).data, (await oneByOne.embedTexts(texts)).data)).toBeLessThan(1e-5);
+      expect(maxAbsDiff((await clip.embedImages(images)).data, (await oneByOne.embedImages(images)).data)).toBeLessThan(
+        1e-5,
+      );
+      expect(maxAbsDiff((await clip.embedTexts(texts)).data, (await oneByOne.embedTexts(texts)).data)).toBeLessThan(
+        1e-5,
+      );
       const a = await clip.zeroShot(images, LABELS);
       const b = await oneByOne.zeroShot(images, LABELS);
       a.forEach((ranking, i) => {
         expect(ranking.map((r) => r.label)).toEqual(b[i].map((r) => r.label));
-        expect(maxAbsDiff(ranking.map((r) => r.score), b[i].map((r) => r.score))).toBeLessThan(1e-5);
+        expect(
+          maxAbsDiff(
+            ranking.map((r) => r.score),
+            b[i].map((r) => r.score),
+          ),
+        ).toBeLessThan(1e-5);
       });
     } finally {
       await oneByOne.dispose();
@@ -164,7 +194,8 @@ describe('where the logit scale comes from', () => {
     if (!keepFullModel) fs.rmSync(path.join(dir, 'onnx', 'model.onnx'));
     return dir;
   }
-  const learned = () => Math.exp(JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8')).course_logit_scale);
+  const learned = () =>
+    Math.exp(JSON.parse(fs.readFileSync(path.join(modelDir, 'config.json'), 'utf8')).course_logit_scale);
 
   test("config.json's learned value (log space, like CLIP's parameter) is used as exp(value)", () => {
     expect(clip.logitScaleSource).toBe('config');
@@ -200,13 +231,21 @@ describe('bad labels are handled explicitly', () => {
 
   test('an empty, blank or non-string label, named by its index', async () => {
     await expect(clip.zeroShot(img(), ['a red circle', ''])).rejects.toThrow(/labels\[1\] is empty/);
-    await expect(clip.zeroShot(img(), ['a red circle', '   '])).rejects.toThrow(/labels\[1\] is empty \(only whitespace\)/);
-    await expect(clip.zeroShot(img(), ['a red circle', 42 as unknown as string])).rejects.toThrow(/labels\[1\] is number \(42\), not a string/);
-    await expect(clip.zeroShot(img(), 'a red circle' as unknown as string[])).rejects.toThrow(/labels must be an array of strings/);
+    await expect(clip.zeroShot(img(), ['a red circle', '   '])).rejects.toThrow(
+      /labels\[1\] is empty \(only whitespace\)/,
+    );
+    await expect(clip.zeroShot(img(), ['a red circle', 42 as unknown as string])).rejects.toThrow(
+      /labels\[1\] is number \(42\), not a string/,
+    );
+    await expect(clip.zeroShot(img(), 'a red circle' as unknown as string[])).rejects.toThrow(
+      /labels must be an array of strings/,
+    );
   });
 
   test('duplicates, also those that differ only in case or spacing (same tokens, same embedding)', async () => {
-    await expect(clip.zeroShot(img(), ['a red circle', 'a blue star', 'a red circle'])).rejects.toThrow(/labels\[2\] "a red circle" duplicates labels\[0\]/);
+    await expect(clip.zeroShot(img(), ['a red circle', 'a blue star', 'a red circle'])).rejects.toThrow(
+      /labels\[2\] "a red circle" duplicates labels\[0\]/,
+    );
     await expect(clip.zeroShot(img(), ['a red circle', 'A Red  Circle'])).rejects.toThrow(ClipLabelError);
   });
 
@@ -231,10 +270,18 @@ describe('bad labels are handled explicitly', () => {
   });
 
   test('bad templates: none, no placeholder, duplicates', async () => {
-    await expect(clip.zeroShot(img(), LABELS, { templates: [] })).rejects.toThrow(/templates must be a non-empty array/);
-    await expect(clip.zeroShot(img(), LABELS, { templates: ['a photo of a {}', 'a sketch'] })).rejects.toThrow(/templates\[1\] "a sketch" has no "\{\}" placeholder/);
-    await expect(clip.zeroShot(img(), LABELS, { templates: ['a {} and a {}'] })).rejects.toThrow(/has 2 "\{\}" placeholders/);
-    await expect(clip.zeroShot(img(), LABELS, { templates: ['a photo of a {}', 'A photo of a {}'] })).rejects.toThrow(/duplicate/);
+    await expect(clip.zeroShot(img(), LABELS, { templates: [] })).rejects.toThrow(
+      /templates must be a non-empty array/,
+    );
+    await expect(clip.zeroShot(img(), LABELS, { templates: ['a photo of a {}', 'a sketch'] })).rejects.toThrow(
+      /templates\[1\] "a sketch" has no "\{\}" placeholder/,
+    );
+    await expect(clip.zeroShot(img(), LABELS, { templates: ['a {} and a {}'] })).rejects.toThrow(
+      /has 2 "\{\}" placeholders/,
+    );
+    await expect(clip.zeroShot(img(), LABELS, { templates: ['a photo of a {}', 'A photo of a {}'] })).rejects.toThrow(
+      /duplicate/,
+    );
   });
 
   test('no images, or an image that cannot be read: ImageInputError from lib/image, naming it', async () => {
@@ -265,13 +312,26 @@ describe('each rule of the resolution order loads a working model', () => {
     const cacheDir = path.join(tmp, 'hub-cache');
     const events: string[] = [];
     try {
-      const downloaded = await loadClip({ model: 'course/mini-clip', cacheDir, hubUrl: hub.url, onProgress: (e) => events.push(e.status) });
-      expect(downloaded.source).toEqual({ kind: 'hub', modelId: 'course/mini-clip', dir: path.join(cacheDir, 'course/mini-clip'), download: true });
+      const downloaded = await loadClip({
+        model: 'course/mini-clip',
+        cacheDir,
+        hubUrl: hub.url,
+        onProgress: (e) => events.push(e.status),
+      });
+      expect(downloaded.source).toEqual({
+        kind: 'hub',
+        modelId: 'course/mini-clip',
+        dir: path.join(cacheDir, 'course/mini-clip'),
+        download: true,
+      });
       expect(downloaded.pretrained).toBe(false); // config.json says it is the course's mini-CLIP, wherever it lies
-      expect(hub.requests).toEqual(expect.arrayContaining(requiredClipFiles('fp32').map((f) => `GET /course/mini-clip/resolve/main/${f}`)));
+      expect(hub.requests).toEqual(
+        expect.arrayContaining(requiredClipFiles('fp32').map((f) => `GET /course/mini-clip/resolve/main/${f}`)),
+      );
       expect(events).toContain('progress');
       expect(events).toContain('done');
-      for (const f of requiredClipFiles('fp32')) expect(fs.existsSync(path.join(cacheDir, 'course/mini-clip', f))).toBe(true);
+      for (const f of requiredClipFiles('fp32'))
+        expect(fs.existsSync(path.join(cacheDir, 'course/mini-clip', f))).toBe(true);
       const img = [shapes[0].png];
       const expected = await clip.zeroShot(img, LABELS);
       expect(await downloaded.zeroShot(img, LABELS)).toEqual(expected);
@@ -287,7 +347,11 @@ describe('each rule of the resolution order loads a working model', () => {
 
   test('loadCourseClip: offline with nothing cached it falls back to the mini-CLIP and prints the banner with the reason', async () => {
     const logged: string[] = [];
-    const fallback = await loadCourseClip({ cacheDir: path.join(tmp, 'empty-cache'), hubUrl: await closedPort(), log: (m) => logged.push(m) });
+    const fallback = await loadCourseClip({
+      cacheDir: path.join(tmp, 'empty-cache'),
+      hubUrl: await closedPort(),
+      log: (m) => logged.push(m),
+    });
     expect(fallback.pretrained).toBe(false);
     expect(fallback.source.dir).toBe(modelDir);
     expect(logged).toHaveLength(1);

@@ -80,7 +80,12 @@ describe('resolution order', () => {
     try {
       const cacheDir = path.join(tmp, 'cache-empty');
       const s = await resolveClipSource({ cacheDir, hubUrl: hub.url });
-      expect(s).toEqual({ kind: 'hub', modelId: DEFAULT_CLIP_MODEL, dir: path.join(cacheDir, DEFAULT_CLIP_MODEL), download: true });
+      expect(s).toEqual({
+        kind: 'hub',
+        modelId: DEFAULT_CLIP_MODEL,
+        dir: path.join(cacheDir, DEFAULT_CLIP_MODEL),
+        download: true,
+      });
       expect(hub.requests).toEqual([`HEAD /${DEFAULT_CLIP_MODEL}/resolve/main/config.json`]);
     } finally {
       await hub.close();
@@ -108,9 +113,18 @@ describe('resolution order', () => {
   });
 
   test('dtype picks the ONNX files: fp32 plain, fp16 _fp16, q8 _quantized', () => {
-    expect(requiredClipFiles('fp32').filter((f) => f.startsWith('onnx/'))).toEqual(['onnx/text_model.onnx', 'onnx/vision_model.onnx']);
-    expect(requiredClipFiles('fp16').filter((f) => f.startsWith('onnx/'))).toEqual(['onnx/text_model_fp16.onnx', 'onnx/vision_model_fp16.onnx']);
-    expect(requiredClipFiles('q8').filter((f) => f.startsWith('onnx/'))).toEqual(['onnx/text_model_quantized.onnx', 'onnx/vision_model_quantized.onnx']);
+    expect(requiredClipFiles('fp32').filter((f) => f.startsWith('onnx/'))).toEqual([
+      'onnx/text_model.onnx',
+      'onnx/vision_model.onnx',
+    ]);
+    expect(requiredClipFiles('fp16').filter((f) => f.startsWith('onnx/'))).toEqual([
+      'onnx/text_model_fp16.onnx',
+      'onnx/vision_model_fp16.onnx',
+    ]);
+    expect(requiredClipFiles('q8').filter((f) => f.startsWith('onnx/'))).toEqual([
+      'onnx/text_model_quantized.onnx',
+      'onnx/vision_model_quantized.onnx',
+    ]);
   });
 });
 
@@ -133,7 +147,12 @@ describe('errors say what is wrong and how to fix it', () => {
     const t0 = Date.now();
     const online = (await probeHub(hubUrlFor(), DEFAULT_CLIP_MODEL, 4000)).ok;
     if (online) {
-      expect(await resolveClipSource({ cacheDir })).toEqual({ kind: 'hub', modelId: DEFAULT_CLIP_MODEL, dir: path.join(cacheDir, DEFAULT_CLIP_MODEL), download: true });
+      expect(await resolveClipSource({ cacheDir })).toEqual({
+        kind: 'hub',
+        modelId: DEFAULT_CLIP_MODEL,
+        dir: path.join(cacheDir, DEFAULT_CLIP_MODEL),
+        download: true,
+      });
       return;
     }
     const err = await loadClip({ cacheDir }).catch((e) => e);
@@ -146,7 +165,11 @@ describe('errors say what is wrong and how to fix it', () => {
     const host = await silentHost();
     try {
       const t0 = Date.now();
-      const err = await loadClip({ cacheDir: path.join(tmp, 'cache-none-2'), hubUrl: host.url, hubTimeoutMs: 800 }).catch((e) => e);
+      const err = await loadClip({
+        cacheDir: path.join(tmp, 'cache-none-2'),
+        hubUrl: host.url,
+        hubTimeoutMs: 800,
+      }).catch((e) => e);
       const elapsed = Date.now() - t0;
       expect(err).toBeInstanceOf(ModelUnavailableError);
       expect(err.message).toMatch(/no answer from http:\/\/127\.0\.0\.1:\d+ within 800 ms/);
@@ -160,7 +183,11 @@ describe('errors say what is wrong and how to fix it', () => {
   test('a model the hub does not have: ModelUnavailableError saying so', async () => {
     const hub = await hubMirror(DEFAULT_CLIP_MODEL, fakeModelDir('hub-side', ['config.json']));
     try {
-      const err = await resolveClipSource({ model: 'nobody/no-such-clip', cacheDir: path.join(tmp, 'c3'), hubUrl: hub.url }).catch((e) => e);
+      const err = await resolveClipSource({
+        model: 'nobody/no-such-clip',
+        cacheDir: path.join(tmp, 'c3'),
+        hubUrl: hub.url,
+      }).catch((e) => e);
       expect(err).toBeInstanceOf(ModelUnavailableError);
       expect(err.message).toMatch(/has no model "nobody\/no-such-clip" \(HTTP 404/);
     } finally {
@@ -172,7 +199,9 @@ describe('errors say what is wrong and how to fix it', () => {
     const partial = fakeModelDir('partial', ['config.json', 'tokenizer.json']);
     const e1 = await resolveClipSource({ localDir: partial }).catch((e) => e);
     expect(e1).toBeInstanceOf(ModelUnavailableError);
-    expect(e1.message).toContain(`localDir "${partial}" lacks preprocessor_config.json, tokenizer_config.json, onnx/text_model.onnx, onnx/vision_model.onnx`);
+    expect(e1.message).toContain(
+      `localDir "${partial}" lacks preprocessor_config.json, tokenizer_config.json, onnx/text_model.onnx, onnx/vision_model.onnx`,
+    );
     process.env.CLIP_MODEL_DIR = path.join(tmp, 'does-not-exist');
     const e2 = await resolveClipSource({}).catch((e) => e);
     expect(e2).toBeInstanceOf(ModelUnavailableError);
@@ -185,12 +214,21 @@ describe('errors say what is wrong and how to fix it', () => {
   test('bad options: ClipOptionsError', async () => {
     await expect(resolveClipSource({ dtype: 'int3' as never })).rejects.toThrow(ClipOptionsError);
     await expect(resolveClipSource({ model: 'just-a-name' })).rejects.toThrow(/not a hub id of the form owner\/name/);
-    await expect(loadClip({ localDir: fakeModelDir('ok'), imageBatchSize: 0 })).rejects.toThrow(/imageBatchSize = 0 is not an integer from 1 to 1024/);
+    await expect(loadClip({ localDir: fakeModelDir('ok'), imageBatchSize: 0 })).rejects.toThrow(
+      /imageBatchSize = 0 is not an integer from 1 to 1024/,
+    );
     expect(() => checkDevice('gpu')).toThrow(ClipOptionsError);
   });
 
   test("device 'cuda' without onnxruntime-node's CUDA provider: ClipDeviceError with the install command, before any loading", async () => {
-    const provider = path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
+    const provider = path.join(
+      path.dirname(require.resolve('onnxruntime-node/package.json')),
+      'bin',
+      'napi-v6',
+      process.platform,
+      process.arch,
+      'libonnxruntime_providers_cuda.so',
+    );
     expect(checkDevice('cpu')).toBe('cpu');
     if (fs.existsSync(provider)) {
       expect(checkDevice('cuda')).toBe('cuda');
@@ -199,6 +237,8 @@ describe('errors say what is wrong and how to fix it', () => {
     const err = await loadClip({ device: 'cuda', localDir: fakeModelDir('for-cuda') }).catch((e) => e);
     expect(err).toBeInstanceOf(ClipDeviceError);
     expect(err.message).toContain(provider);
-    expect(err.message).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js');
+    expect(err.message).toContain(
+      'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js',
+    );
   });
 });

@@ -39,7 +39,11 @@ async function compare(clip: Clip): Promise<{ images: number; texts: number; pro
   const txt = await clip.embedTexts(ref.labels);
   const rankings = await clip.zeroShot(images, ref.labels);
   const probs = rankings.flatMap((ranking) => ref.labels.map((label) => ranking.find((r) => r.label === label)!.score));
-  return { images: maxAbsDiff(img.data, ref.image_embeds.flat()), texts: maxAbsDiff(txt.data, ref.text_embeds.flat()), probs: maxAbsDiff(probs, ref.probs.flat()) };
+  return {
+    images: maxAbsDiff(img.data, ref.image_embeds.flat()),
+    texts: maxAbsDiff(txt.data, ref.text_embeds.flat()),
+    probs: maxAbsDiff(probs, ref.probs.flat()),
+  };
 }
 
 test('the scale is read from onnx/model.onnx without running it: 42, source "model"', () => {
@@ -47,7 +51,9 @@ test('the scale is read from onnx/model.onnx without running it: 42, source "mod
   const t0 = performance.now();
   const scale = logitScaleOf(TINY, 'fp32');
   const ms = performance.now() - t0;
-  console.log(`tiny-random-clip: logit scale ${scale.scale} from ${scale.source} (${scale.file}), read in ${ms.toFixed(1)} ms`);
+  console.log(
+    `tiny-random-clip: logit scale ${scale.scale} from ${scale.source} (${scale.file}), read in ${ms.toFixed(1)} ms`,
+  );
   expect(scale.source).toBe('model');
   expect(Math.abs(scale.scale - ref.logit_scale)).toBeLessThan(1e-3);
   expect(fromPretrained).not.toHaveBeenCalled();
@@ -61,7 +67,9 @@ test('from its folder: scale 42, embeddings and probabilities within 1e-4 of Pyt
     expect([clip.logitScaleSource, clip.pretrained]).toEqual(['model', true]);
     expect(Math.abs(clip.logitScale - ref.logit_scale)).toBeLessThan(1e-3);
     const d = await compare(clip);
-    console.log(`tiny-random-clip vs Python: image embeddings ${d.images.toExponential(2)}, text ${d.texts.toExponential(2)}, probabilities ${d.probs.toExponential(2)}`);
+    console.log(
+      `tiny-random-clip vs Python: image embeddings ${d.images.toExponential(2)}, text ${d.texts.toExponential(2)}, probabilities ${d.probs.toExponential(2)}`,
+    );
     expect(d.images).toBeLessThan(1e-4);
     expect(d.texts).toBeLessThan(1e-4);
     expect(d.probs).toBeLessThan(1e-4);
@@ -75,7 +83,13 @@ test('through a stand-in hub (the download path): the same numbers, model.onnx f
   const hub = await hubMirror('course/tiny-random-clip', TINY, { ranges: true, sha256: true });
   const warnings: string[] = [];
   try {
-    const clip = await loadClip({ model: 'course/tiny-random-clip', cacheDir: path.join(tmp, 'hub'), hubUrl: hub.url, onProgress: false, onWarning: (m) => warnings.push(m) });
+    const clip = await loadClip({
+      model: 'course/tiny-random-clip',
+      cacheDir: path.join(tmp, 'hub'),
+      hubUrl: hub.url,
+      onProgress: false,
+      onWarning: (m) => warnings.push(m),
+    });
     expect(hub.requests).toContain('GET /course/tiny-random-clip/resolve/main/onnx/model.onnx');
     expect(clip.source.kind).toBe('hub');
     expect(clip.logitScaleSource).toBe('model');
@@ -92,11 +106,19 @@ test('through a stand-in hub (the download path): the same numbers, model.onnx f
 test('a dtype the model does not ship: a clear error, from the folder and from the hub', async () => {
   const local = await loadClip({ localDir: TINY, dtype: 'fp16' }).catch((e) => e);
   expect(local).toBeInstanceOf(ModelUnavailableError);
-  expect(local.message).toContain('lacks onnx/text_model_fp16.onnx, onnx/vision_model_fp16.onnx (dtype fp16); it holds dtype fp32 only');
+  expect(local.message).toContain(
+    'lacks onnx/text_model_fp16.onnx, onnx/vision_model_fp16.onnx (dtype fp16); it holds dtype fp32 only',
+  );
   expect(local.fix).toContain("pass dtype: 'fp32'");
   const hub = await hubMirror('course/tiny-random-clip', TINY);
   try {
-    const remote = await loadClip({ model: 'course/tiny-random-clip', dtype: 'q8', cacheDir: path.join(tmp, 'q8'), hubUrl: hub.url, onProgress: false }).catch((e) => e);
+    const remote = await loadClip({
+      model: 'course/tiny-random-clip',
+      dtype: 'q8',
+      cacheDir: path.join(tmp, 'q8'),
+      hubUrl: hub.url,
+      onProgress: false,
+    }).catch((e) => e);
     expect(remote).toBeInstanceOf(ModelUnavailableError);
     expect(remote.message).toContain('has no onnx/text_model_quantized.onnx for course/tiny-random-clip (HTTP 404)');
     expect(remote.fix).toContain("does not ship dtype 'q8': use dtype 'fp32'");

@@ -41,12 +41,21 @@ describe('limits and timeouts: finite and positive', () => {
   });
 
   test('autoOrient must be a boolean; options must be an object', async () => {
-    expect((await caught(preprocessImage(CHELSEA, undefined, { autoOrient: 'yes' as unknown as boolean }))).message).toMatch(/autoOrient = "yes" \(a string\) is not true or false/);
-    expect((await caught(preprocessImage(CHELSEA, undefined, 42 as never))).message).toMatch(/options = 42 is not an options object/);
+    expect(
+      (await caught(preprocessImage(CHELSEA, undefined, { autoOrient: 'yes' as unknown as boolean }))).message,
+    ).toMatch(/autoOrient = "yes" \(a string\) is not true or false/);
+    expect((await caught(preprocessImage(CHELSEA, undefined, 42 as never))).message).toMatch(
+      /options = 42 is not an options object/,
+    );
   });
 
   test('concurrency is a positive integer (NaN, 0, 1.5, 1000 refused; the error comes before any image is read)', async () => {
-    for (const [value, shown] of [[NaN, 'NaN'], [0, '0'], [1.5, '1.5'], [1000, '1000']] as const) {
+    for (const [value, shown] of [
+      [NaN, 'NaN'],
+      [0, '0'],
+      [1.5, '1.5'],
+      [1000, '1000'],
+    ] as const) {
       const err = await caught(preprocessImages([CHELSEA, 'does-not-exist.png'], undefined, { concurrency: value }));
       expect(err).toBeInstanceOf(ImageOptionError);
       expect(err.message).toContain(`concurrency = ${shown} is not an integer from 1 to 256`);
@@ -59,7 +68,12 @@ describe('crop and resize sizes: integers up to MAX_PREPROCESS_SIZE', () => {
   test('the documented maximum is 4096, and sizes over it are refused at once (no 35 s, 4.7 GB run)', async () => {
     expect(MAX_PREPROCESS_SIZE).toBe(4096);
     const t0 = Date.now();
-    for (const config of [{ crop_size: 60000 }, { crop_size: 20000 }, { size: { shortest_edge: 4097 } }, { crop_size: { height: 224, width: 5000 } }]) {
+    for (const config of [
+      { crop_size: 60000 },
+      { crop_size: 20000 },
+      { size: { shortest_edge: 4097 } },
+      { crop_size: { height: 224, width: 5000 } },
+    ]) {
       const err = await caught(preprocessImage(CHELSEA, config));
       expect(err).toBeInstanceOf(PreprocessorConfigError);
       expect(err.message).toMatch(/must be an integer from 1 to 4096 \(pixels\)/);
@@ -69,7 +83,9 @@ describe('crop and resize sizes: integers up to MAX_PREPROCESS_SIZE', () => {
 
   test('NaN in a config is reported as NaN, not "null"', async () => {
     expect((await caught(preprocessImage(CHELSEA, { crop_size: NaN }))).message).toContain('got NaN');
-    expect((await caught(preprocessImage(CHELSEA, { image_mean: [0.5, NaN, 0.5] }))).message).toContain('got [0.5, NaN, 0.5]');
+    expect((await caught(preprocessImage(CHELSEA, { image_mean: [0.5, NaN, 0.5] }))).message).toContain(
+      'got [0.5, NaN, 0.5]',
+    );
     expect((await caught(preprocessImage(CHELSEA, { rescale_factor: Infinity }))).message).toContain('got Infinity');
   });
 });

@@ -54,7 +54,11 @@ export interface HubMirror {
 export async function hubMirror(
   modelId: string,
   dir: string,
-  options: { ranges?: boolean; sha256?: boolean; misbehave?: (file: string, request: HubRequest, index: number) => Misbehaviour | undefined } = {},
+  options: {
+    ranges?: boolean;
+    sha256?: boolean;
+    misbehave?: (file: string, request: HubRequest, index: number) => Misbehaviour | undefined;
+  } = {},
 ): Promise<HubMirror> {
   const requests: string[] = [];
   const log: HubRequest[] = [];
@@ -64,7 +68,11 @@ export async function hubMirror(
     const url = decodeURIComponent((req.url ?? '').split('?')[0]);
     requests.push(`${req.method} ${url}`);
     const file = url.startsWith(prefix) ? url.slice(prefix.length) : '';
-    const request: HubRequest = { method: req.method ?? '', file, ...(req.headers.range ? { range: String(req.headers.range) } : {}) };
+    const request: HubRequest = {
+      method: req.method ?? '',
+      file,
+      ...(req.headers.range ? { range: String(req.headers.range) } : {}),
+    };
     log.push(request);
     const full = file ? path.join(dir, file) : '';
     if (!full || !full.startsWith(dir) || !fs.existsSync(full) || !fs.statSync(full).isFile()) {
@@ -77,7 +85,10 @@ export async function hubMirror(
     if (bad?.kind === 'stall-before-answer') return;
     const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream' };
     if (options.ranges) headers['accept-ranges'] = 'bytes';
-    if (options.sha256 && file.endsWith('.onnx')) headers.etag = `"${createHash('sha256').update(bad?.kind === 'bad-sha256' ? 'other' : body).digest('hex')}"`;
+    if (options.sha256 && file.endsWith('.onnx'))
+      headers.etag = `"${createHash('sha256')
+        .update(bad?.kind === 'bad-sha256' ? 'other' : body)
+        .digest('hex')}"`;
     if (bad?.kind === 'announce') headers['x-linked-size'] = bad.bytes;
     let start = 0;
     const m = /^bytes=(\d+)-$/.exec(String(req.headers.range ?? ''));
@@ -91,7 +102,8 @@ export async function hubMirror(
     if (req.method === 'HEAD') return void res.end();
     if (bad?.kind === 'stall-after-headers') return void res.flushHeaders();
     if (bad?.kind === 'stall-after') return void res.write(part.subarray(0, bad.bytes));
-    if (bad?.kind === 'reset-after') return void res.write(part.subarray(0, bad.bytes), () => setTimeout(() => req.socket.destroy(), 20));
+    if (bad?.kind === 'reset-after')
+      return void res.write(part.subarray(0, bad.bytes), () => setTimeout(() => req.socket.destroy(), 20));
     res.end(part);
   });
   server.on('connection', (s) => {
@@ -109,23 +121,41 @@ export async function hubMirror(
 }
 
 /** A network that answers every URL with its login page (HTTP 200, text/html), as hotel and airport Wi-Fi do. */
-export async function captivePortal(contentType = 'text/html; charset=utf-8'): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+export async function captivePortal(
+  contentType = 'text/html; charset=utf-8',
+): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
-  const page = '<!DOCTYPE html><html><head><title>Welcome</title></head><body>Please log in to use the Wi-Fi.</body></html>';
+  const page =
+    '<!DOCTYPE html><html><head><title>Welcome</title></head><body>Please log in to use the Wi-Fi.</body></html>';
   const server = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(page) });
     res.end(req.method === 'HEAD' ? undefined : page);
   });
   const url = await listen(server);
-  return { url, requests, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) };
+  return {
+    url,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export async function silentHost(): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets: net.Socket[] = [];
   const server = net.createServer((s) => sockets.push(s));
   const url = await listen(server);
-  return { url, close: () => new Promise((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }) };
+  return {
+    url,
+    close: () =>
+      new Promise((r) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => r());
+      }),
+  };
 }
 
 export async function closedPort(): Promise<string> {
