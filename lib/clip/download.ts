@@ -26,6 +26,7 @@ import * as path from 'path';
 import type { ProgressInfo } from '@huggingface/transformers';
 import { ModelUnavailableError } from './errors';
 import { checkFileBytes, recordInManifest } from './file-checks';
+import { logitScaleInModel, rememberLogitScale } from './logit-scale';
 import type { ProgressListener } from './progress';
 
 export interface DownloadOptions {
@@ -293,7 +294,12 @@ export async function downloadFile(file: string, o: DownloadOptions): Promise<vo
           );
         }
       }
-      const problem = checkFileBytes(file, fs.readFileSync(part));
+      // The full model's learned scale is read from the same parse that checks it (lib/clip/logit-scale.ts).
+      let scale: number | undefined;
+      const isFullModel = /^onnx\/model(_fp16|_quantized)?\.onnx$/.test(file);
+      const problem = checkFileBytes(file, fs.readFileSync(part), (model) => {
+        if (isFullModel) scale = logitScaleInModel(model);
+      });
       if (problem) {
         fs.rmSync(part, { force: true });
         throw new ModelUnavailableError(
@@ -304,6 +310,7 @@ export async function downloadFile(file: string, o: DownloadOptions): Promise<vo
         );
       }
       fs.renameSync(part, dest);
+      if (isFullModel) rememberLogitScale(dest, scale);
       recordInManifest(o.dir, file, { size, ...(answer.sha256 ? { sha256: answer.sha256 } : {}) });
       emit({ status: 'progress', loaded: size, total: size, progress: 100 });
       emit({ status: 'done' });

@@ -16,7 +16,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseOnnxModel } from '../mini-clip/onnx';
+import { parseOnnxModel, type ParsedModel } from '../mini-clip/onnx';
 
 /** The keys each JSON file of a CLIP folder must have for the course to use it. */
 export const REQUIRED_JSON_KEYS: Record<string, string[]> = {
@@ -44,9 +44,14 @@ function headOf(bytes: Uint8Array): string {
 
 /**
  * Checks the full contents of one file of a CLIP folder. Returns what is wrong, or undefined when it is good.
- * `file` is its path inside the folder (e.g. 'onnx/text_model.onnx'), which decides the kind of check.
+ * `file` is its path inside the folder (e.g. 'onnx/text_model.onnx'), which decides the kind of check;
+ * `onModel` receives an ONNX file's parsed model (the download reads the logit scale from it, parsing once).
  */
-export function checkFileBytes(file: string, bytes: Uint8Array): string | undefined {
+export function checkFileBytes(
+  file: string,
+  bytes: Uint8Array,
+  onModel?: (model: ParsedModel) => void,
+): string | undefined {
   if (bytes.length === 0) return 'it is empty (0 bytes)';
   const head = headOf(bytes);
   if (looksLikeHtml(head)) {
@@ -66,7 +71,8 @@ export function checkFileBytes(file: string, bytes: Uint8Array): string | undefi
   }
   if (file.endsWith('.onnx')) {
     try {
-      parseOnnxModel(bytes);
+      const model = parseOnnxModel(bytes);
+      onModel?.(model);
     } catch (err) {
       return `it is not an ONNX model (${(err as Error).message.split('\n')[0]})`;
     }

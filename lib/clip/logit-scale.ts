@@ -18,7 +18,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PATHS } from '../course/paths';
-import { parseOnnxModel } from '../mini-clip/onnx';
+import { parseOnnxModel, type ParsedModel } from '../mini-clip/onnx';
 import { onnxFile, type ClipDtype } from './resolve';
 import type { LogitScaleSource } from './types';
 
@@ -51,19 +51,30 @@ export function logitScaleFromOnnx(file: string): number | undefined {
   const key = `${fs.realpathSync(file)}|${stat.size}|${stat.mtimeMs}`;
   const memo = readMemo();
   if (key in memo) return memo[key] ?? undefined;
-  const model = parseOnnxModel(fs.readFileSync(file));
-  let scale: number | undefined;
+  const scale = logitScaleInModel(parseOnnxModel(fs.readFileSync(file)));
+  memo[key] = scale ?? null;
+  writeMemo(memo);
+  return scale;
+}
+
+/** The scale in a parsed ONNX CLIP model: its float `logit_scale` initializer, through Exp when the graph does so. */
+export function logitScaleInModel(model: ParsedModel): number | undefined {
   for (const [name, tensor] of model.initializers) {
     if (name !== 'logit_scale' && !/[./]logit_scale$/.test(name)) continue;
     if (tensor.data.length !== 1 || !Number.isFinite(Number(tensor.data[0]))) continue;
     const value = Number(tensor.data[0]);
     const viaExp = model.nodes.some((n) => n.opType === 'Exp' && n.inputs.includes(name));
-    scale = viaExp ? Math.exp(value) : value;
-    break;
+    return viaExp ? Math.exp(value) : value;
   }
-  memo[key] = scale ?? null;
+  return undefined;
+}
+
+/** Remembers the scale of `file` (e.g. read while a download was checked), so that it is not parsed again. */
+export function rememberLogitScale(file: string, scale: number | undefined): void {
+  const stat = fs.statSync(file);
+  const memo = readMemo();
+  memo[`${fs.realpathSync(file)}|${stat.size}|${stat.mtimeMs}`] = scale ?? null;
   writeMemo(memo);
-  return scale;
 }
 
 function readMemo(): Record<string, number | null> {

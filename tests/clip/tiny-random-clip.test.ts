@@ -10,6 +10,7 @@ import * as path from 'path';
 import { CLIPModel } from '@huggingface/transformers';
 import { COURSE_ROOT, PATHS } from '../../lib/course/paths';
 import { ModelUnavailableError, loadClip, logitScaleOf, type Clip } from '../../lib/clip/index';
+import * as onnx from '../../lib/mini-clip/onnx';
 import { hubMirror } from '../support/clip-servers';
 
 const TINY = path.join(COURSE_ROOT, '..', 'shared', 'models', 'tiny-random-clip');
@@ -79,9 +80,11 @@ test('from its folder: scale 42, embeddings and probabilities within 1e-4 of Pyt
   }
 });
 
-test('through a stand-in hub (the download path): the same numbers, model.onnx fetched for its scale, no warning', async () => {
+test('through a stand-in hub (the download path): the same numbers, model.onnx fetched for its scale and parsed once, no warning', async () => {
   const hub = await hubMirror('course/tiny-random-clip', TINY, { ranges: true, sha256: true });
   const warnings: string[] = [];
+  const parse = jest.spyOn(onnx, 'parseOnnxModel');
+  const fullModelSize = fs.statSync(path.join(TINY, 'onnx', 'model.onnx')).size;
   try {
     const clip = await loadClip({
       model: 'course/tiny-random-clip',
@@ -91,6 +94,8 @@ test('through a stand-in hub (the download path): the same numbers, model.onnx f
       onWarning: (m) => warnings.push(m),
     });
     expect(hub.requests).toContain('GET /course/tiny-random-clip/resolve/main/onnx/model.onnx');
+    // Checked on download and its scale read from that same parse: one parse of model.onnx in all.
+    expect(parse.mock.calls.filter(([bytes]) => bytes.length === fullModelSize)).toHaveLength(1);
     expect(clip.source.kind).toBe('hub');
     expect(clip.logitScaleSource).toBe('model');
     expect(Math.abs(clip.logitScale - ref.logit_scale)).toBeLessThan(1e-3);
@@ -99,6 +104,7 @@ test('through a stand-in hub (the download path): the same numbers, model.onnx f
     expect(warnings).toEqual([]);
     await clip.dispose();
   } finally {
+    parse.mockRestore();
     await hub.close();
   }
 });
