@@ -231,6 +231,57 @@ describe('behind a captive portal', () => {
   });
 });
 
+describe('a truncated model in the cache', () => {
+  /** A cache folder holding the model's required files copied from the test model, without a manifest. */
+  function cacheCopy(name: string): { cacheDir: string; dir: string } {
+    const cacheDir = path.join(tmp, name);
+    const dir = path.join(cacheDir, ID);
+    for (const f of [...requiredClipFiles('fp32'), 'onnx/model.onnx']) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.copyFileSync(path.join(TINY, f), path.join(dir, f));
+    }
+    return { cacheDir, dir };
+  }
+
+  test('with the manifest of its download: caught by its size on load, moved aside, fetched again', async () => {
+    const { cacheDir, dir } = cacheCopy('truncated-manifest');
+    const size = fs.statSync(path.join(dir, FILE)).size;
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ [FILE]: { size } }));
+    fs.truncateSync(path.join(dir, FILE), 1000);
+    const warnings: string[] = [];
+    const hub = await hubMirror(ID, TINY);
+    try {
+      const clip = await loadClip({
+        model: ID,
+        cacheDir,
+        hubUrl: hub.url,
+        onProgress: false,
+        onWarning: (m) => warnings.push(m),
+      });
+      expect(warnings[0]).toContain(
+        `the cached ${FILE} in ${dir} is bad: it has 1000 bytes, but its download had ${size}`,
+      );
+      expect(hub.requests.filter((r) => r.startsWith('GET'))).toEqual([`GET /${ID}/resolve/main/${FILE}`]);
+      expect(fs.readFileSync(path.join(dir, FILE)).equals(original())).toBe(true);
+      await clip.dispose();
+    } finally {
+      await hub.close();
+    }
+  });
+
+  test('without a manifest: onnxruntime cannot open it, so every file is checked fully and the bad one named and moved aside', async () => {
+    const { cacheDir, dir } = cacheCopy('truncated-no-manifest');
+    fs.truncateSync(path.join(dir, FILE), 1000);
+    const err = await loadClip({ model: ID, cacheDir, hubUrl: await closedPort() }).catch((e) => e);
+    expect(err).toBeInstanceOf(ModelUnavailableError);
+    expect(err.message).toMatch(
+      /The cached copy of course\/tiny-random-clip in .* has bad files: onnx\/vision_model\.onnx \(it is not an ONNX model \(.*\); moved to .*vision_model\.onnx\.bad-/,
+    );
+    expect(err.fix).toMatch(/run loadClip again with network/);
+    expect(fs.existsSync(path.join(dir, FILE))).toBe(false);
+  });
+});
+
 describe('loadCourseClip falls back within its own deadline, whatever the hub does', () => {
   test('a hub that stalls (with a long idle timeout): the course model after the deadline, with the banner', async () => {
     const hub = await hubMirror(ID, TINY, {
