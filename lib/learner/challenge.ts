@@ -28,6 +28,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 import { typeProblems, type SourceProblem } from './type-problems';
 import { COURSE_ROOT, ENV, EXERCISE_TIME_LIMIT_MS, PATHS } from '../course/paths';
 import { CourseError } from '../course/errors';
@@ -269,18 +270,25 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
   type Run = ExerciseRun<ExerciseReturn<N, F>>;
   const fail = (status: ExerciseStatus, problem: string, extra: Partial<Run> = {}): Run => ({ ...base, status, problem, ...extra });
 
+  try {
+    v8.serialize(args);
+  } catch (error) {
+    // The arguments cannot be copied into the learner's process (e.g. a function among them): the notebook's mistake.
+    throw new ChallengeInputError(`tryExercise: the arguments of ${name} › ${functionName} cannot be passed to the exercise (${(error as Error).message}). Pass numbers, strings, arrays, typed arrays and plain objects.`);
+  }
   if (!fs.existsSync(file)) return fail('missing', `${shown} does not exist. Bring the stub back with: ${resetCommand(name, file)}`);
-  const prepared = prepareExercise(name, dir);
-  if ('kind' in prepared) return fail(statusOf(prepared), `${describeEnding(prepared, { exercise: name, dir, what: functionName })}.`);
-  base.typeProblems = options.typeCheck === false ? [] : typeProblems(file, root);
-
   const timeoutMs = options.timeoutMs ?? EXERCISE_TIME_LIMIT_MS;
   // A function that ran out of time is not run again on the same code (a loop over labels would wait each time).
-  const codeKey = `${file}\u0000${functionName}\u0000${Object.values(prepared.files).join('\u0000')}`;
+  const sources = fs.readdirSync(dir).filter((n) => n.endsWith('.ts')).sort().map((n) => `${n}\u0000${fs.readFileSync(path.join(dir, n), 'utf8')}`);
+  const codeKey = `${file}\u0000${functionName}\u0000${sources.join('\u0000')}`;
   const timedOutBefore = timedOut.get(codeKey);
   if (timedOutBefore !== undefined && timeoutMs <= timedOutBefore) {
     return fail('timeout', `${functionName} did not finish within ${timedOutBefore / 1000} s on an earlier call, and ${shown} has not changed since, so it was not run again (an endless loop?).`);
   }
+  const prepared = prepareExercise(name, dir);
+  if ('kind' in prepared) return fail(statusOf(prepared), `${describeEnding(prepared, { exercise: name, dir, what: functionName })}.`);
+  base.typeProblems = options.typeCheck === false ? [] : typeProblems(file, root);
+
   const limits = defaultLimits({ stepMs: timeoutMs, memoryMiB: options.memoryMiB ?? MEMORY_LIMIT_MIB, lifetimeMs: STARTUP_LIMIT_MS + 2 * timeoutMs + 5000 });
   const started = await LearnerProcess.start(name, dir, limits, prepared);
   let ending: Ending | undefined;
@@ -297,12 +305,9 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
           base.standIns = call.standIns;
         }
       }
-    } catch (error) {
-      // The arguments could not be copied into the learner's process (e.g. a function among them): the notebook's mistake.
+    } finally {
       await started.close();
-      throw new ChallengeInputError(`tryExercise: the arguments of ${name} › ${functionName} cannot be passed to the exercise (${(error as Error).message}). Pass numbers, strings, arrays and plain objects.`);
     }
-    await started.close();
     base.output = started.output.trimEnd();
   } else ending = started;
 

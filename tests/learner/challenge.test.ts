@@ -1,6 +1,7 @@
 // lib/challenge: calling a learner's exercise functions from a notebook. Each case writes an exercise folder in a
 // temporary directory (a generated stub, the reference solution, or a broken variant of it), so exercises/ is
 // never read or touched.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +150,7 @@ describe('runExercise', () => {
     const dir1 = folder({ [ZS]: edited(ZS, BODY_START, "  throw 'oops';\n" + BODY_START) });
     const run1 = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir: dir1, typeCheck: false });
     expect(run1.status).toBe('threw');
-    expect(run1.problem).toContain('threw a non-Error value ("oops")');
+    expect(run1.problem).toContain('zeroShotClassify threw the string "oops"');
 
     const dir2 = folder({ [ZS]: solution(ZS) + "\nthrow new RangeError('top-level code ran');\n" });
     const run2 = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir: dir2, typeCheck: false });
@@ -361,7 +362,38 @@ describe('approximatelyEqual and preview', () => {
   test('preview rounds to 4 significant digits and cuts long lists', () => {
     expect(preview([0.123456, 2, 'cat'])).toBe('[0.1235, 2, "cat"]');
     expect(preview({ label: 'cat', probability: 0.987654 })).toBe('{ label: "cat", probability: 0.9877 }');
-    expect(preview(Array.from({ length: 10 }, (_, i) => i))).toBe('[0, 1, 2, 3, 4, 5, 6, 7, … (10 in all)]');
+    expect(preview(Array.from({ length: 10 }, (_, i) => i))).toBe('[0, 1, 2, 3, 4, 5, 6, 7, … (10 entries)]');
     expect(preview('x'.repeat(300), 20)).toHaveLength(20);
   });
+});
+
+describe('isolation (issue 14)', () => {
+  test('faults in a notebook call end only the learner\'s process, in bounded time, and leave no process behind', async () => {
+    const own = (): string[] =>
+      spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((line) => line.includes(`-${process.pid}-`) && line.includes('learner-run-'));
+    const solutionFile = join(root, 'solutions', `${ZS}.ts`);
+    const before = readFileSync(solutionFile);
+    const cases: { code: string; status: string; problem: RegExp; where?: 'load' }[] = [
+      { code: "process.kill(process.pid, 'SIGKILL');", status: 'crashed', problem: /killed its own process \(SIGKILL\) while running zeroShotClassify/ },
+      { code: 'const keep: Buffer[] = [];\n  for (let i = 0; i < 8; i++) keep.push(Buffer.allocUnsafeSlow(256 * 1024 * 1024));', status: 'crashed', problem: /used more than 1024 MiB of memory/ },
+      { code: "require('node:child_process').execSync('sleep 20');", status: 'forbidden', problem: /tried to start a process \(child_process\); starting processes is not allowed in exercises/ },
+      { code: `require('node:fs').writeFileSync(${JSON.stringify(solutionFile)}, 'pwned');`, status: 'forbidden', problem: /tried to write the file .*; writing files is not allowed in exercises/ },
+      { code: "process.stdout.write('x'.repeat(50 * 1024 * 1024));", status: 'crashed', problem: /printed more than 1 MB/ },
+      { code: 'while (Date.now() > 0) {}', status: 'timeout', problem: /did not finish loading within 1 s/, where: 'load' },
+    ];
+    const started = Date.now();
+    const runs = await Promise.all(
+      cases.map((c) => {
+        const source = c.where === 'load' ? `${solution(ZS)}\n${c.code}\n` : edited(ZS, BODY_START, `  ${c.code}\n${BODY_START}`);
+        return runExercise(ZS, 'zeroShotClassify', zsArgs, { dir: folder({ [ZS]: source }), typeCheck: false, timeoutMs: 1000 });
+      }),
+    );
+    const elapsed = Date.now() - started;
+    cases.forEach((c, i) => expect([c.code, runs[i].status, runs[i].problem]).toEqual([c.code, c.status, expect.stringMatching(c.problem)]));
+    expect(elapsed).toBeLessThan(45_000); // each is bounded by the 1 s limit; the rest is starting Node on a busy machine
+    expect(readFileSync(solutionFile).equals(before)).toBe(true);
+    expect(own()).toEqual([]);
+  }, 90_000);
 });
