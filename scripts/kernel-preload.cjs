@@ -24,13 +24,12 @@ function patchZeromq() {
   if (typeof original !== 'function' || original.__coursePatched) return;
   const patched = function () {
     const inner = original.call(this);
-    const socket = this;
     return {
       next: async () => {
         try {
           return await inner.next();
         } catch (err) {
-          if (socket.closed && err && (err.code === 'EBADF' || err.code === 'EAGAIN')) return { done: true, value: undefined };
+          if (this.closed && err && (err.code === 'EBADF' || err.code === 'EAGAIN')) return { done: true, value: undefined };
           throw err;
         }
       },

@@ -114,6 +114,19 @@ function jupyterSetup(): { python: string; env: NodeJS.ProcessEnv } {
 
 type NotebookOutput = { output_type: string; data?: Record<string, unknown>; metadata?: Record<string, { width?: number }> };
 
+/** Chromium's helper processes can write into a profile for a moment after the browser is gone: retry for 10 s. */
+function removeProfile(dir: string): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+}
+
 let workDir = '';
 let chromium = '';
 let executed: { cells: Array<{ cell_type?: string; source?: string | string[]; outputs?: NotebookOutput[] }> };
@@ -190,7 +203,7 @@ beforeAll(() => {
     if (check.status !== 0) throw new Error(`driving Chromium over the site failed: ${check.stderr}`);
     site = JSON.parse(check.stdout.trim().split('\n').pop()!).pages;
   } finally {
-    fs.rmSync(siteProfile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+    removeProfile(siteProfile);
   }
 }, 600_000);
 

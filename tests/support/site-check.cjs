@@ -3,6 +3,7 @@
 // Plotly 3-D views (and how many Plotly drew) and the MathJax state.
 // Usage: node --experimental-websocket tests/support/site-check.cjs CHROMIUM PROFILE_DIR URL...
 // Prints {"pages": [...]} as its last line; exits 1 with a message on stderr when Chromium cannot be driven.
+/* global document, location, window -- the report function runs in the page */
 const { spawn } = require('child_process');
 
 const [chromium, profile, ...urls] = process.argv.slice(2);
@@ -100,7 +101,8 @@ async function run(port) {
   }
   page = null;
   console.log(JSON.stringify({ pages }));
-  ws.close();
+  // Browser.close lets Chromium end its helper processes, so the caller can remove the profile folder at once
   browser.on('exit', () => process.exit(0));
-  browser.kill('SIGKILL');
+  setTimeout(() => browser.kill('SIGKILL'), 10000).unref();
+  await send('Browser.close').catch(() => browser.kill('SIGKILL'));
 }
