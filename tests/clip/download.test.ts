@@ -37,7 +37,7 @@ test('the test model is there', () => {
 /** downloadFile of FILE from a hub that misbehaves on the first GET (or on every GET with `always`). */
 async function download(
   bad: Misbehaviour | undefined,
-  hubOptions: { ranges?: boolean; sha256?: boolean; always?: boolean } = {},
+  hubOptions: { ranges?: boolean; sha256?: boolean; redirectOnnx?: boolean; always?: boolean } = {},
   dir = freshDir(),
   idleTimeoutMs = 400,
 ) {
@@ -88,6 +88,21 @@ describe('a download is checked before it is put in place', () => {
     expect(err).toBeInstanceOf(ModelUnavailableError);
     expect(err.message).toMatch(/sha256 is [0-9a-f]{64}, but the hub says [0-9a-f]{64}: the file is damaged/);
     expect(placed(dir)).toBe(false);
+  });
+});
+
+describe('redirects to a CDN, as the hub does for model files', () => {
+  test("the hub's x-linked-etag and x-linked-size on the redirect are checked against the file the CDN sends", async () => {
+    const good = await download(undefined, { redirectOnnx: true, ranges: true });
+    expect(good.err).toBeUndefined();
+    expect(good.log.map((r) => r.method)).toEqual(['GET', 'GET']); // the redirect, then the CDN
+    expect(JSON.parse(fs.readFileSync(path.join(good.dir, MANIFEST_FILE), 'utf8'))[FILE].sha256).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+    const bad = await download({ kind: 'bad-sha256' }, { redirectOnnx: true, always: true });
+    expect(bad.err).toBeInstanceOf(ModelUnavailableError);
+    expect(bad.err.message).toMatch(/but the hub says [0-9a-f]{64}: the file is damaged/);
+    expect(placed(bad.dir)).toBe(false);
   });
 });
 

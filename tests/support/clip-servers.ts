@@ -57,6 +57,8 @@ export async function hubMirror(
   options: {
     ranges?: boolean;
     sha256?: boolean;
+    /** Like the real hub for LFS files: 302 to `/cdn/<file>`, with x-linked-etag (sha256) and x-linked-size on the redirect. */
+    redirectOnnx?: boolean;
     misbehave?: (file: string, request: HubRequest, index: number) => Misbehaviour | undefined;
   } = {},
 ): Promise<HubMirror> {
@@ -67,7 +69,8 @@ export async function hubMirror(
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '').split('?')[0]);
     requests.push(`${req.method} ${url}`);
-    const file = url.startsWith(prefix) ? url.slice(prefix.length) : '';
+    const cdn = url.startsWith('/cdn/');
+    const file = url.startsWith(prefix) ? url.slice(prefix.length) : cdn ? url.slice('/cdn/'.length) : '';
     const request: HubRequest = {
       method: req.method ?? '',
       file,
@@ -81,6 +84,18 @@ export async function hubMirror(
       return;
     }
     const body = fs.readFileSync(full);
+    if (options.redirectOnnx && !cdn && file.endsWith('.onnx')) {
+      const bad = options.misbehave?.(file, request, 0)?.kind === 'bad-sha256';
+      res.writeHead(302, {
+        location: `/cdn/${file}`,
+        'x-linked-etag': `"${createHash('sha256')
+          .update(bad ? 'other' : body)
+          .digest('hex')}"`,
+        'x-linked-size': body.length,
+      });
+      res.end();
+      return;
+    }
     const bad = options.misbehave?.(file, request, log.filter((r) => r.file === file && r.method === 'GET').length - 1);
     if (bad?.kind === 'stall-before-answer') return;
     const headers: Record<string, string | number> = { 'content-type': 'application/octet-stream' };
