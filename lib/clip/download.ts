@@ -13,12 +13,11 @@
  * - `signal` cancels it at any point (loadCourseClip's deadline uses it).
  *
  * @example
- *   await downloadModelFiles(['config.json', 'onnx/text_model.onnx'], {
- *     hubUrl: 'https://huggingface.co', modelId: 'Xenova/clip-vit-base-patch32', dir: '.cache/huggingface/Xenova/clip-vit-base-patch32',
- *     idleTimeoutMs: 30000,
- *   });
- *   // stalled after 1 MB: ModelUnavailableError: No byte arrived for 30 s while downloading onnx/text_model.onnx of
- *   //   Xenova/clip-vit-base-patch32 (after 1048576 of 254054232 bytes). Fix: run it again: it resumes from the 1048576 bytes kept in …part …
+ *   await downloadModelFiles(['config.json', 'onnx/vision_model.onnx'], { hubUrl, modelId: 'course/tiny-random-clip', dir, idleTimeoutMs: 400 });
+ *   // against a stand-in hub that stalls after 200000 bytes (tests/clip/download.test.ts):
+ *   // ModelUnavailableError: No byte arrived for 0.4 s while downloading onnx/vision_model.onnx of course/tiny-random-clip from
+ *   //   http://127.0.0.1:41235 (after 200000 of 517484 bytes): the download stalled. Fix: run it again: it resumes from the
+ *   //   200000 bytes kept in …/onnx/vision_model.onnx.part; check the network, or raise downloadIdleTimeoutMs (now 400 ms) for a very slow link.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';

@@ -87,7 +87,7 @@ async function downloadClip(
  * @example
  *   const clip = await loadClip();                 // online once: downloads Xenova/clip-vit-base-patch32 with a bar
  *   clip.modelId;                                  // 'Xenova/clip-vit-base-patch32'
- *   [clip.logitScale, clip.logitScaleSource];      // [100, 'model']
+ *   [clip.logitScale, clip.logitScaleSource];      // [≈100 (float32 of exp(ln 100)), 'model']
  *   (await clip.embedTexts(['a photo of a cat'])).cols;   // 512
  *   await loadClip();                              // offline, nothing cached: ModelUnavailableError within seconds
  */

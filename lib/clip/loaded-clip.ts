@@ -7,7 +7,8 @@
  *   const clip = await loadClip();
  *   await clip.dispose();
  *   await clip.zeroShot(['assets/images/chelsea.png'], ['a cat', 'a dog']);
- *   // ClipDisposedError: This CLIP (Xenova/clip-vit-base-patch32) was disposed: its ONNX sessions are freed. Fix: load it again with loadClip(…).
+ *   // ClipDisposedError: clip.zeroShot() was called on Xenova/clip-vit-base-patch32 after clip.dispose(): its ONNX sessions are freed.
+ *   //   Fix: load the model again (const clip = await loadClip(…)), and call dispose() only when you are done with it.
  */
 import { Tensor } from '@huggingface/transformers';
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';

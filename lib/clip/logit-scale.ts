@@ -11,9 +11,9 @@
  *
  * @example
  *   logitScaleOf('../shared/models/tiny-random-clip', 'fp32');
- *   // { scale: 42.00000429153442, source: 'model', file: '…/tiny-random-clip/onnx/model.onnx' }
+ *   // { scale: 42.00000369857209, source: 'model', file: '…/tiny-random-clip/onnx/model.onnx' }
  *   logitScaleOf('assets/models/mini-clip', 'fp32');
- *   // { scale: 18.07…, source: 'config', file: '…/mini-clip/config.json' }
+ *   // { scale: 18.07471651062404, source: 'config', file: '…/mini-clip/config.json' }
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -44,7 +44,7 @@ export function logitScaleFromConfig(config: Record<string, unknown>): number | 
  * `logit_scale` initializer.
  *
  * @example
- *   logitScaleFromOnnx('../shared/models/tiny-random-clip/onnx/model.onnx');   // 42.00000429153442
+ *   logitScaleFromOnnx('../shared/models/tiny-random-clip/onnx/model.onnx');   // 42.00000369857209
  */
 export function logitScaleFromOnnx(file: string): number | undefined {
   const stat = fs.statSync(file);
