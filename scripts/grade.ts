@@ -15,6 +15,12 @@
  * .progress.json (the hint steps seen). Exit status: 0 when the report was printed (whatever it says), 2 for a
  * bad command line, 1 when grading itself broke.
  *
+ * Why not jest: jest runs the tests and the code under test in one process (and, across exercises, one
+ * realm for typed arrays), so a learner's file could patch what the checks use, hang the run, kill it, or
+ * write over the course's files. Here the course's tests run in this process and the learner's code only in
+ * its own sandboxed process per exercise, which they reach through stand-ins; plain jest still runs the same
+ * test files against the solutions (`npm test`).
+ *
  * The route: this file → lib/learner/evaluate.ts (type check, verdicts, report) → lib/learner/harness.ts (the
  * course's tests, in this process) → lib/learner/bridge.ts (a worker thread) → lib/learner/sandbox.ts (one
  * sandboxed process per exercise, running lib/learner/sandbox-child.ts and the learner's file).

@@ -13,6 +13,7 @@
  * `jest` they are the reference solutions.
  */
 import { isDeepStrictEqual, types } from 'node:util';
+import { showValue } from '../../../lib/learner/values';
 
 /** The grader's verdict on a call that did not return or throw (lib/learner/harness.ts's ExerciseRunError). */
 function isRunVerdict(error: unknown): boolean {
@@ -30,20 +31,9 @@ function origin(error: Error): string {
   return frame ? ` (at ${frame[1]}:${frame[2]})` : '';
 }
 
-/** A short, readable rendering of a value for messages. */
+/** A short, readable rendering of a value for messages (the course's one value printer, 7 digits). */
 export function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(7)));
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'undefined (did you forget to return?)';
-  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
-    const items = Array.from(value as ArrayLike<unknown>);
-    const shown = items.slice(0, 8).map(show).join(', ');
-    return `[${shown}${items.length > 8 ? `, … (${items.length} entries)` : ''}]`;
-  }
-  if (typeof value === 'object' && value !== null) {
-    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(', ')} }`;
-  }
-  return String(value);
+  return showValue(value, { digits: 7, maxLength: 2000, undefinedText: 'undefined (did you forget to return?)' });
 }
 
 function isNotImplemented(error: unknown): boolean {
