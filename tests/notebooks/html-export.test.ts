@@ -199,8 +199,8 @@ beforeAll(() => {
   const siteProfile = fs.mkdtempSync(path.join(os.tmpdir(), 'vlm-chromium-profile-'));
   try {
     const check = spawnSync(process.execPath, ['--experimental-websocket', path.join(ROOT, 'tests', 'support', 'site-check.cjs'), chromium, siteProfile,
-      ...pages.map((p) => `file://${path.join(siteDir, p)}`)], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-    if (check.status !== 0) throw new Error(`driving Chromium over the site failed: ${check.stderr}`);
+      ...pages.map((p) => `file://${path.join(siteDir, p)}`)], { cwd: ROOT, encoding: 'utf8', timeout: 180_000, maxBuffer: 64 * 1024 * 1024 });
+    if (check.status !== 0) throw new Error(`driving Chromium over the site failed (${check.error?.message ?? `exit ${check.status ?? check.signal}`}): ${check.stderr}`);
     site = JSON.parse(check.stdout.trim().split('\n').pop()!).pages;
   } finally {
     removeProfile(siteProfile);

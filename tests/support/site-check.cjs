@@ -48,8 +48,8 @@ async function run(port) {
     if (!page) return;
     switch (msg.method) {
       case 'Network.requestWillBeSent':
-        urlOf.set(p.requestId, p.request.url);
-        page.requests.push(p.request.url);
+        urlOf.set(p.requestId, p.request.url.slice(0, 300));
+        page.requests.push(p.request.url.slice(0, 300)); // data: URLs (the charts) are long
         break;
       case 'Network.loadingFailed':
         page.failed.push({ url: urlOf.get(p.requestId), error: p.errorText });
