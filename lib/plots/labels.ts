@@ -44,6 +44,11 @@ export interface LabelObstacles {
   segments?: ReadonlyArray<Segment>;
 }
 
+/** How far beyond the nearest spots a label may move (pixels), and what each step out costs (square pixels). */
+const RINGS = [0, 10, 24, 40];
+const SPOTS_PER_RING = 8;
+const RING_COST = 30;
+
 /** Font size and line height of point labels, in pixels. */
 export const LABEL_FONT_SIZE = 12;
 const LINE_HEIGHT = 15;
@@ -82,10 +87,10 @@ function segmentBoxes(s: Segment): Box[] {
 
 /**
  * Places point labels so that they stay inside the plot and off each other, the points, the given boxes and
- * (less strictly) the lines: each label tries eight spots around its point, near then farther (the side facing
- * the centre first; of a matched pair, the higher point above and the lower one below), and takes the one with
- * the least overlap, using the real text widths of the chart font; a second pass revisits every label once all
- * are placed. Returns text layers, one per kind of placement.
+ * (less strictly) the lines: each label tries eight spots around its point (the side facing the centre first; of
+ * a matched pair, the higher point above and the lower one below), at four distances, and takes the one with the
+ * least overlap, using the real text widths of the chart font and each point's symbol size; farther spots cost a
+ * little more. Three more passes revisit every label once all are placed. Returns text layers, one per placement.
  */
 export function labelLayers(
   rows: Array<{ h: number; vpos: number; modality: Modality; label: string } & Record<string, unknown>>,
@@ -106,10 +111,13 @@ export function labelLayers(
     preferAbove[a] = aHigher;
     preferAbove[b] = !aHigher;
   }
-  const points: Box[] = rows.map((r, i) => {
-    const q = radius(i);
-    return [px(r.h) - q, py(r.vpos) - q, px(r.h) + q, py(r.vpos) + q];
-  });
+  const pointBox = (i: number, margin: number): Box => {
+    const q = radius(i) + margin;
+    const [x, y] = [px(rows[i].h), py(rows[i].vpos)];
+    return [x - q, y - q, x + q, y + q];
+  };
+  const ownPoints = rows.map((_, i) => pointBox(i, 0));
+  const points = rows.map((_, i) => pointBox(i, 1.5)); // a label touching another point's symbol reads as its label
   const fixed = obstacles.boxes ?? [];
   const lineBits = (obstacles.segments ?? []).flatMap(segmentBoxes);
   const candidatesOf = (i: number): Array<{ place: LabelPlacement; box: Box }> => {
@@ -118,7 +126,7 @@ export function labelLayers(
     const w = Math.min(textWidth(rows[i].label, LABEL_FONT_SIZE), MAX_LABEL_WIDTH);
     const facing: Array<'left' | 'right'> = x <= size / 2 ? ['left', 'right'] : ['right', 'left'];
     const out: Array<{ place: LabelPlacement; box: Box }> = [];
-    for (const extra of [0, 10, 24, 40]) {
+    for (const extra of RINGS) {
       const gap = radius(i) + 1 + extra;
       const rise = 3 + extra;
       for (const above of [preferAbove[i], !preferAbove[i]]) {
@@ -156,11 +164,13 @@ export function labelLayers(
   const costOf = (i: number, box: Box, index: number) => {
     const w = box[2] - box[0];
     const outside = w * LINE_HEIGHT - boxOverlap(box, [0, 0, size, size]);
-    let cost = 3 * outside + index * 0.5; // a tie goes to the earlier (preferred, nearer) spot
+    // farther spots cost more (a label far from its point reads as another point's), a line crossed costs less;
+    // a tie goes to the earlier (preferred) spot
+    let cost = 3 * outside + Math.floor(index / SPOTS_PER_RING) * RING_COST + index * 0.5;
     choice.forEach((c, j) => {
       if (c && j !== i) cost += 2 * boxOverlap(box, c.box);
     });
-    points.forEach((q, j) => (cost += 3 * boxOverlap(box, q) * (j === i ? 3 : 1)));
+    points.forEach((q, j) => (cost += j === i ? 9 * boxOverlap(box, ownPoints[i]) : 3 * boxOverlap(box, q)));
     for (const q of fixed) cost += 2 * boxOverlap(box, q);
     for (const q of lineBits) cost += 0.3 * boxOverlap(box, q);
     return cost;

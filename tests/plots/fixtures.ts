@@ -86,15 +86,13 @@ export const notebook01Scatters: Array<[string, () => Chart]> = [
           ...imageVecs3d
             .map(unit)
             .map(([x, y, z], i): Point3d => ({ x, y, z, label: imageNames[i], modality: 'image' })),
-          ...textVecs3d
-            .map(unit)
-            .map(([x, y, z], i): Point3d => ({
-              x,
-              y,
-              z,
-              label: `"${captions[i].replace('a photo of ', '')}"`,
-              modality: 'text',
-            })),
+          ...textVecs3d.map(unit).map(([x, y, z], i): Point3d => ({
+            x,
+            y,
+            z,
+            label: `"${captions[i].replace('a photo of ', '')}"`,
+            modality: 'text',
+          })),
         ],
         pairs: toyPairs,
         title: 'Toy embeddings in 3-D, normalised',
