@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   testEnvironment: '<rootDir>/tests/support/host-realm-environment.js',
-  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
 };
 

@@ -25,7 +25,16 @@
  * course's tests, in this process) → lib/learner/bridge.ts (a worker thread) → lib/learner/sandbox.ts (one
  * sandboxed process per exercise, running lib/learner/sandbox-child.ts and the learner's file).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { ENV, EXERCISE_TIME_LIMIT_MS } from '../lib/course/paths';
@@ -53,7 +62,8 @@ function parseArgs(argv: readonly string[]): Command {
   let action: Command['action'] = 'grade';
   const names: string[] = [];
   let dir = process.env[ENV.exercisesDir] || join(root, 'exercises');
-  let timeoutMs = Number(process.env[ENV.gradeTimeoutMs]) > 0 ? Number(process.env[ENV.gradeTimeoutMs]) : EXERCISE_TIME_LIMIT_MS;
+  let timeoutMs =
+    Number(process.env[ENV.gradeTimeoutMs]) > 0 ? Number(process.env[ENV.gradeTimeoutMs]) : EXERCISE_TIME_LIMIT_MS;
   let deadlineMs = GRADE_DEADLINE_MS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -62,7 +72,11 @@ function parseArgs(argv: readonly string[]): Command {
     else if (arg === '--help' || arg === '-h') action = 'help';
     else if (arg === '--dir' || arg === '--timeout' || arg === '--deadline') {
       const value = argv[++i];
-      const example = { '--dir': '--dir /tmp/my-exercises', '--timeout': '--timeout 5000', '--deadline': '--deadline 180000' }[arg];
+      const example = {
+        '--dir': '--dir /tmp/my-exercises',
+        '--timeout': '--timeout 5000',
+        '--deadline': '--deadline 180000',
+      }[arg];
       if (value === undefined) throw new ExerciseNameError(`${arg} needs a value, e.g. ${example}.`);
       if (arg === '--dir') dir = value;
       else {
@@ -97,7 +111,8 @@ function reset(exercise: Exercise, dir: string): string {
   const stub = stubFor(root, exercise.name);
   mkdirSync(dir, { recursive: true });
   const helper = join(dir, NOT_IMPLEMENTED_FILE);
-  if (!existsSync(helper) || readFileSync(helper, 'utf8') !== NOT_IMPLEMENTED_SOURCE) writeFileSync(helper, NOT_IMPLEMENTED_SOURCE);
+  if (!existsSync(helper) || readFileSync(helper, 'utf8') !== NOT_IMPLEMENTED_SOURCE)
+    writeFileSync(helper, NOT_IMPLEMENTED_SOURCE);
   if (!existsSync(target)) {
     writeFileSync(target, stub);
     return `${label(dir)}${exercise.name}.ts was missing; the stub is back.`;
@@ -107,9 +122,12 @@ function reset(exercise: Exercise, dir: string): string {
   }
   const backupDir = join(dir, '.backup');
   if (existsSync(backupDir) && !statSync(backupDir).isDirectory()) {
-    throw new ResetError(`${label(dir)}.backup is a file, not a folder, so your ${exercise.name}.ts cannot be backed up there and was left as it is.`, {
-      fix: `Rename or move that file (e.g. mv ${label(dir)}.backup ${label(dir)}backup-file.txt), then run the reset again.`,
-    });
+    throw new ResetError(
+      `${label(dir)}.backup is a file, not a folder, so your ${exercise.name}.ts cannot be backed up there and was left as it is.`,
+      {
+        fix: `Rename or move that file (e.g. mv ${label(dir)}.backup ${label(dir)}backup-file.txt), then run the reset again.`,
+      },
+    );
   }
   mkdirSync(backupDir, { recursive: true });
   const backup = join(backupDir, `${exercise.name}.${timestamp()}.ts`);
@@ -130,11 +148,18 @@ async function main(): Promise<number> {
     command = parseArgs(process.argv.slice(2));
     exercises = listExercises(root, command.dir);
     if (command.action === 'help') {
-      console.log(readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*\n/, '').replace(/^ \* ?/gm, ''));
+      console.log(
+        readFileSync(__filename, 'utf8')
+          .split('*/')[0]
+          .replace(/^\/\*\*\n/, '')
+          .replace(/^ \* ?/gm, ''),
+      );
       return 0;
     }
     if (command.action !== 'grade' && command.names.length === 0) {
-      throw new ExerciseNameError(`--${command.action} needs an exercise, e.g. npm run grade -- --${command.action} 01. The exercises are: ${exercises.map((e) => e.name).join(', ')}.`);
+      throw new ExerciseNameError(
+        `--${command.action} needs an exercise, e.g. npm run grade -- --${command.action} 01. The exercises are: ${exercises.map((e) => e.name).join(', ')}.`,
+      );
     }
     exercises = selected(exercises, command.names, command.action === 'reset');
   } catch (error) {
@@ -170,7 +195,12 @@ async function main(): Promise<number> {
   process.once('exit', cleanUp);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
   const { formatReport, gradeExercises } = await import('../lib/learner/evaluate'); // loads TypeScript: only when grading
-  const results = await gradeExercises(exercises, { root, dir: command.dir, timeoutMs: command.timeoutMs, deadline: t0 + command.deadlineMs });
+  const results = await gradeExercises(exercises, {
+    root,
+    dir: command.dir,
+    timeoutMs: command.timeoutMs,
+    deadline: t0 + command.deadlineMs,
+  });
   console.log(formatReport(results, label(command.dir), (Date.now() - t0) / 1000));
   return 0;
 }
@@ -178,7 +208,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`The grader itself failed (this is not about your code): ${error instanceof Error ? error.stack : String(error)}`);
+    console.error(
+      `The grader itself failed (this is not about your code): ${error instanceof Error ? error.stack : String(error)}`,
+    );
     process.exit(1);
   },
 );

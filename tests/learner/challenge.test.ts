@@ -42,7 +42,15 @@ const SOLUTIONS: ExerciseApis = {
 const root = join(__dirname, '..', '..');
 const solution = (name: string) => readFileSync(join(root, 'solutions', `${name}.ts`), 'utf8');
 const ZS = '05-zero-shot';
-const zsArgs: [number[], number[][], string[], number] = [[1, 0], [[1, 0], [0, 1]], ['cat', 'dog'], 1];
+const zsArgs: [number[], number[][], string[], number] = [
+  [1, 0],
+  [
+    [1, 0],
+    [0, 1],
+  ],
+  ['cat', 'dog'],
+  1,
+];
 const zsExpected = sol05.zeroShotClassify(...zsArgs);
 
 let tmp: string;
@@ -55,7 +63,10 @@ function folder(files: Record<string, string>): string {
   const dir = join(tmp, `case-${count++}`);
   mkdirSync(dir);
   writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
-  const earlier = { '01-cosine-similarity': solution('01-cosine-similarity'), '02-softmax-topk': solution('02-softmax-topk') };
+  const earlier = {
+    '01-cosine-similarity': solution('01-cosine-similarity'),
+    '02-softmax-topk': solution('02-softmax-topk'),
+  };
   for (const [name, source] of Object.entries({ ...earlier, ...files })) writeFileSync(join(dir, `${name}.ts`), source);
   return dir;
 }
@@ -77,8 +88,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('declared signatures', () => {
   test('EXERCISE_FUNCTIONS lists exactly the functions each reference solution exports', () => {
     for (const [name, mod] of Object.entries(SOLUTIONS)) {
-      const isFunction = (v: unknown) => typeof v === 'function' && !/^class\b/.test(Function.prototype.toString.call(v)); // not the error classes
-      const exported = Object.keys(mod).filter((k) => isFunction((mod as Record<string, unknown>)[k])).sort();
+      const isFunction = (v: unknown) =>
+        typeof v === 'function' && !/^class\b/.test(Function.prototype.toString.call(v)); // not the error classes
+      const exported = Object.keys(mod)
+        .filter((k) => isFunction((mod as Record<string, unknown>)[k]))
+        .sort();
       expect([name, [...EXERCISE_FUNCTIONS[name as keyof ExerciseApis]].sort()]).toEqual([name, exported]);
     }
   });
@@ -104,13 +118,18 @@ describe('runExercise', () => {
 
   test('typed arrays go in and come back (exercise 03 on a 1×1 image)', async () => {
     const dir = folder({ '03-preprocess-arithmetic': solution('03-preprocess-arithmetic') });
-    const run = await runExercise('03-preprocess-arithmetic', 'rescaleAndNormalize', [new Uint8Array([255, 0, 128]), 1, 1], { dir, typeCheck: false });
+    const run = await runExercise(
+      '03-preprocess-arithmetic',
+      'rescaleAndNormalize',
+      [new Uint8Array([255, 0, 128]), 1, 1],
+      { dir, typeCheck: false },
+    );
     expect(run.status).toBe('ok');
     expect(Array.from(run.value!)).toEqual(Array.from(sol03.rescaleAndNormalize(new Uint8Array([255, 0, 128]), 1, 1)));
   });
 
   test('a type error is reported with its line, and the code still runs', async () => {
-    const source = edited(ZS, BODY_START, "  const oops: string = 42;\n" + BODY_START);
+    const source = edited(ZS, BODY_START, '  const oops: string = 42;\n' + BODY_START);
     const dir = folder({ [ZS]: source });
     const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir });
     expect(run.status).toBe('ok');
@@ -130,15 +149,21 @@ describe('runExercise', () => {
   });
 
   test('a thrown error is named with its message and its place in the TypeScript source', async () => {
-    const source = edited(ZS, BODY_START, '  const missing = undefined as unknown as number[];\n  missing.push(1);\n' + BODY_START);
+    const source = edited(
+      ZS,
+      BODY_START,
+      '  const missing = undefined as unknown as number[];\n  missing.push(1);\n' + BODY_START,
+    );
     const dir = folder({ [ZS]: source });
     const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false });
     expect(run.status).toBe('threw');
-    expect(run.problem).toMatch(/^zeroShotClassify threw TypeError: Cannot read properties of undefined \(reading 'push'\)/);
+    expect(run.problem).toMatch(
+      /^zeroShotClassify threw TypeError: Cannot read properties of undefined \(reading 'push'\)/,
+    );
     expect(run.problem).toContain(`(at ${join(dir, `${ZS}.ts`)}:${lineOf(source, 'missing.push')}:`);
   });
 
-  test('the exercise\'s own input errors are reported too (a learner passing bad arguments)', async () => {
+  test("the exercise's own input errors are reported too (a learner passing bad arguments)", async () => {
     const dir = folder({ [ZS]: solution(ZS) });
     const run = await runExercise(ZS, 'zeroShotClassify', [[1, 0], [[1, 0]], ['cat'], 1], { dir, typeCheck: false });
     expect(run.status).toBe('threw');
@@ -174,7 +199,9 @@ describe('runExercise', () => {
     expect(Date.now() - again).toBeLessThan(250);
     // … but an edited file is.
     writeFileSync(join(dir, `${ZS}.ts`), solution(ZS));
-    expect((await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false, timeoutMs: 300 })).status).toBe('ok');
+    expect((await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false, timeoutMs: 300 })).status).toBe(
+      'ok',
+    );
   });
 
   test('process.exit ends only the worker, and is reported', async () => {
@@ -185,13 +212,24 @@ describe('runExercise', () => {
   });
 
   test('running out of memory stops the worker, not the process', async () => {
-    const dir = folder({ [ZS]: edited(ZS, BODY_START, '  const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(100000).fill(1));\n' + BODY_START) });
-    const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false, memoryMiB: 32, timeoutMs: 20000 });
+    const dir = folder({
+      [ZS]: edited(
+        ZS,
+        BODY_START,
+        '  const hoard: number[][] = [];\n  for (;;) hoard.push(new Array(100000).fill(1));\n' + BODY_START,
+      ),
+    });
+    const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, {
+      dir,
+      typeCheck: false,
+      memoryMiB: 32,
+      timeoutMs: 20000,
+    });
     expect(run.status).toBe('crashed');
     expect(run.problem).toContain('more than 32 MiB');
   });
 
-  test('console output of the learner\'s code is captured', async () => {
+  test("console output of the learner's code is captured", async () => {
     const dir = folder({ [ZS]: edited(ZS, BODY_START, "  console.log('debug', labels.length);\n" + BODY_START) });
     const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false });
     expect(run.status).toBe('ok');
@@ -204,7 +242,9 @@ describe('runExercise', () => {
     expect(run1.status).toBe('missing');
     expect(run1.problem).toContain(`npm run grade -- --reset ${ZS}`);
 
-    const dir = folder({ [ZS]: solution(ZS).replace('export function zeroShotClassify(', 'export function classify(') });
+    const dir = folder({
+      [ZS]: solution(ZS).replace('export function zeroShotClassify(', 'export function classify('),
+    });
     const run2 = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false });
     expect(run2.status).toBe('not-a-function');
     expect(run2.problem).toContain('it exports classify');
@@ -232,12 +272,19 @@ describe('runExercise', () => {
     }
   });
 
-  test('a call that names no real exercise function is the notebook\'s mistake: ChallengeInputError', async () => {
+  test("a call that names no real exercise function is the notebook's mistake: ChallengeInputError", async () => {
     await expect(runExercise('09-nothing' as never, 'f' as never, [] as never)).rejects.toThrow(ChallengeInputError);
-    await expect(runExercise(ZS, 'softmax' as never, [] as never)).rejects.toThrow(/has no function "softmax". Its functions are zeroShotClassify/);
+    await expect(runExercise(ZS, 'softmax' as never, [] as never)).rejects.toThrow(
+      /has no function "softmax". Its functions are zeroShotClassify/,
+    );
     await expect(runExercise(ZS, 'zeroShotClassify', zsArgs, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs = -1/);
     const fn = () => 1;
-    await expect(runExercise(ZS, 'zeroShotClassify', [fn, [], [], 1] as never, { dir: folder({ [ZS]: solution(ZS) }), typeCheck: false })).rejects.toThrow(/cannot be passed to the exercise/);
+    await expect(
+      runExercise(ZS, 'zeroShotClassify', [fn, [], [], 1] as never, {
+        dir: folder({ [ZS]: solution(ZS) }),
+        typeCheck: false,
+      }),
+    ).rejects.toThrow(/cannot be passed to the exercise/);
   });
 });
 
@@ -262,58 +309,96 @@ describe('tryExercise', () => {
     const dir = folder({ '02-softmax-topk': stubFor(root, '02-softmax-topk') });
     const { lines, log } = capture();
     const course = sol02.softmax([1, 2, 3], 1);
-    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => course, { dir, log, typeCheck: false });
+    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => course, {
+      dir,
+      log,
+      typeCheck: false,
+    });
     expect(value).toBe(course);
     expect(lines).toEqual([
       `· 02-softmax-topk › softmax: not started yet — open ${join(dir, '02-softmax-topk.ts')} and replace the throw in softmax. Using the course's softmax for now.`,
     ]);
   });
 
-  test('solved: returns the learner\'s own answer when it agrees', async () => {
+  test("solved: returns the learner's own answer when it agrees", async () => {
     const dir = folder({ '02-softmax-topk': solution('02-softmax-topk') });
     const { lines, log } = capture();
     const courseValue = Float32Array.from(sol02.softmax([1, 2, 3], 1));
-    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => Array.from(courseValue), { dir, log, typeCheck: false });
+    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => Array.from(courseValue), {
+      dir,
+      log,
+      typeCheck: false,
+    });
     expect(Array.isArray(value)).toBe(true);
     expect(value).toEqual(sol02.softmax([1, 2, 3], 1)); // the float64 answer of the learner, not the float32 course copy
     expect(value).not.toEqual(Array.from(courseValue));
     expect(lines).toEqual(["✓ 02-softmax-topk › softmax: your function ran and agrees with the course's."]);
   });
 
-  test('a wrong answer: both are printed and the course\'s is used', async () => {
-    const dir = folder({ '02-softmax-topk': edited('02-softmax-topk', 'export function softmax(logits: readonly number[], logitScale: number): number[] {', 'export function softmax(logits: readonly number[], logitScale: number): number[] {\n  return logits.map(() => 1 / logits.length);') });
+  test("a wrong answer: both are printed and the course's is used", async () => {
+    const dir = folder({
+      '02-softmax-topk': edited(
+        '02-softmax-topk',
+        'export function softmax(logits: readonly number[], logitScale: number): number[] {',
+        'export function softmax(logits: readonly number[], logitScale: number): number[] {\n  return logits.map(() => 1 / logits.length);',
+      ),
+    });
     const { lines, log } = capture();
-    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => sol02.softmax([1, 2, 3], 1), { dir, log, typeCheck: false });
+    const value = await tryExercise('02-softmax-topk', 'softmax', [[1, 2, 3], 1], () => sol02.softmax([1, 2, 3], 1), {
+      dir,
+      log,
+      typeCheck: false,
+    });
     expect(value).toEqual(sol02.softmax([1, 2, 3], 1));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(`✗ 02-softmax-topk › softmax: your function returned [0.3333, 0.3333, 0.3333], the course's returns ${preview(sol02.softmax([1, 2, 3], 1))}. The cells below use the course's; await grade('02') says which check fails.`);
+    expect(lines[0]).toBe(
+      `✗ 02-softmax-topk › softmax: your function returned [0.3333, 0.3333, 0.3333], the course's returns ${preview(sol02.softmax([1, 2, 3], 1))}. The cells below use the course's; await grade('02') says which check fails.`,
+    );
   });
 
   test('an error, a type error and printed output each get their line; a custom agreement rule is used', async () => {
-    const source = edited(ZS, BODY_START, "  const s: string = 1;\n  console.log('here');\n  if (labels.length > 1) throw new Error('boom');\n" + BODY_START);
+    const source = edited(
+      ZS,
+      BODY_START,
+      "  const s: string = 1;\n  console.log('here');\n  if (labels.length > 1) throw new Error('boom');\n" +
+        BODY_START,
+    );
     const dir = folder({ [ZS]: source });
     const { lines, log } = capture();
     const value = await tryExercise(ZS, 'zeroShotClassify', zsArgs, () => zsExpected, { dir, log });
     expect(value).toBe(zsExpected);
-    expect(lines[0]).toMatch(new RegExp(`^✗ 05-zero-shot › zeroShotClassify: zeroShotClassify threw Error: boom \\(at .*05-zero-shot\\.ts:${lineOf(source, "throw new Error('boom')")}:\\d+\\)\\. Using the course's zeroShotClassify for now; await grade\\('05'\\) says more\\.$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^✗ 05-zero-shot › zeroShotClassify: zeroShotClassify threw Error: boom \\(at .*05-zero-shot\\.ts:${lineOf(source, "throw new Error('boom')")}:\\d+\\)\\. Using the course's zeroShotClassify for now; await grade\\('05'\\) says more\\.$`,
+      ),
+    );
     expect(lines[1]).toContain(`! type error at ${join(dir, `${ZS}.ts`)}:${lineOf(source, 'const s: string')}:9:`);
     expect(lines.slice(2)).toEqual(['  your code printed:', '    here']);
 
     const solved = folder({ [ZS]: solution(ZS) });
-    const byLabel = await tryExercise(ZS, 'zeroShotClassify', zsArgs, () => [{ label: 'cat', probability: 0.5 }, { label: 'dog', probability: 0.5 }], {
-      dir: solved,
-      log,
-      typeCheck: false,
-      agrees: (yours, course) => yours[0].label === course[0].label,
-    });
+    const byLabel = await tryExercise(
+      ZS,
+      'zeroShotClassify',
+      zsArgs,
+      () => [
+        { label: 'cat', probability: 0.5 },
+        { label: 'dog', probability: 0.5 },
+      ],
+      {
+        dir: solved,
+        log,
+        typeCheck: false,
+        agrees: (yours, course) => yours[0].label === course[0].label,
+      },
+    );
     expect(byLabel).toEqual(zsExpected);
   });
 });
 
-describe('analyzeProbabilities (the course\'s version of exercise 08)', () => {
+describe("analyzeProbabilities (the course's version of exercise 08)", () => {
   test('agrees with the reference analyzePrediction on seeded random distributions', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let trial = 0; trial < 50; trial++) {
       const n = 2 + (trial % 6);
       const raw = Array.from({ length: n }, () => random() ** 3);
@@ -333,7 +418,15 @@ describe('analyzeProbabilities (the course\'s version of exercise 08)', () => {
     expect(uniform.entropy).toBeCloseTo(Math.log(4), 12);
     expect(uniform.normalizedEntropy).toBeCloseTo(1, 12);
     const certain = analyzeProbabilities(new Float32Array([0, 1]), ['a', 'b']);
-    expect(certain).toEqual({ label: 'b', probability: 1, runnerUp: 'a', margin: 1, entropy: 0, normalizedEntropy: 0, confident: true });
+    expect(certain).toEqual({
+      label: 'b',
+      probability: 1,
+      runnerUp: 'a',
+      margin: 1,
+      entropy: 0,
+      normalizedEntropy: 0,
+      confident: true,
+    });
   });
 
   test('bad input throws ChallengeInputError naming the problem', () => {
@@ -367,7 +460,7 @@ describe('approximatelyEqual and preview', () => {
 });
 
 describe('isolation (issue 14)', () => {
-  test('faults in a notebook call end only the learner\'s process, in bounded time, and leave no process behind', async () => {
+  test("faults in a notebook call end only the learner's process, in bounded time, and leave no process behind", async () => {
     const own = (): string[] =>
       spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
         .stdout.split('\n')
@@ -375,22 +468,54 @@ describe('isolation (issue 14)', () => {
     const solutionFile = join(root, 'solutions', `${ZS}.ts`);
     const before = readFileSync(solutionFile);
     const cases: { code: string; status: string; problem: RegExp; where?: 'load' }[] = [
-      { code: "process.kill(process.pid, 'SIGKILL');", status: 'crashed', problem: /killed its own process \(SIGKILL\) while running zeroShotClassify/ },
-      { code: 'const keep: Buffer[] = [];\n  for (let i = 0; i < 8; i++) keep.push(Buffer.allocUnsafeSlow(256 * 1024 * 1024));', status: 'crashed', problem: /used more than 1024 MiB of memory/ },
-      { code: "require('node:child_process').execSync('sleep 20');", status: 'forbidden', problem: /tried to start a process \(child_process\); starting processes is not allowed in exercises/ },
-      { code: `require('node:fs').writeFileSync(${JSON.stringify(solutionFile)}, 'pwned');`, status: 'forbidden', problem: /tried to write the file .*; writing files is not allowed in exercises/ },
-      { code: "process.stdout.write('x'.repeat(50 * 1024 * 1024));", status: 'crashed', problem: /printed more than 1 MB/ },
-      { code: 'while (Date.now() > 0) {}', status: 'timeout', problem: /did not finish loading within 1 s/, where: 'load' },
+      {
+        code: "process.kill(process.pid, 'SIGKILL');",
+        status: 'crashed',
+        problem: /killed its own process \(SIGKILL\) while running zeroShotClassify/,
+      },
+      {
+        code: 'const keep: Buffer[] = [];\n  for (let i = 0; i < 8; i++) keep.push(Buffer.allocUnsafeSlow(256 * 1024 * 1024));',
+        status: 'crashed',
+        problem: /used more than 1024 MiB of memory/,
+      },
+      {
+        code: "require('node:child_process').execSync('sleep 20');",
+        status: 'forbidden',
+        problem: /tried to start a process \(child_process\); starting processes is not allowed in exercises/,
+      },
+      {
+        code: `require('node:fs').writeFileSync(${JSON.stringify(solutionFile)}, 'pwned');`,
+        status: 'forbidden',
+        problem: /tried to write the file .*; writing files is not allowed in exercises/,
+      },
+      {
+        code: "process.stdout.write('x'.repeat(50 * 1024 * 1024));",
+        status: 'crashed',
+        problem: /printed more than 1 MB/,
+      },
+      {
+        code: 'while (Date.now() > 0) {}',
+        status: 'timeout',
+        problem: /did not finish loading within 1 s/,
+        where: 'load',
+      },
     ];
     const started = Date.now();
     const runs = await Promise.all(
       cases.map((c) => {
-        const source = c.where === 'load' ? `${solution(ZS)}\n${c.code}\n` : edited(ZS, BODY_START, `  ${c.code}\n${BODY_START}`);
-        return runExercise(ZS, 'zeroShotClassify', zsArgs, { dir: folder({ [ZS]: source }), typeCheck: false, timeoutMs: 1000 });
+        const source =
+          c.where === 'load' ? `${solution(ZS)}\n${c.code}\n` : edited(ZS, BODY_START, `  ${c.code}\n${BODY_START}`);
+        return runExercise(ZS, 'zeroShotClassify', zsArgs, {
+          dir: folder({ [ZS]: source }),
+          typeCheck: false,
+          timeoutMs: 1000,
+        });
       }),
     );
     const elapsed = Date.now() - started;
-    cases.forEach((c, i) => expect([c.code, runs[i].status, runs[i].problem]).toEqual([c.code, c.status, expect.stringMatching(c.problem)]));
+    cases.forEach((c, i) =>
+      expect([c.code, runs[i].status, runs[i].problem]).toEqual([c.code, c.status, expect.stringMatching(c.problem)]),
+    );
     expect(elapsed).toBeLessThan(45_000); // each is bounded by the 1 s limit; the rest is starting Node on a busy machine
     expect(readFileSync(solutionFile).equals(before)).toBe(true);
     expect(own()).toEqual([]);

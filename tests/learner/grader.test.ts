@@ -6,7 +6,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listExercises, matchExercise, ExerciseNameError, parseHeader } from '../../lib/learner/catalog';
-import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, StubMarkerError, stubFor, stubFromSolution } from '../../lib/learner/stubs';
+import {
+  NOT_IMPLEMENTED_FILE,
+  NOT_IMPLEMENTED_SOURCE,
+  StubMarkerError,
+  stubFor,
+  stubFromSolution,
+} from '../../lib/learner/stubs';
 
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -76,12 +82,17 @@ test('stubs are generated from the solutions: header and signatures kept, every 
     expect(stub).not.toMatch(/BEGIN SOLUTION|END SOLUTION|^\/\/!/m);
     expect(parseHeader(stub)).toEqual(parseHeader(solution(e.name)));
   }
-  const source = '/**\n * Exercise 99 · demo\n */\n//! BEGIN SOLUTION ONLY\nconst helper = 1;\n//! END SOLUTION ONLY\n\nexport function f(): number {\n  // BEGIN SOLUTION\n  return helper;\n  // END SOLUTION\n}\n';
+  const source =
+    '/**\n * Exercise 99 · demo\n */\n//! BEGIN SOLUTION ONLY\nconst helper = 1;\n//! END SOLUTION ONLY\n\nexport function f(): number {\n  // BEGIN SOLUTION\n  return helper;\n  // END SOLUTION\n}\n';
   expect(stubFromSolution(source, '99-demo')).toBe(
     "/**\n * Exercise 99 · demo\n */\nimport { NotImplementedError } from './not-implemented';\n\nexport function f(): number {\n  throw new NotImplementedError('99-demo', 'f');\n}\n",
   );
-  expect(() => stubFromSolution('/** x */\nexport function f() {\n  // BEGIN SOLUTION\n  return 1;\n}\n', '99-demo')).toThrow(StubMarkerError);
-  expect(() => stubFromSolution('/** x */\nexport function f() {\n  return 1;\n}\n', '99-demo')).toThrow(StubMarkerError);
+  expect(() =>
+    stubFromSolution('/** x */\nexport function f() {\n  // BEGIN SOLUTION\n  return 1;\n}\n', '99-demo'),
+  ).toThrow(StubMarkerError);
+  expect(() => stubFromSolution('/** x */\nexport function f() {\n  return 1;\n}\n', '99-demo')).toThrow(
+    StubMarkerError,
+  );
 });
 
 test('exercise names match by number, exact name or a unique part; anything else is a plain error', () => {
@@ -100,12 +111,50 @@ test('grading a folder of fixtures: each broken exercise fails on its own, in pl
   const put = (name: string, text: string) => writeFileSync(join(dir, `${name}.ts`), text);
   put('01-cosine-similarity', solution('01-cosine-similarity')); // solved
   // 02: the untouched stub
-  put('03-preprocess-arithmetic', replaceOnce(stubFor(root, '03-preprocess-arithmetic'), "throw new NotImplementedError('03-preprocess-arithmetic', 'centerCropBox');", 'return { left: (width - cropWidth / 2, top: 0, width: cropWidth, height: cropHeight };'));
-  put('04-contrastive-loss', replaceOnce(solution('04-contrastive-loss'), 'let imageToText = 0;', 'let imageToText = 0;\n  for (let i = 0; i < n; ) imageToText += 0;'));
-  put('05-zero-shot', replaceOnce(stubFor(root, '05-zero-shot'), "throw new NotImplementedError('05-zero-shot', 'zeroShotClassify');", 'process.exit(3);'));
-  put('06-prompt-ensembling', replaceOnce(stubFor(root, '06-prompt-ensembling'), "throw new NotImplementedError('06-prompt-ensembling', 'fillTemplates');", "throw 'no templates today';"));
-  put('07-retrieval-recall', replaceOnce(solution('07-retrieval-recall'), 'let hits = 0;', "let hits = 0;\n  const label: number = 'seven';"));
-  put('08-confidence-analysis', replaceOnce(stubFor(root, '08-confidence-analysis'), "throw new NotImplementedError('08-confidence-analysis', 'analyzePrediction');", 'const p = [...probabilities].sort();\n  return { label: labels[0], probability: p[0], runnerUp: labels[1], margin: 0, entropy: 0, normalizedEntropy: 0, confident: marginThreshold < 0 };'));
+  put(
+    '03-preprocess-arithmetic',
+    replaceOnce(
+      stubFor(root, '03-preprocess-arithmetic'),
+      "throw new NotImplementedError('03-preprocess-arithmetic', 'centerCropBox');",
+      'return { left: (width - cropWidth / 2, top: 0, width: cropWidth, height: cropHeight };',
+    ),
+  );
+  put(
+    '04-contrastive-loss',
+    replaceOnce(
+      solution('04-contrastive-loss'),
+      'let imageToText = 0;',
+      'let imageToText = 0;\n  for (let i = 0; i < n; ) imageToText += 0;',
+    ),
+  );
+  put(
+    '05-zero-shot',
+    replaceOnce(
+      stubFor(root, '05-zero-shot'),
+      "throw new NotImplementedError('05-zero-shot', 'zeroShotClassify');",
+      'process.exit(3);',
+    ),
+  );
+  put(
+    '06-prompt-ensembling',
+    replaceOnce(
+      stubFor(root, '06-prompt-ensembling'),
+      "throw new NotImplementedError('06-prompt-ensembling', 'fillTemplates');",
+      "throw 'no templates today';",
+    ),
+  );
+  put(
+    '07-retrieval-recall',
+    replaceOnce(solution('07-retrieval-recall'), 'let hits = 0;', "let hits = 0;\n  const label: number = 'seven';"),
+  );
+  put(
+    '08-confidence-analysis',
+    replaceOnce(
+      stubFor(root, '08-confidence-analysis'),
+      "throw new NotImplementedError('08-confidence-analysis', 'analyzePrediction');",
+      'const p = [...probabilities].sort();\n  return { label: labels[0], probability: p[0], runnerUp: labels[1], margin: 0, entropy: 0, normalizedEntropy: 0, confident: marginThreshold < 0 };',
+    ),
+  );
   const before = snapshot(dir);
 
   const { status, out } = gradeCli(['--dir', dir, '--timeout', '1000']);
@@ -113,12 +162,18 @@ test('grading a folder of fixtures: each broken exercise fails on its own, in pl
   expect(status).toBe(0);
   expect(out).toMatch(/✓ 01-cosine-similarity\s+passed \(\d+\/\d+ checks\)/);
   expect(out).toMatch(/· 02-softmax-topk\s+not started/);
-  expect(out).toMatch(/✗ 03-preprocess-arithmetic[\s\S]*?Syntax error at \S*03-preprocess-arithmetic\.ts:\d+:\d+: '\)' expected/);
+  expect(out).toMatch(
+    /✗ 03-preprocess-arithmetic[\s\S]*?Syntax error at \S*03-preprocess-arithmetic\.ts:\d+:\d+: '\)' expected/,
+  );
   expect(out).toMatch(/✗ 04-contrastive-loss[\s\S]*?did not finish within 1 s/);
   expect(out).toMatch(/✗ 05-zero-shot[\s\S]*?called process\.exit\(3\)/);
   expect(out).toMatch(/✗ 06-prompt-ensembling[\s\S]*?threw "no templates today", which is not an Error/);
-  expect(out).toMatch(/✗ 07-retrieval-recall\s+failed \(all \d+ checks pass, but the file does not compile\)[\s\S]*?Type error at \S*07-retrieval-recall\.ts:\d+:\d+: Type 'string' is not assignable to type 'number'/);
-  expect(out).toMatch(/✗ 08-confidence-analysis[\s\S]*?analyzePrediction\(…\)\.label should be "cat", .*It returned "dog"\.\s+Hint: analyzePrediction: hint steps seen: 0 of 3; step 1 \(the idea\) is about analyzePrediction/);
+  expect(out).toMatch(
+    /✗ 07-retrieval-recall\s+failed \(all \d+ checks pass, but the file does not compile\)[\s\S]*?Type error at \S*07-retrieval-recall\.ts:\d+:\d+: Type 'string' is not assignable to type 'number'/,
+  );
+  expect(out).toMatch(
+    /✗ 08-confidence-analysis[\s\S]*?analyzePrediction\(…\)\.label should be "cat", .*It returned "dog"\.\s+Hint: analyzePrediction: hint steps seen: 0 of 3; step 1 \(the idea\) is about analyzePrediction/,
+  );
   expect(out.trimEnd().split('\n').pop()).toBe(`1/${exercises.length} passed`);
   expect(snapshot(dir)).toEqual(before);
 }, 180_000);
@@ -127,7 +182,10 @@ test('one exercise by name, an endless loop while the file loads, and a bad name
   const dir = makeStubFolder();
   folders.push(dir);
   writeFileSync(join(dir, '01-cosine-similarity.ts'), solution('01-cosine-similarity'));
-  writeFileSync(join(dir, '02-softmax-topk.ts'), `let spin = 0;\nwhile (spin >= 0) spin = (spin + 1) % 7;\n${stubFor(root, '02-softmax-topk')}`);
+  writeFileSync(
+    join(dir, '02-softmax-topk.ts'),
+    `let spin = 0;\nwhile (spin >= 0) spin = (spin + 1) % 7;\n${stubFor(root, '02-softmax-topk')}`,
+  );
 
   const one = gradeCli(['--dir', dir, 'cosine']);
   expect(one.out).toMatch(/Grading 1 exercise in[\s\S]*✓ 01-cosine-similarity[\s\S]*\n1\/1 passed\s*$/);
@@ -135,7 +193,9 @@ test('one exercise by name, an endless loop while the file loads, and a bad name
   const t0 = Date.now();
   const loop = gradeCli(['--dir', dir, '02', '--timeout', '1000']);
   expect(Date.now() - t0).toBeLessThan(60_000); // the 1 s limit covers loading; the rest is tsx, the type check, a busy machine
-  expect(loop.out).toMatch(/✗ 02-softmax-topk[\s\S]*The exercise could not be loaded: \S*02-softmax-topk\.ts did not finish loading within 1 s and was stopped/);
+  expect(loop.out).toMatch(
+    /✗ 02-softmax-topk[\s\S]*The exercise could not be loaded: \S*02-softmax-topk\.ts did not finish loading within 1 s and was stopped/,
+  );
   expect(loop.out).toMatch(/\n0\/1 passed\s*$/);
 
   const bad = gradeCli(['--dir', dir, 'giraffe']);
@@ -143,7 +203,7 @@ test('one exercise by name, an endless loop while the file loads, and a bad name
   expect(bad.out).toContain('No exercise matches "giraffe". The exercises are: 01-cosine-similarity');
 }, 180_000);
 
-test('--hint shows the next hint step; --reset backs the learner\'s file up, restores the stub and says where', () => {
+test("--hint shows the next hint step; --reset backs the learner's file up, restores the stub and says where", () => {
   const dir = makeStubFolder();
   folders.push(dir);
   const hint = gradeCli(['--dir', dir, '--hint', '02']);
@@ -186,7 +246,9 @@ test('--hint shows the next hint step; --reset backs the learner\'s file up, res
   writeFileSync(join(fileDir, '06-prompt-ensembling.ts'), learnerWork);
   const blocked = gradeCli(['--dir', fileDir, '--reset', '06']);
   expect(blocked.status).toBe(2);
-  expect(blocked.out).toMatch(/\.backup is a file, not a folder, so your 06-prompt-ensembling\.ts cannot be backed up there and was left as it is\. Fix: Rename or move that file/);
+  expect(blocked.out).toMatch(
+    /\.backup is a file, not a folder, so your 06-prompt-ensembling\.ts cannot be backed up there and was left as it is\. Fix: Rename or move that file/,
+  );
   expect(blocked.out).not.toMatch(/EEXIST|\n\s+at /);
   expect(readFileSync(join(fileDir, '06-prompt-ensembling.ts'), 'utf8')).toBe(learnerWork);
 

@@ -27,7 +27,8 @@ const firstTest = join(root, 'tests', 'exercises', `${exercises[0]}.test.ts`);
 const realExercise = join(root, 'exercises', `${exercises[exercises.length - 1]}.ts`);
 const newFile = join(root, 'tests', `runner-faults-${process.pid}.txt`);
 const guarded = [firstSolution, firstTest, realExercise];
-const digest = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent');
+const digest = (file: string) =>
+  existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'absent';
 
 interface Fault {
   name: string;
@@ -38,22 +39,104 @@ interface Fault {
 }
 
 const FAULTS: Fault[] = [
-  { name: 'detached child with inherited stdio', where: 'call', code: "require('node:child_process').spawn('sleep', ['1003'], { detached: true, stdio: 'inherit' }).unref();", verdict: /tried to start a process \(child_process\); starting processes is not allowed in exercises/ },
-  { name: "execSync('sleep 20')", where: 'call', code: "require('node:child_process').execSync('sleep 20');", verdict: /tried to start a process \(child_process\); starting processes is not allowed in exercises/ },
-  { name: 'SIGKILL of itself', where: 'call', code: "process.kill(process.pid, 'SIGKILL');", verdict: /killed its own process \(SIGKILL\) while running \w+\(.*\); an exercise must return its answer instead/ },
-  { name: 'overwrite a solution', where: 'call', code: `require('node:fs').writeFileSync(${JSON.stringify(firstSolution)}, 'pwned');`, verdict: new RegExp(`tried to write the file ${firstSolution.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; writing files is not allowed in exercises`) },
-  { name: 'overwrite an exercise', where: 'call', code: `require('node:fs').appendFileSync(${JSON.stringify(realExercise)}, '// pwned');`, verdict: /tried to write the file .*; writing files is not allowed in exercises/ },
-  { name: 'write a test file while loading', where: 'load', code: `require('node:fs').writeFileSync(${JSON.stringify(newFile)}, 'pwned');`, verdict: /tried to write the file .*runner-faults-\d+\.txt; writing files is not allowed in exercises/ },
-  { name: '2 GB of Buffers', where: 'call', code: 'const keep: Buffer[] = [];\n  for (let i = 0; i < 8; i++) keep.push(Buffer.allocUnsafeSlow(256 * 1024 * 1024));\n  console.log(keep.length);', verdict: /used more than 1024 MiB of memory and was stopped/ },
-  { name: '50 MB to stdout', where: 'call', code: "process.stdout.write('x'.repeat(50 * 1024 * 1024));", verdict: /printed more than 1 MB and was stopped/ },
-  { name: 'endless loop while loading', where: 'load', code: 'let spin = 0;\nwhile (spin >= 0) spin = (spin + 1) % 7;', verdict: /did not finish loading within 1 s and was stopped/ },
-  { name: 'endless loop in a call', where: 'call', code: 'for (let i = 0; i >= 0; i = (i + 1) % 5) {}', verdict: /did not finish within 1 s and was stopped/ },
-  { name: 'process.reallyExit while loading', where: 'load', code: '(process as unknown as { reallyExit(code: number): void }).reallyExit(3);', verdict: /called process\.exit\(3\) \(or otherwise ended its own process\) while loading/ },
-  { name: 'process.exit in a call', where: 'call', code: 'process.exit(0);', verdict: /called process\.exit\(0\) \(or otherwise ended its own process\) while running/ },
-  { name: 'SIGKILL to its parent and to every process', where: 'call', code: "try { process.kill(-1, 'SIGKILL'); } catch { /* refused */ }\n  process.kill(process.ppid, 'SIGKILL');", verdict: /tried to send a signal to process \d+; signalling other processes is not allowed in exercises/ },
-  { name: 'a worker thread', where: 'call', code: "new (require('node:worker_threads').Worker)('1', { eval: true });", verdict: /tried to start a worker thread; worker threads are not allowed in exercises/ },
-  { name: 'read a solution', where: 'call', code: `console.log(require('node:fs').readFileSync(${JSON.stringify(firstSolution)}, 'utf8').length);`, verdict: /tried to read the file .*; reading files outside the exercise folder is not allowed in exercises/ },
-  { name: 'patch vm.runInContext and the typed-array iterator (on a stub)', where: 'load', code: "require('node:vm').runInContext = () => { throw new Error('patched'); };\nObject.defineProperty(Object.getPrototypeOf(Uint8Array).prototype, Symbol.iterator, { value: function* () { yield 42; } });", verdict: /not started/ },
+  {
+    name: 'detached child with inherited stdio',
+    where: 'call',
+    code: "require('node:child_process').spawn('sleep', ['1003'], { detached: true, stdio: 'inherit' }).unref();",
+    verdict: /tried to start a process \(child_process\); starting processes is not allowed in exercises/,
+  },
+  {
+    name: "execSync('sleep 20')",
+    where: 'call',
+    code: "require('node:child_process').execSync('sleep 20');",
+    verdict: /tried to start a process \(child_process\); starting processes is not allowed in exercises/,
+  },
+  {
+    name: 'SIGKILL of itself',
+    where: 'call',
+    code: "process.kill(process.pid, 'SIGKILL');",
+    verdict: /killed its own process \(SIGKILL\) while running \w+\(.*\); an exercise must return its answer instead/,
+  },
+  {
+    name: 'overwrite a solution',
+    where: 'call',
+    code: `require('node:fs').writeFileSync(${JSON.stringify(firstSolution)}, 'pwned');`,
+    verdict: new RegExp(
+      `tried to write the file ${firstSolution.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; writing files is not allowed in exercises`,
+    ),
+  },
+  {
+    name: 'overwrite an exercise',
+    where: 'call',
+    code: `require('node:fs').appendFileSync(${JSON.stringify(realExercise)}, '// pwned');`,
+    verdict: /tried to write the file .*; writing files is not allowed in exercises/,
+  },
+  {
+    name: 'write a test file while loading',
+    where: 'load',
+    code: `require('node:fs').writeFileSync(${JSON.stringify(newFile)}, 'pwned');`,
+    verdict: /tried to write the file .*runner-faults-\d+\.txt; writing files is not allowed in exercises/,
+  },
+  {
+    name: '2 GB of Buffers',
+    where: 'call',
+    code: 'const keep: Buffer[] = [];\n  for (let i = 0; i < 8; i++) keep.push(Buffer.allocUnsafeSlow(256 * 1024 * 1024));\n  console.log(keep.length);',
+    verdict: /used more than 1024 MiB of memory and was stopped/,
+  },
+  {
+    name: '50 MB to stdout',
+    where: 'call',
+    code: "process.stdout.write('x'.repeat(50 * 1024 * 1024));",
+    verdict: /printed more than 1 MB and was stopped/,
+  },
+  {
+    name: 'endless loop while loading',
+    where: 'load',
+    code: 'let spin = 0;\nwhile (spin >= 0) spin = (spin + 1) % 7;',
+    verdict: /did not finish loading within 1 s and was stopped/,
+  },
+  {
+    name: 'endless loop in a call',
+    where: 'call',
+    code: 'for (let i = 0; i >= 0; i = (i + 1) % 5) {}',
+    verdict: /did not finish within 1 s and was stopped/,
+  },
+  {
+    name: 'process.reallyExit while loading',
+    where: 'load',
+    code: '(process as unknown as { reallyExit(code: number): void }).reallyExit(3);',
+    verdict: /called process\.exit\(3\) \(or otherwise ended its own process\) while loading/,
+  },
+  {
+    name: 'process.exit in a call',
+    where: 'call',
+    code: 'process.exit(0);',
+    verdict: /called process\.exit\(0\) \(or otherwise ended its own process\) while running/,
+  },
+  {
+    name: 'SIGKILL to its parent and to every process',
+    where: 'call',
+    code: "try { process.kill(-1, 'SIGKILL'); } catch { /* refused */ }\n  process.kill(process.ppid, 'SIGKILL');",
+    verdict: /tried to send a signal to process \d+; signalling other processes is not allowed in exercises/,
+  },
+  {
+    name: 'a worker thread',
+    where: 'call',
+    code: "new (require('node:worker_threads').Worker)('1', { eval: true });",
+    verdict: /tried to start a worker thread; worker threads are not allowed in exercises/,
+  },
+  {
+    name: 'read a solution',
+    where: 'call',
+    code: `console.log(require('node:fs').readFileSync(${JSON.stringify(firstSolution)}, 'utf8').length);`,
+    verdict: /tried to read the file .*; reading files outside the exercise folder is not allowed in exercises/,
+  },
+  {
+    name: 'patch vm.runInContext and the typed-array iterator (on a stub)',
+    where: 'load',
+    code: "require('node:vm').runInContext = () => { throw new Error('patched'); };\nObject.defineProperty(Object.getPrototypeOf(Uint8Array).prototype, Symbol.iterator, { value: function* () { yield 42; } });",
+    verdict: /not started/,
+  },
 ];
 
 function withFault(name: string, fault: Fault): string {
@@ -79,7 +162,7 @@ function block(report: string, name: string): string {
   const lines = report.split('\n');
   const start = lines.findIndex((l) => new RegExp(`^  \\S ${name}\\b`).test(l));
   if (start < 0) return '';
-  const end = lines.findIndex((l, i) => i > start && (/^  \S /.test(l) || l === ''));
+  const end = lines.findIndex((l, i) => i > start && (/^ {2}\S /.test(l) || l === ''));
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
@@ -102,10 +185,14 @@ afterAll(() => {
 function gradeFolder(dir: string, runDir: string): Promise<{ out: string; ms: number; status: number | null }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [tsx, join(root, 'scripts', 'grade.ts'), '--dir', dir, '--timeout', '1000', '--deadline', '120000'], {
-      cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0', [RUN_DIR_ENV]: runDir },
-    });
+    const child = spawn(
+      process.execPath,
+      [tsx, join(root, 'scripts', 'grade.ts'), '--dir', dir, '--timeout', '1000', '--deadline', '120000'],
+      {
+        cwd: root,
+        env: { ...process.env, FORCE_COLOR: '0', [RUN_DIR_ENV]: runDir },
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -127,7 +214,9 @@ test('every fault of issue 14 gets its verdict; the course is untouched, nothing
     mkdirSync(runDir);
     writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
     for (const name of witnesses) writeFileSync(join(dir, `${name}.ts`), solution(name));
-    slots.forEach((name, i) => writeFileSync(join(dir, `${name}.ts`), faults[i] ? withFault(name, faults[i]) : stubFor(root, name)));
+    slots.forEach((name, i) =>
+      writeFileSync(join(dir, `${name}.ts`), faults[i] ? withFault(name, faults[i]) : stubFor(root, name)),
+    );
     return { dir, runDir, faults, files: snapshot(dir) };
   });
   const results = await Promise.all(runs.map((r) => gradeFolder(r.dir, r.runDir)));
@@ -138,7 +227,8 @@ test('every fault of issue 14 gets its verdict; the course is untouched, nothing
     expect([g, status]).toEqual([g, 0]);
     expect(ms).toBeLessThan(150_000); // generous: the machine may be busy; each fault itself is bounded by 1 s
     expect(out).toMatch(/Graded in \d+\.\d s\./);
-    for (const name of witnesses) expect([name, block(out, name)]).toEqual([name, expect.stringMatching(/✓ \S+\s+passed/)]);
+    for (const name of witnesses)
+      expect([name, block(out, name)]).toEqual([name, expect.stringMatching(/✓ \S+\s+passed/)]);
     run.faults.forEach((fault, i) => {
       expect([fault.name, block(out, slots[i])]).toEqual([fault.name, expect.stringMatching(fault.verdict)]);
     });
@@ -157,7 +247,15 @@ test("grade()'s deadline ends the grader and every learner process, and says so 
   writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
   for (const name of exercises) writeFileSync(join(dir, `${name}.ts`), stubFor(root, name));
   // A call that sleeps without using CPU, far longer than the deadline (the per-call limit is raised to 60 s).
-  writeFileSync(join(dir, `${slots[0]}.ts`), withFault(slots[0], { name: 'sleep', where: 'call', code: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);', verdict: /./ }));
+  writeFileSync(
+    join(dir, `${slots[0]}.ts`),
+    withFault(slots[0], {
+      name: 'sleep',
+      where: 'call',
+      code: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);',
+      verdict: /./,
+    }),
+  );
   const saved = process.env.GRADE_TIMEOUT_MS;
   process.env.GRADE_TIMEOUT_MS = '60000';
   const t0 = Date.now();

@@ -26,7 +26,13 @@ describe('type-problems', () => {
 
   test('a type error is located at line and column, under the name the caller gives', () => {
     expect(problemsOf('const ok = 1;\nconst n: number = "two";\n')).toEqual([
-      { kind: 'type error', file: 'exercises/x.ts', line: 2, column: 7, message: "Type 'string' is not assignable to type 'number'." },
+      {
+        kind: 'type error',
+        file: 'exercises/x.ts',
+        line: 2,
+        column: 7,
+        message: "Type 'string' is not assignable to type 'number'.",
+      },
     ]);
   });
 
