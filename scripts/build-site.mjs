@@ -20,16 +20,34 @@ const log = (msg) => console.log(`[site] ${msg}`);
 const MATHJAX_DIR = '/usr/share/javascript/mathjax';
 const MATHJAX_CONFIG = 'TeX-AMS_CHTML-full';
 // what MathJax 2 loads for TeX input and CommonHTML output (about 2 MB of its 54)
-const MATHJAX_PARTS = ['MathJax.js', `config/${MATHJAX_CONFIG}.js`, 'config/Safe.js', 'extensions', 'jax/element', 'jax/input',
-  'jax/output/CommonHTML', 'fonts/HTML-CSS/TeX/woff', 'localization/en'];
+const MATHJAX_PARTS = [
+  'MathJax.js',
+  `config/${MATHJAX_CONFIG}.js`,
+  'config/Safe.js',
+  'extensions',
+  'jax/element',
+  'jax/input',
+  'jax/output/CommonHTML',
+  'fonts/HTML-CSS/TeX/woff',
+  'localization/en',
+];
 const REQUIRE_JS = '/usr/share/javascript/requirejs/require.min.js';
 const PLOTLY_TAG = '<script type="text/javascript" src="plotly.min.js"></script>';
 
 const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const textOf = (html) =>
-  html.replace(/<a class="anchor-link"[\s\S]*?<\/a>/g, '').replace(/<[^>]+>/g, '').replace(/&para;|¶/g, '')
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").trim();
+  html
+    .replace(/<a class="anchor-link"[\s\S]*?<\/a>/g, '')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&para;|¶/g, '')
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .trim();
 
 /** The notebook JSON with any inlined plotly.js bundle replaced by a reference to the site's copy. */
 function linkPlotly(nb) {
@@ -53,7 +71,8 @@ function linkPlotly(nb) {
 /** [{ level, id, text }] of the h1/h2 headings nbconvert wrote, with their anchors. */
 function headings(html) {
   const found = [];
-  for (const m of html.matchAll(/<h([12])\s+id="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/g)) found.push({ level: Number(m[1]), id: m[2], text: textOf(m[3]) });
+  for (const m of html.matchAll(/<h([12])\s+id="([^"]+)"[^>]*>([\s\S]*?)<\/h\1>/g))
+    found.push({ level: Number(m[1]), id: m[2], text: textOf(m[3]) });
   return found;
 }
 
@@ -67,8 +86,13 @@ function pageNav(pages, i) {
 
 function indexPage(pages) {
   const items = pages.map((p) => {
-    const sections = p.sections.map((s) => `<li><a href="${encodeURI(p.file)}#${escapeHtml(s.id)}">${escapeHtml(s.text)}</a></li>`).join('\n');
-    const status = p.result && !p.result.ok ? ` <span class="failed">(this run failed at cell ${p.result.cell ?? '?'}: the page shows the cells up to it)</span>` : '';
+    const sections = p.sections
+      .map((s) => `<li><a href="${encodeURI(p.file)}#${escapeHtml(s.id)}">${escapeHtml(s.text)}</a></li>`)
+      .join('\n');
+    const status =
+      p.result && !p.result.ok
+        ? ` <span class="failed">(this run failed at cell ${p.result.cell ?? '?'}: the page shows the cells up to it)</span>`
+        : '';
     return `<li class="notebook"><a class="title" href="${encodeURI(p.file)}">${escapeHtml(p.title)}</a>${status}
 <div class="file">${escapeHtml(p.notebook)}</div>${sections ? `\n<ol class="sections">\n${sections}\n</ol>` : ''}</li>`;
   });
@@ -100,7 +124,11 @@ ${items.join('\n')}
 
 /** Renders every executed notebook in `from` into `to`; returns the pages. */
 export function buildSite({ from = join(root, 'build', 'notebooks'), to = join(root, 'build', 'site') } = {}) {
-  const notebooks = existsSync(from) ? readdirSync(from).filter((f) => f.endsWith('.ipynb')).sort() : [];
+  const notebooks = existsSync(from)
+    ? readdirSync(from)
+        .filter((f) => f.endsWith('.ipynb'))
+        .sort()
+    : [];
   if (!notebooks.length) {
     throw new SetupError(
       `No executed notebooks in ${from}. Run the notebooks first: \`npm run notebooks\` (all, a few minutes) or ` +
@@ -132,36 +160,57 @@ export function buildSite({ from = join(root, 'build', 'notebooks'), to = join(r
     }
     const hasMathJax = existsSync(join(MATHJAX_DIR, 'MathJax.js'));
     const hasRequire = existsSync(REQUIRE_JS);
-    const args = ['-m', 'nbconvert', '--to', 'html', '--log-level=WARN', '--output-dir', to,
-      `--HTMLExporter.mathjax_url=mathjax/MathJax.js?config=${MATHJAX_CONFIG},Safe`, '--HTMLExporter.require_js_url=require.min.js',
-      ...notebooks.map((f) => join(work, f))];
+    const args = [
+      '-m',
+      'nbconvert',
+      '--to',
+      'html',
+      '--log-level=WARN',
+      '--output-dir',
+      to,
+      `--HTMLExporter.mathjax_url=mathjax/MathJax.js?config=${MATHJAX_CONFIG},Safe`,
+      '--HTMLExporter.require_js_url=require.min.js',
+      ...notebooks.map((f) => join(work, f)),
+    ];
     const r = spawnSync(python, args, { cwd: root, env: jupyterEnv(), encoding: 'utf8' });
-    if (r.status !== 0) throw new SetupError(`nbconvert could not render the notebooks (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
+    if (r.status !== 0)
+      throw new SetupError(`nbconvert could not render the notebooks (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
 
     // assets the pages load, all from inside the folder
     cpSync(join(root, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js'), join(to, 'plotly.min.js'));
     if (hasRequire) cpSync(REQUIRE_JS, join(to, 'require.min.js'));
-    if (hasMathJax) for (const part of MATHJAX_PARTS) cpSync(join(MATHJAX_DIR, part), join(to, 'mathjax', part), { recursive: true, dereference: true });
+    if (hasMathJax)
+      for (const part of MATHJAX_PARTS)
+        cpSync(join(MATHJAX_DIR, part), join(to, 'mathjax', part), { recursive: true, dereference: true });
 
     const pages = notebooks.map((file) => {
       const page = file.replace(/\.ipynb$/, '.html');
       const html = readFileSync(join(to, page), 'utf8');
       const hs = headings(html);
       const result = results.find((x) => basename(x.notebook) === file);
-      return { notebook: `notebooks/${file}`, file: page, title: hs.find((h) => h.level === 1)?.text ?? file, sections: hs.filter((h) => h.level === 2), result };
+      return {
+        notebook: `notebooks/${file}`,
+        file: page,
+        title: hs.find((h) => h.level === 1)?.text ?? file,
+        sections: hs.filter((h) => h.level === 2),
+        result,
+      };
     });
     pages.forEach((p, i) => {
       let html = readFileSync(join(to, p.file), 'utf8');
       if (!hasRequire) html = html.replace(/<script src="require\.min\.js"><\/script>/, '');
       if (!hasMathJax) html = html.replace(/<script[^>]*src="mathjax\/MathJax\.js[^"]*"[^>]*><\/script>/g, '');
       // a 3-D view whose plotly.js was not in this notebook's outputs still finds it
-      if (html.includes('vlm-plotly-3d') && !html.includes(PLOTLY_TAG)) html = html.replace('</head>', `${PLOTLY_TAG}\n</head>`);
+      if (html.includes('vlm-plotly-3d') && !html.includes(PLOTLY_TAG))
+        html = html.replace('</head>', `${PLOTLY_TAG}\n</head>`);
       html = html.replace(/<body([^>]*)>/, (m) => `${m}\n${pageNav(pages, i)}`);
       writeFileSync(join(to, p.file), html);
     });
     writeFileSync(join(to, 'index.html'), indexPage(pages));
-    log(`${pages.length} page(s) and index.html in ${to}${plotlyViews ? ` (plotly.js linked from ${plotlyViews} 3-D view(s))` : ''}` +
-      `${hasMathJax ? '' : `; no MathJax at ${MATHJAX_DIR}: formulas show as TeX (Debian: apt-get install libjs-mathjax)`}`);
+    log(
+      `${pages.length} page(s) and index.html in ${to}${plotlyViews ? ` (plotly.js linked from ${plotlyViews} 3-D view(s))` : ''}` +
+        `${hasMathJax ? '' : `; no MathJax at ${MATHJAX_DIR}: formulas show as TeX (Debian: apt-get install libjs-mathjax)`}`,
+    );
     return pages;
   } finally {
     rmSync(work, { recursive: true, force: true });

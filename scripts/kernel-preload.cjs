@@ -29,7 +29,8 @@ function patchZeromq() {
         try {
           return await inner.next();
         } catch (err) {
-          if (this.closed && err && (err.code === 'EBADF' || err.code === 'EAGAIN')) return { done: true, value: undefined };
+          if (this.closed && err && (err.code === 'EBADF' || err.code === 'EAGAIN'))
+            return { done: true, value: undefined };
           throw err;
         }
       },

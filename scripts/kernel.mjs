@@ -64,29 +64,41 @@ export function kernelSpec() {
 function main(argv) {
   const [action, ...rest] = argv;
   if (action !== 'install' && action !== 'uninstall') {
-    throw new SetupError('usage: node scripts/kernel.mjs install|uninstall [--name NAME] (npm run kernel:install / kernel:uninstall)');
+    throw new SetupError(
+      'usage: node scripts/kernel.mjs install|uninstall [--name NAME] (npm run kernel:install / kernel:uninstall)',
+    );
   }
   const nameAt = rest.indexOf('--name');
   const name = nameAt >= 0 ? rest[nameAt + 1] : 'tslab';
   if (!name || !/^[a-z0-9._-]+$/i.test(name)) {
-    throw new SetupError(`--name ${name ?? ''}: a kernel name is letters, digits, '.', '_' or '-' (e.g. --name vlm-ts).`);
+    throw new SetupError(
+      `--name ${name ?? ''}: a kernel name is letters, digits, '.', '_' or '-' (e.g. --name vlm-ts).`,
+    );
   }
   if (action === 'install' && !existsSync(join(root, 'node_modules', 'tslab', 'bin', 'tslab'))) {
-    throw new SetupError('tslab is not installed in this course folder (node_modules/tslab). Run `npm run setup` first, then this again.');
+    throw new SetupError(
+      'tslab is not installed in this course folder (node_modules/tslab). Run `npm run setup` first, then this again.',
+    );
   }
   const python = findJupyterPython();
-  if (!python) throw new SetupError('No Python with Jupyter was found. Run `npm run setup` first (it says what to install).');
+  if (!python)
+    throw new SetupError('No Python with Jupyter was found. Run `npm run setup` first (it says what to install).');
   const r = spawnSync(python, ['-c', PY, action, name, kernelLauncher, JSON.stringify(kernelSpec(), null, 1)], {
     encoding: 'utf8',
     env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
   });
-  if (r.status !== 0) throw new SetupError(`${python} could not ${action} the kernel spec: ${r.stderr.trim().split('\n').pop()}`);
+  if (r.status !== 0)
+    throw new SetupError(`${python} could not ${action} the kernel spec: ${r.stderr.trim().split('\n').pop()}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
   switch (out.result) {
     case 'installed':
     case 'replaced':
-      log(`${out.result === 'replaced' ? `replaced the course kernel from ${out.previous}; ` : ''}registered "${DISPLAY_NAME}" (kernel name ${name}) in ${out.dir}`);
-      log(`it starts in ${root}, whatever folder the notebook is in. Remove it with: npm run kernel:uninstall${name === 'tslab' ? '' : ` -- --name ${name}`}`);
+      log(
+        `${out.result === 'replaced' ? `replaced the course kernel from ${out.previous}; ` : ''}registered "${DISPLAY_NAME}" (kernel name ${name}) in ${out.dir}`,
+      );
+      log(
+        `it starts in ${root}, whatever folder the notebook is in. Remove it with: npm run kernel:uninstall${name === 'tslab' ? '' : ` -- --name ${name}`}`,
+      );
       return 0;
     case 'removed':
       log(`removed the kernel ${name} (${out.dir})`);

@@ -35,7 +35,13 @@ function toIpynb(text) {
     ),
     metadata: {
       kernelspec: { display_name: 'TypeScript', language: 'typescript', name: 'tslab' },
-      language_info: { codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true }, file_extension: '.ts', mimetype: 'text/typescript', name: 'typescript', version: '3.7.2' },
+      language_info: {
+        codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
+        file_extension: '.ts',
+        mimetype: 'text/typescript',
+        name: 'typescript',
+        version: '3.7.2',
+      },
     },
     nbformat: 4,
     nbformat_minor: 5,
@@ -43,9 +49,7 @@ function toIpynb(text) {
 }
 
 function toSource(nb) {
-  return nb.cells
-    .map((c) => `${c.cell_type === 'markdown' ? MD : CODE}\n${[].concat(c.source).join('')}\n`)
-    .join('\n');
+  return nb.cells.map((c) => `${c.cell_type === 'markdown' ? MD : CODE}\n${[].concat(c.source).join('')}\n`).join('\n');
 }
 
 const [cmd, from, to] = process.argv.slice(2);

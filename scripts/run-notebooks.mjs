@@ -18,7 +18,9 @@ export function runNotebooks(notebooks = listNotebooks()) {
   const python = findJupyterPython();
   if (!python) throw new Error('No Python with Jupyter: run `npm run setup` first.');
   // NOTEBOOKS_OUT_DIR: another folder for the executed copies (tests use a temporary one)
-  const outDir = process.env.NOTEBOOKS_OUT_DIR ? resolve(process.env.NOTEBOOKS_OUT_DIR) : join(root, 'build', 'notebooks');
+  const outDir = process.env.NOTEBOOKS_OUT_DIR
+    ? resolve(process.env.NOTEBOOKS_OUT_DIR)
+    : join(root, 'build', 'notebooks');
   mkdirSync(outDir, { recursive: true });
   const resultsPath = join(outDir, 'results.json');
   const r = spawnSync(python, [join(root, 'scripts', 'execute_notebooks.py'), outDir, resultsPath, ...notebooks], {
@@ -40,7 +42,11 @@ if (process.argv[1] && process.argv[1].endsWith('run-notebooks.mjs')) {
     process.exit(1);
   }
   const failed = results.filter((r) => !r.ok).length;
-  const outDir = process.env.NOTEBOOKS_OUT_DIR ? resolve(process.env.NOTEBOOKS_OUT_DIR) : join(root, 'build', 'notebooks');
-  console.log(`\nnotebooks: ${results.length - failed} passed, ${failed} failed (executed copies in ${relative(process.cwd(), outDir) || '.'}/)`);
+  const outDir = process.env.NOTEBOOKS_OUT_DIR
+    ? resolve(process.env.NOTEBOOKS_OUT_DIR)
+    : join(root, 'build', 'notebooks');
+  console.log(
+    `\nnotebooks: ${results.length - failed} passed, ${failed} failed (executed copies in ${relative(process.cwd(), outDir) || '.'}/)`,
+  );
   process.exit(failed ? 1 : 0);
 }

@@ -37,7 +37,8 @@ export function probePython(python) {
     'print(sys.version.split()[0]); print(",".join(m for m in mods if importlib.util.find_spec(m) is None))';
   const r = spawnSync(python, ['-c', code], { encoding: 'utf8', timeout: 30000 });
   if (r.error) return { ran: false, error: r.error.code === 'ENOENT' ? 'no such file' : r.error.message };
-  if (r.status !== 0) return { ran: false, error: `exit code ${r.status}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}` };
+  if (r.status !== 0)
+    return { ran: false, error: `exit code ${r.status}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}` };
   const [version = '', missing = ''] = r.stdout.trim().split('\n');
   return { ran: true, version, missing: missing ? missing.split(',') : [] };
 }
@@ -66,7 +67,7 @@ export function findJupyterPython(candidates, env = process.env) {
       throw new SetupError(
         `JUPYTER_PYTHON is set to ${python} (Python ${p.version}), but it cannot import: ${p.missing.join(', ')}.\n` +
           `Fix: install them into that Python (\`${python} -m pip install notebook nbconvert nbformat nbclient jupyter_client\`), ` +
-          'or unset JUPYTER_PYTHON (`unset JUPYTER_PYTHON`) to use Debian\'s packages.',
+          "or unset JUPYTER_PYTHON (`unset JUPYTER_PYTHON`) to use Debian's packages.",
       );
     }
     return python;
@@ -75,14 +76,17 @@ export function findJupyterPython(candidates, env = process.env) {
 }
 
 /** Finds (or, as root, installs) Jupyter. The parameters exist so tests can play a machine without it. */
-export function ensureJupyter({ candidates, isRoot = typeof process.getuid === 'function' && process.getuid() === 0 } = {}) {
+export function ensureJupyter({
+  candidates,
+  isRoot = typeof process.getuid === 'function' && process.getuid() === 0,
+} = {}) {
   let python = findJupyterPython(candidates);
   if (python) return python;
   const installCmd = `apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`;
   if (!isRoot) {
     throw new SetupError(
       'Jupyter Notebook is not installed for any Python here (looked at /usr/bin/python3 and python3 on PATH).\n' +
-        'Install Debian\'s packages once, as an administrator, then run this command again:\n\n' +
+        "Install Debian's packages once, as an administrator, then run this command again:\n\n" +
         `    sudo sh -c '${installCmd}'\n\n` +
         'Or point JUPYTER_PYTHON at a Python that has notebook, nbconvert and nbformat installed.',
     );
@@ -90,7 +94,8 @@ export function ensureJupyter({ candidates, isRoot = typeof process.getuid === '
   log(`Jupyter not found; installing Debian's packages: ${APT_PACKAGES.join(' ')}`);
   run('sh', ['-c', installCmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   python = findJupyterPython(candidates);
-  if (!python) throw new SetupError(`Installed ${APT_PACKAGES.join(' ')}, but still no Python can import notebook and nbconvert.`);
+  if (!python)
+    throw new SetupError(`Installed ${APT_PACKAGES.join(' ')}, but still no Python can import notebook and nbconvert.`);
   return python;
 }
 
@@ -102,7 +107,9 @@ const FONT_PACKAGE = 'fonts-dejavu-core';
 function ensureChartFont(isRoot = typeof process.getuid === 'function' && process.getuid() === 0) {
   if (existsSync(CHART_FONT_FILE)) return;
   if (!isRoot) {
-    log(`the chart font is missing (${CHART_FONT_FILE}); charts will use a fallback font. To fix: sudo apt-get install -y ${FONT_PACKAGE}`);
+    log(
+      `the chart font is missing (${CHART_FONT_FILE}); charts will use a fallback font. To fix: sudo apt-get install -y ${FONT_PACKAGE}`,
+    );
     return;
   }
   log(`installing the chart font (${FONT_PACKAGE})`);
@@ -163,10 +170,14 @@ function ensureKernel(python) {
   }
   log(`registering the tslab kernel in ${join(jupyterDir, 'share', 'jupyter')}`);
   mkdirSync(jupyterDir, { recursive: true });
-  run(join(root, 'node_modules', '.bin', 'tslab'), ['install', '--python', python, '--prefix', jupyterDir, '--binary', kernelLauncher], {
-    cwd: root,
-    env: jupyterEnv(),
-  });
+  run(
+    join(root, 'node_modules', '.bin', 'tslab'),
+    ['install', '--python', python, '--prefix', jupyterDir, '--binary', kernelLauncher],
+    {
+      cwd: root,
+      env: jupyterEnv(),
+    },
+  );
   if (!existsSync(kernelJson)) throw new SetupError(`tslab install ran but ${kernelJson} is missing.`);
   return true;
 }

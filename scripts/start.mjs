@@ -18,11 +18,18 @@ const args = ['-m', 'notebook', `--notebook-dir=${join(root, 'notebooks')}`, '--
 // Jupyter refuses to run as root unless told; containers and CI run as root.
 if (typeof process.getuid === 'function' && process.getuid() === 0) args.push('--allow-root');
 args.push(...process.argv.slice(2));
-console.log('[start] Jupyter Notebook: open the URL with ?token=… printed below; pick the "TypeScript" kernel (tslab). Ctrl-C stops it.');
+console.log(
+  '[start] Jupyter Notebook: open the URL with ?token=… printed below; pick the "TypeScript" kernel (tslab). Ctrl-C stops it.',
+);
 // Jupyter runs in its own process group: a Ctrl-C in the terminal reaches npm and this script (npm passes it
 // on too), never Jupyter directly. Jupyter gets exactly one SIGTERM from here, its clean stop (it shuts every
 // kernel down, then exits); a second SIGINT, as before, interrupted that shutdown and left kernels running.
-const child = spawn(python, args, { cwd: root, env: jupyterEnv(), stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+const child = spawn(python, args, {
+  cwd: root,
+  env: jupyterEnv(),
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
+});
 let stopping = false;
 const stop = (signal) => {
   if (stopping) return; // the terminal's Ctrl-C and npm's forwarded copy arrive together: one stop
@@ -41,5 +48,5 @@ process.on('exit', () => {
 });
 child.on('exit', (code, signal) => {
   console.log(`[start] Jupyter stopped${signal ? ` (${signal})` : ''}.`);
-  process.exit(stopping ? 0 : code ?? 1);
+  process.exit(stopping ? 0 : (code ?? 1));
 });

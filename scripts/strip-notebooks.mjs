@@ -19,7 +19,10 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 // Metadata a front end writes while running or viewing a notebook (not authored content).
 const RUN_CELL_METADATA = ['execution', 'ExecuteTime', 'collapsed', 'scrolled', 'trusted'];
 const RUN_NOTEBOOK_METADATA = ['widgets', 'signature', 'vscode'];
-const CELL_ORDER = { markdown: ['cell_type', 'metadata', 'source', 'id'], code: ['cell_type', 'execution_count', 'metadata', 'outputs', 'source', 'id'] };
+const CELL_ORDER = {
+  markdown: ['cell_type', 'metadata', 'source', 'id'],
+  code: ['cell_type', 'execution_count', 'metadata', 'outputs', 'source', 'id'],
+};
 const NOTEBOOK_ORDER = ['cells', 'metadata', 'nbformat', 'nbformat_minor'];
 
 /** `obj`'s keys in `order` first, then the others in their own order. */
@@ -69,7 +72,9 @@ function parse(text, where) {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${where} is not valid notebook JSON (${err.message}). Fix or restore it: git checkout -- ${where}`);
+    throw new Error(
+      `${where} is not valid notebook JSON (${err.message}). Fix or restore it: git checkout -- ${where}`,
+    );
   }
 }
 
@@ -82,7 +87,10 @@ function main(args) {
   const check = args.includes('--check');
   let files = args.filter((a) => !a.startsWith('--'));
   if (!files.length) {
-    files = readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => join(root, 'notebooks', f));
+    files = readdirSync(join(root, 'notebooks'))
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort()
+      .map((f) => join(root, 'notebooks', f));
   }
   let dirty = 0;
   for (const file of files) {
@@ -101,7 +109,11 @@ function main(args) {
     }
   }
   if (check) {
-    console.log(dirty ? `[strip] ${dirty} notebook(s) to strip: npm run notebooks:strip` : `[strip] ${files.length} notebook(s) clean`);
+    console.log(
+      dirty
+        ? `[strip] ${dirty} notebook(s) to strip: npm run notebooks:strip`
+        : `[strip] ${files.length} notebook(s) clean`,
+    );
     return dirty ? 1 : 0;
   }
   console.log(`[strip] ${files.length} notebook(s) checked, ${dirty} stripped`);

@@ -81,12 +81,11 @@ afterAll(async () => {
 test('the learner ran every code cell without an error and Jupyter saved the outputs into notebooks/', () => {
   expect(session.errors).toEqual([]);
   expect(session.cells).toBeGreaterThanOrEqual(5);
-  const saved = JSON.parse(fs.readFileSync(path.join(clone, 'notebooks', NOTEBOOK), 'utf8')) as Notebook & {
-    cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
-  };
+  type Output = { output_type: string; data?: Record<string, unknown> };
+  const saved = JSON.parse(fs.readFileSync(path.join(clone, 'notebooks', NOTEBOOK), 'utf8')) as Notebook;
   expect(dirtyCells(saved).length).toBe(session.cells); // every code cell has outputs and a count now
   // a chart's output carries its Vega-Lite spec beside the PNG, as saved by Jupyter
-  const chart = saved.cells.flatMap((cell) => cell.outputs ?? []).find((o) => o.data && 'application/vnd.vegalite.v5+json' in o.data);
+  const chart = saved.cells.flatMap((cell) => (cell.outputs ?? []) as Output[]).find((o) => o.data && 'application/vnd.vegalite.v5+json' in o.data);
   expect(chart?.output_type).toBe('display_data');
   expect(Object.keys(chart!.data!)).toEqual(expect.arrayContaining(['image/png', 'application/vnd.vegalite.v5+json']));
   expect((chart!.data!['application/vnd.vegalite.v5+json'] as { $schema?: string }).$schema).toMatch(/vega-lite\/v5/);

@@ -16,7 +16,11 @@ let python = '';
 const kernelspecList = () =>
   spawnSync(python, ['-m', 'jupyter_client.kernelspecapp', 'list'], { env, encoding: 'utf8' });
 const course = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'kernel.mjs'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'kernel.mjs'), ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
 
 // Starts the kernel by name with jupyter_client, as JupyterLab or VS Code do, with `cwd` as the notebook's folder.
 const START_AND_RUN = String.raw`
@@ -40,8 +44,25 @@ beforeAll(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'vlm-home-'));
   elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'vlm-notebooks-elsewhere-'));
   env = { ...process.env, HOME: home, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
-  for (const k of ['JUPYTER_PATH', 'JUPYTER_DATA_DIR', 'JUPYTER_CONFIG_DIR', 'JUPYTER_RUNTIME_DIR', 'IPYTHONDIR', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR']) delete env[k];
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', "import { findJupyterPython } from './scripts/setup.mjs'; console.log(findJupyterPython());"], { cwd: ROOT, encoding: 'utf8' });
+  for (const k of [
+    'JUPYTER_PATH',
+    'JUPYTER_DATA_DIR',
+    'JUPYTER_CONFIG_DIR',
+    'JUPYTER_RUNTIME_DIR',
+    'IPYTHONDIR',
+    'XDG_DATA_HOME',
+    'XDG_RUNTIME_DIR',
+  ])
+    delete env[k];
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { findJupyterPython } from './scripts/setup.mjs'; console.log(findJupyterPython());",
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   python = r.stdout.trim().split('\n').pop()!;
   if (r.status !== 0 || !python) throw new Error(`No Python with Jupyter: run \`npm run setup\` first. ${r.stderr}`);
 });
@@ -72,7 +93,12 @@ test('a kernel started from it in another folder works in the course root and im
     "import { COURSE_ROOT } from './lib/course/index';\n" +
     "import * as fs from 'fs';\n" +
     "console.log(`ROOT=${COURSE_ROOT} CWD=${process.cwd()} ASSET=${fs.existsSync('assets/images/chelsea.png')}`);";
-  const r = spawnSync(python, ['-c', START_AND_RUN, 'tslab', elsewhere, code], { cwd: elsewhere, env, encoding: 'utf8', timeout: 200_000 });
+  const r = spawnSync(python, ['-c', START_AND_RUN, 'tslab', elsewhere, code], {
+    cwd: elsewhere,
+    env,
+    encoding: 'utf8',
+    timeout: 200_000,
+  });
   const result = JSON.parse(r.stdout.trim().split('\n').pop() || '{}');
   expect({ result, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
     result: { status: 'ok', out: `ROOT=${ROOT} CWD=${ROOT} ASSET=true\n` },
@@ -84,13 +110,18 @@ test("kernel:install leaves someone else's kernel of the same name alone and say
   const other = path.join(home, 'other-data');
   const foreign = path.join(other, 'kernels', 'tslab');
   fs.mkdirSync(foreign, { recursive: true });
-  fs.writeFileSync(path.join(foreign, 'kernel.json'), JSON.stringify({ argv: ['/usr/local/bin/tslab', 'kernel'], display_name: 'TypeScript', language: 'typescript' }));
+  fs.writeFileSync(
+    path.join(foreign, 'kernel.json'),
+    JSON.stringify({ argv: ['/usr/local/bin/tslab', 'kernel'], display_name: 'TypeScript', language: 'typescript' }),
+  );
   const saved = env;
   env = { ...env, JUPYTER_DATA_DIR: other };
   try {
     const r = course('install');
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`A kernel named tslab is already registered for this user (${foreign}) and it is not this course's (it starts /usr/local/bin/tslab); it was left alone.`);
+    expect(r.stderr).toContain(
+      `A kernel named tslab is already registered for this user (${foreign}) and it is not this course's (it starts /usr/local/bin/tslab); it was left alone.`,
+    );
     expect(r.stderr).toContain('npm run kernel:install -- --name vlm-ts');
     expect(JSON.parse(fs.readFileSync(path.join(foreign, 'kernel.json'), 'utf8')).argv[0]).toBe('/usr/local/bin/tslab');
   } finally {

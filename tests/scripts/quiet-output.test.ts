@@ -30,12 +30,15 @@ test('npm run notebooks on one notebook prints no warning, error or stack trace'
     };
     let r = run();
     // a lib/ file edited during the run fails a cell in tslab ("Unexpected pending rebuildTimer"): run again then
-    for (let retry = 0; retry < 2 && r.status !== 0 && /Unexpected pending rebuildTimer/.test(r.text); retry++) r = run();
+    for (let retry = 0; retry < 2 && r.status !== 0 && /Unexpected pending rebuildTimer/.test(r.text); retry++)
+      r = run();
     expect(r.text).toMatch(/\[notebooks\] PASS notebooks\/00-setup\.ipynb/);
     expect(r.status).toBe(0);
     expect(noisyLines(r.text)).toEqual([]);
     // the executed copy went to the temporary folder, with its execution counts
-    const executed = JSON.parse(fs.readFileSync(path.join(out, '00-setup.ipynb'), 'utf8')) as { cells: Array<{ cell_type: string; execution_count: number | null }> };
+    const executed = JSON.parse(fs.readFileSync(path.join(out, '00-setup.ipynb'), 'utf8')) as {
+      cells: Array<{ cell_type: string; execution_count: number | null }>;
+    };
     const counts = executed.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count);
     expect(counts).toEqual(counts.map((_, i) => i + 1));
   } finally {

@@ -17,7 +17,9 @@ describe('setup', () => {
         "catch (e) { console.log(e.constructor.name + ': ' + e.message); }",
     );
     expect(r.stdout).toContain('SetupError: Jupyter Notebook is not installed');
-    expect(r.stdout).toContain("sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends jupyter-notebook jupyter-nbconvert jupyter-nbformat python3-ipykernel'");
+    expect(r.stdout).toContain(
+      "sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends jupyter-notebook jupyter-nbconvert jupyter-nbformat python3-ipykernel'",
+    );
     expect(r.stdout).toContain('JUPYTER_PYTHON');
   });
 

@@ -22,13 +22,21 @@ async function waitFor<T>(what: string, fn: () => T | undefined, ms: number): Pr
 }
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [path.join(root, 'scripts', 'start.mjs'), '--no-browser', `--port=${port}`, '--port-retries=0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  server = spawn(
+    process.execPath,
+    [path.join(root, 'scripts', 'start.mjs'), '--no-browser', `--port=${port}`, '--port-retries=0'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   server.stdout!.on('data', (d) => (log += d));
   server.stderr!.on('data', (d) => (log += d));
-  const url = await waitFor('the server URL with a token', () => log.match(/(http:\/\/[^\s/]+:\d+)\/\?token=([0-9a-f]+)/) ?? undefined, 60000);
+  const url = await waitFor(
+    'the server URL with a token',
+    () => log.match(/(http:\/\/[^\s/]+:\d+)\/\?token=([0-9a-f]+)/) ?? undefined,
+    60000,
+  );
   base = url[1];
   token = url[2];
 }, 90000);
@@ -49,17 +57,37 @@ describe('npm start', () => {
   });
 
   test('a TypeScript kernel runs a cell that imports from lib/', async () => {
-    const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, unknown> };
+    const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as {
+      kernelspecs: Record<string, unknown>;
+    };
     expect(Object.keys(specs.kernelspecs)).toContain('tslab');
-    const started = await fetch(`${base}/api/kernels?token=${token}`, { method: 'POST', body: JSON.stringify({ name: 'tslab' }) });
+    const started = await fetch(`${base}/api/kernels?token=${token}`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'tslab' }),
+    });
     expect(started.status).toBe(201);
     const kernel = (await started.json()) as { id: string };
     const code = "import { initBackend } from './lib/course/index';\nconsole.log('BACKEND=' + (await initBackend()));";
-    const r = spawnSync(process.execPath, ['--experimental-websocket', path.join(__dirname, '..', 'support', 'kernel-exec.mjs'), base, token, kernel.id, code], {
-      encoding: 'utf8',
-      timeout: 90000,
-    });
-    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { status: string; stdout: string; stderr: string };
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--experimental-websocket',
+        path.join(__dirname, '..', 'support', 'kernel-exec.mjs'),
+        base,
+        token,
+        kernel.id,
+        code,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 90000,
+      },
+    );
+    const result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+      status: string;
+      stdout: string;
+      stderr: string;
+    };
     expect(result).toMatchObject({ status: 'ok' });
     expect(result.stdout).toMatch(/BACKEND=(tensorflow|wasm|cpu)/);
   }, 120000);

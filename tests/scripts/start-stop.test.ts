@@ -45,7 +45,10 @@ async function oneRound(round: number): Promise<{ seconds: number; log: string }
       await new Promise((r) => setTimeout(r, 200));
     }
     const [, base, token] = url;
-    const started = await fetch(`${base}/api/kernels?token=${token}`, { method: 'POST', body: JSON.stringify({ name: 'tslab' }) });
+    const started = await fetch(`${base}/api/kernels?token=${token}`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'tslab' }),
+    });
     expect(started.status).toBe(201);
     const { id } = (await started.json()) as { id: string };
     const kernelPids = pidsWith(`kernel-${id}.json`);
@@ -60,7 +63,10 @@ async function oneRound(round: number): Promise<{ seconds: number; log: string }
     expect(log).toMatch(/\[start\] Jupyter stopped\.\n/); // start.mjs saw Jupyter exit on its own
     const seconds = (Date.now() - t0) / 1000;
     // Jupyter waits for its kernels before it exits, so nothing may be left by now.
-    expect({ round, left: [...pidsWith(`kernel-${id}.json`), ...jupyterPids.filter((p) => fs.existsSync(`/proc/${p}`))] }).toEqual({ round, left: [] });
+    expect({
+      round,
+      left: [...pidsWith(`kernel-${id}.json`), ...jupyterPids.filter((p) => fs.existsSync(`/proc/${p}`))],
+    }).toEqual({ round, left: [] });
     expect(log).toMatch(/Shutting down 1 kernel/);
     // quiet: no warning, error or trace from npm, setup, Jupyter ([W …]/[E …] log lines) or the kernel
     expect(log).not.toMatch(/Traceback|KeyboardInterrupt|Error:|warn|^\[[WE] |^\s+at .+:\d+/im);
@@ -76,8 +82,14 @@ async function oneRound(round: number): Promise<{ seconds: number; log: string }
   }
 }
 
-test(`one Ctrl-C stops npm start, Jupyter and its kernel, ${RUNS} times in a row`, async () => {
-  const times: number[] = [];
-  for (let round = 1; round <= RUNS; round++) times.push((await oneRound(round)).seconds);
-  console.log(`npm start → Ctrl-C: stopped cleanly ${RUNS}/${RUNS} times; seconds from Ctrl-C to exit: ${times.map((t) => t.toFixed(1)).join(', ')}`);
-}, 90000 * RUNS);
+test(
+  `one Ctrl-C stops npm start, Jupyter and its kernel, ${RUNS} times in a row`,
+  async () => {
+    const times: number[] = [];
+    for (let round = 1; round <= RUNS; round++) times.push((await oneRound(round)).seconds);
+    console.log(
+      `npm start → Ctrl-C: stopped cleanly ${RUNS}/${RUNS} times; seconds from Ctrl-C to exit: ${times.map((t) => t.toFixed(1)).join(', ')}`,
+    );
+  },
+  90000 * RUNS,
+);

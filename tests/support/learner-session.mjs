@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 
 const [base, token, nbPath] = process.argv.slice(2);
 const api = (p, init) => fetch(`${base}${p}${p.includes('?') ? '&' : '?'}token=${token}`, init);
-setTimeout(() => { console.error('learner session: timed out after 240 s'); process.exit(2); }, 240000).unref();
+setTimeout(() => {
+  console.error('learner session: timed out after 240 s');
+  process.exit(2);
+}, 240000).unref();
 
 const opened = await api(`/api/contents/${nbPath}?type=notebook&content=1`);
 if (opened.status !== 200) throw new Error(`open ${nbPath}: HTTP ${opened.status}`);
@@ -16,13 +19,23 @@ const nb = model.content;
 
 const sessionRes = await api('/api/sessions', {
   method: 'POST',
-  body: JSON.stringify({ path: nbPath, name: nbPath.split('/').pop(), type: 'notebook', kernel: { name: nb.metadata.kernelspec.name } }),
+  body: JSON.stringify({
+    path: nbPath,
+    name: nbPath.split('/').pop(),
+    type: 'notebook',
+    kernel: { name: nb.metadata.kernelspec.name },
+  }),
 });
 if (sessionRes.status !== 201) throw new Error(`start session: HTTP ${sessionRes.status} ${await sessionRes.text()}`);
 const session = await sessionRes.json();
 
-const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/kernels/${session.kernel.id}/channels?session_id=${randomUUID()}&token=${token}`);
-await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error('websocket error')); });
+const ws = new WebSocket(
+  `${base.replace(/^http/, 'ws')}/api/kernels/${session.kernel.id}/channels?session_id=${randomUUID()}&token=${token}`,
+);
+await new Promise((res, rej) => {
+  ws.onopen = res;
+  ws.onerror = () => rej(new Error('websocket error'));
+});
 const pending = new Map(); // msg_id → { outputs, count, replied, idle, resolve }
 ws.onmessage = (event) => {
   const msg = JSON.parse(event.data);
@@ -40,7 +53,12 @@ ws.onmessage = (event) => {
       p.outputs.push({ output_type: 'display_data', data: c.data, metadata: c.metadata ?? {} });
       break;
     case 'execute_result':
-      p.outputs.push({ output_type: 'execute_result', data: c.data, metadata: c.metadata ?? {}, execution_count: c.execution_count ?? null });
+      p.outputs.push({
+        output_type: 'execute_result',
+        data: c.data,
+        metadata: c.metadata ?? {},
+        execution_count: c.execution_count ?? null,
+      });
       break;
     case 'error':
       p.outputs.push({ output_type: 'error', ename: c.ename, evalue: c.evalue, traceback: c.traceback ?? [] });
@@ -54,7 +72,10 @@ ws.onmessage = (event) => {
       if (c.execution_state === 'idle') p.idle = true;
       break;
   }
-  if (p.replied && p.idle) { pending.delete(msg.parent_header.msg_id); p.resolve(); }
+  if (p.replied && p.idle) {
+    pending.delete(msg.parent_header.msg_id);
+    p.resolve();
+  }
 };
 
 function execute(code) {
@@ -62,11 +83,29 @@ function execute(code) {
   const p = { outputs: [], count: null, status: null, replied: false, idle: false };
   const done = new Promise((resolve) => (p.resolve = resolve));
   pending.set(msgId, p);
-  ws.send(JSON.stringify({
-    header: { msg_id: msgId, username: 'learner', session: session.id, msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
-    parent_header: {}, metadata: {}, channel: 'shell',
-    content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
-  }));
+  ws.send(
+    JSON.stringify({
+      header: {
+        msg_id: msgId,
+        username: 'learner',
+        session: session.id,
+        msg_type: 'execute_request',
+        version: '5.3',
+        date: new Date().toISOString(),
+      },
+      parent_header: {},
+      metadata: {},
+      channel: 'shell',
+      content: {
+        code,
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+      },
+    }),
+  );
   return done.then(() => p);
 }
 
@@ -85,7 +124,10 @@ for (const cell of nb.cells) {
 }
 ws.close();
 
-const saved = await api(`/api/contents/${nbPath}`, { method: 'PUT', body: JSON.stringify({ type: 'notebook', format: 'json', content: nb }) });
+const saved = await api(`/api/contents/${nbPath}`, {
+  method: 'PUT',
+  body: JSON.stringify({ type: 'notebook', format: 'json', content: nb }),
+});
 if (saved.status !== 200) throw new Error(`save: HTTP ${saved.status} ${await saved.text()}`);
 const savedModel = await saved.json();
 await api(`/api/sessions/${session.id}`, { method: 'DELETE' });
