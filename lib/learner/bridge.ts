@@ -14,12 +14,33 @@
  *   bridge.close();   // every learner process ended, the worker stopped
  */
 import * as path from 'path';
-import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'worker_threads';
+import {
+  MessageChannel,
+  Worker,
+  isMainThread,
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+} from 'worker_threads';
 import { COURSE_ROOT } from '../course/paths';
-import { LearnerProcess, type CallOutcome, type Ending, type LoadOutcome, type PreparedExercise, type SandboxLimits } from './sandbox';
+import {
+  LearnerProcess,
+  type CallOutcome,
+  type Ending,
+  type LoadOutcome,
+  type PreparedExercise,
+  type SandboxLimits,
+} from './sandbox';
 
 export type BridgeRequest =
-  | { op: 'start'; key: string; exercise: string; dir: string; limits: SandboxLimits; prepared: PreparedExercise | Ending }
+  | {
+      op: 'start';
+      key: string;
+      exercise: string;
+      dir: string;
+      limits: SandboxLimits;
+      prepared: PreparedExercise | Ending;
+    }
   | { op: 'call'; key: string; fn: string; args: unknown[] }
   | { op: 'close'; key: string }
   | { op: 'closeAll' };
@@ -57,7 +78,13 @@ export class Bridge {
     // The worker runs this file: TypeScript, so tsx's require hook is registered in it first.
     const boot = `require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(__filename)});`;
     const data: BridgeData = { learnerBridge: true, port: port2, flag: this.flag.buffer as SharedArrayBuffer };
-    this.worker = new Worker(boot, { eval: true, workerData: data, transferList: [port2], stdout: false, stderr: false });
+    this.worker = new Worker(boot, {
+      eval: true,
+      workerData: data,
+      transferList: [port2],
+      stdout: false,
+      stderr: false,
+    });
     this.worker.unref();
   }
 
@@ -126,7 +153,10 @@ function serve(data: BridgeData): void {
     switch (request.op) {
       case 'start': {
         // Compiled by the grader's thread (which has TypeScript loaded already), started here.
-        const started = 'kind' in request.prepared ? request.prepared : await LearnerProcess.start(request.exercise, request.dir, request.limits, request.prepared);
+        const started =
+          'kind' in request.prepared
+            ? request.prepared
+            : await LearnerProcess.start(request.exercise, request.dir, request.limits, request.prepared);
         processes.set(request.key, started);
         if (!(started instanceof LearnerProcess)) return { load: { ok: false, ending: started } };
         const load = await started.load();
@@ -134,7 +164,8 @@ function serve(data: BridgeData): void {
       }
       case 'call': {
         const p = processes.get(request.key);
-        if (!(p instanceof LearnerProcess)) return { call: { ok: false, ending: p ?? { kind: 'no-start', message: 'it was never started' } } };
+        if (!(p instanceof LearnerProcess))
+          return { call: { ok: false, ending: p ?? { kind: 'no-start', message: 'it was never started' } } };
         return { call: await p.call(request.fn, request.args) };
       }
       case 'close':
@@ -147,7 +178,8 @@ function serve(data: BridgeData): void {
   data.port.on('message', ({ id, request }: { id: number; request: BridgeRequest }) => {
     handle(request).then(
       (response) => answer({ id, ...response }),
-      (error: unknown) => answer({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      (error: unknown) =>
+        answer({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
 }

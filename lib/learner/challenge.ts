@@ -33,7 +33,15 @@ import { typeProblems, type SourceProblem } from './type-problems';
 import { COURSE_ROOT, ENV, EXERCISE_TIME_LIMIT_MS, PATHS } from '../course/paths';
 import { CourseError } from '../course/errors';
 import { relativeToRoot, resetCommand } from './compile';
-import { LearnerProcess, MEMORY_LIMIT_MIB, STARTUP_LIMIT_MS, defaultLimits, describeEnding, prepareExercise, type Ending } from './sandbox';
+import {
+  LearnerProcess,
+  MEMORY_LIMIT_MIB,
+  STARTUP_LIMIT_MS,
+  defaultLimits,
+  describeEnding,
+  prepareExercise,
+  type Ending,
+} from './sandbox';
 export { approximatelyEqual } from './values';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,15 +94,36 @@ export interface ExerciseApis {
   };
   '03-preprocess-arithmetic': {
     shortestEdgeResize(width: number, height: number, shortestEdge?: number): { width: number; height: number };
-    centerCropBox(width: number, height: number, cropWidth?: number, cropHeight?: number): { left: number; top: number; width: number; height: number };
-    rescaleAndNormalize(rgb: ArrayLike<number>, width: number, height: number, mean?: Vector, std?: Vector, rescaleFactor?: number): Float32Array;
+    centerCropBox(
+      width: number,
+      height: number,
+      cropWidth?: number,
+      cropHeight?: number,
+    ): { left: number; top: number; width: number; height: number };
+    rescaleAndNormalize(
+      rgb: ArrayLike<number>,
+      width: number,
+      height: number,
+      mean?: Vector,
+      std?: Vector,
+      rescaleFactor?: number,
+    ): Float32Array;
   };
   '04-contrastive-loss': {
-    contrastiveLoss(imageEmbeddings: Rows, textEmbeddings: Rows, logitScale: number): { loss: number; imageToText: number; textToImage: number };
+    contrastiveLoss(
+      imageEmbeddings: Rows,
+      textEmbeddings: Rows,
+      logitScale: number,
+    ): { loss: number; imageToText: number; textToImage: number };
     lossGradient(imageEmbeddings: Rows, textEmbeddings: Rows, logitScale: number, step?: number): number[][];
   };
   '05-zero-shot': {
-    zeroShotClassify(imageEmbedding: Vector, labelEmbeddings: Rows, labels: readonly string[], logitScale: number): LabelProbability[];
+    zeroShotClassify(
+      imageEmbedding: Vector,
+      labelEmbeddings: Rows,
+      labels: readonly string[],
+      logitScale: number,
+    ): LabelProbability[];
   };
   '06-prompt-ensembling': {
     fillTemplates(label: string, templates: readonly string[]): string[];
@@ -119,9 +148,17 @@ export interface ExerciseApis {
 export type ExerciseName = keyof ExerciseApis;
 export type ExerciseFunctionName<N extends ExerciseName> = keyof ExerciseApis[N] & string;
 /** The argument list of one exercise function. */
-export type ExerciseArgs<N extends ExerciseName, F extends ExerciseFunctionName<N>> = ExerciseApis[N][F] extends (...args: infer A) => unknown ? A : never;
+export type ExerciseArgs<N extends ExerciseName, F extends ExerciseFunctionName<N>> = ExerciseApis[N][F] extends (
+  ...args: infer A
+) => unknown
+  ? A
+  : never;
 /** The return type of one exercise function. */
-export type ExerciseReturn<N extends ExerciseName, F extends ExerciseFunctionName<N>> = ExerciseApis[N][F] extends (...args: never[]) => infer R ? R : never;
+export type ExerciseReturn<N extends ExerciseName, F extends ExerciseFunctionName<N>> = ExerciseApis[N][F] extends (
+  ...args: never[]
+) => infer R
+  ? R
+  : never;
 
 /** The exercises in order. */
 export const EXERCISE_FUNCTIONS: { readonly [N in ExerciseName]: readonly ExerciseFunctionName<N>[] } = {
@@ -198,16 +235,24 @@ const timedOut = new Map<string, number>();
 function checkCall(name: string, functionName: string, options: RunExerciseOptions): void {
   const known = exerciseFunctions();
   if (!Object.prototype.hasOwnProperty.call(known, name)) {
-    throw new ChallengeInputError(`tryExercise: there is no exercise ${JSON.stringify(name)}. Use one of ${Object.keys(known).join(', ')}.`);
+    throw new ChallengeInputError(
+      `tryExercise: there is no exercise ${JSON.stringify(name)}. Use one of ${Object.keys(known).join(', ')}.`,
+    );
   }
   if (!known[name].includes(functionName)) {
-    throw new ChallengeInputError(`tryExercise: exercise ${name} has no function ${JSON.stringify(functionName)}. Its functions are ${known[name].join(', ')}.`);
+    throw new ChallengeInputError(
+      `tryExercise: exercise ${name} has no function ${JSON.stringify(functionName)}. Its functions are ${known[name].join(', ')}.`,
+    );
   }
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new ChallengeInputError(`tryExercise: timeoutMs = ${options.timeoutMs} is not a number of milliseconds > 0. Pass e.g. 5000, or leave it out.`);
+    throw new ChallengeInputError(
+      `tryExercise: timeoutMs = ${options.timeoutMs} is not a number of milliseconds > 0. Pass e.g. 5000, or leave it out.`,
+    );
   }
   if (options.memoryMiB !== undefined && !(Number.isInteger(options.memoryMiB) && options.memoryMiB >= 16)) {
-    throw new ChallengeInputError(`tryExercise: memoryMiB = ${options.memoryMiB} is not a whole number ≥ 16. Pass e.g. 1024, or leave it out.`);
+    throw new ChallengeInputError(
+      `tryExercise: memoryMiB = ${options.memoryMiB} is not a whole number ≥ 16. Pass e.g. 1024, or leave it out.`,
+    );
   }
 }
 
@@ -216,7 +261,10 @@ function exerciseFunctions(): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const file of fs.readdirSync(PATHS.solutions)) {
     const m = /^(\d\d-[a-z0-9-]+)\.ts$/.exec(file);
-    if (m) out[m[1]] = [...fs.readFileSync(path.join(PATHS.solutions, file), 'utf8').matchAll(/^export (?:async )?function (\w+)/gm)].map((f) => f[1]);
+    if (m)
+      out[m[1]] = [
+        ...fs.readFileSync(path.join(PATHS.solutions, file), 'utf8').matchAll(/^export (?:async )?function (\w+)/gm),
+      ].map((f) => f[1]);
   }
   return out;
 }
@@ -265,30 +313,56 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
   const dir = path.resolve(options.dir ?? (process.env[ENV.exercisesDir] || PATHS.exercises));
   const file = path.join(dir, `${name}.ts`);
   const shown = relativeToRoot(file, root);
-  const base = { exercise: name, functionName, typeProblems: [] as SourceProblem[], output: '', standIns: [] as string[] };
+  const base = {
+    exercise: name,
+    functionName,
+    typeProblems: [] as SourceProblem[],
+    output: '',
+    standIns: [] as string[],
+  };
   type Run = ExerciseRun<ExerciseReturn<N, F>>;
-  const fail = (status: ExerciseStatus, problem: string, extra: Partial<Run> = {}): Run => ({ ...base, status, problem, ...extra });
+  const fail = (status: ExerciseStatus, problem: string, extra: Partial<Run> = {}): Run => ({
+    ...base,
+    status,
+    problem,
+    ...extra,
+  });
 
   try {
     v8.serialize(args);
   } catch (error) {
     // The arguments cannot be copied into the learner's process (e.g. a function among them): the notebook's mistake.
-    throw new ChallengeInputError(`tryExercise: the arguments of ${name} › ${functionName} cannot be passed to the exercise (${(error as Error).message}). Pass numbers, strings, arrays, typed arrays and plain objects.`);
+    throw new ChallengeInputError(
+      `tryExercise: the arguments of ${name} › ${functionName} cannot be passed to the exercise (${(error as Error).message}). Pass numbers, strings, arrays, typed arrays and plain objects.`,
+    );
   }
-  if (!fs.existsSync(file)) return fail('missing', `${shown} does not exist. Bring the stub back with: ${resetCommand(name, file)}`);
+  if (!fs.existsSync(file))
+    return fail('missing', `${shown} does not exist. Bring the stub back with: ${resetCommand(name, file)}`);
   const timeoutMs = options.timeoutMs ?? EXERCISE_TIME_LIMIT_MS;
   // A function that ran out of time is not run again on the same code (a loop over labels would wait each time).
-  const sources = fs.readdirSync(dir).filter((n) => n.endsWith('.ts')).sort().map((n) => `${n}\u0000${fs.readFileSync(path.join(dir, n), 'utf8')}`);
+  const sources = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()
+    .map((n) => `${n}\u0000${fs.readFileSync(path.join(dir, n), 'utf8')}`);
   const codeKey = `${file}\u0000${functionName}\u0000${sources.join('\u0000')}`;
   const timedOutBefore = timedOut.get(codeKey);
   if (timedOutBefore !== undefined && timeoutMs <= timedOutBefore) {
-    return fail('timeout', `${functionName} did not finish within ${timedOutBefore / 1000} s on an earlier call, and ${shown} has not changed since, so it was not run again (an endless loop?).`);
+    return fail(
+      'timeout',
+      `${functionName} did not finish within ${timedOutBefore / 1000} s on an earlier call, and ${shown} has not changed since, so it was not run again (an endless loop?).`,
+    );
   }
   const prepared = prepareExercise(name, dir);
-  if ('kind' in prepared) return fail(statusOf(prepared), `${describeEnding(prepared, { exercise: name, dir, what: functionName })}.`);
+  if ('kind' in prepared)
+    return fail(statusOf(prepared), `${describeEnding(prepared, { exercise: name, dir, what: functionName })}.`);
   base.typeProblems = options.typeCheck === false ? [] : typeProblems(file, root);
 
-  const limits = defaultLimits({ stepMs: timeoutMs, memoryMiB: options.memoryMiB ?? MEMORY_LIMIT_MIB, lifetimeMs: STARTUP_LIMIT_MS + 2 * timeoutMs + 5000 });
+  const limits = defaultLimits({
+    stepMs: timeoutMs,
+    memoryMiB: options.memoryMiB ?? MEMORY_LIMIT_MIB,
+    lifetimeMs: STARTUP_LIMIT_MS + 2 * timeoutMs + 5000,
+  });
   const started = await LearnerProcess.start(name, dir, limits, prepared);
   let ending: Ending | undefined;
   let value: unknown;
@@ -312,7 +386,8 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
 
   if (ending === undefined) return { ...base, status: 'ok', value: value as ExerciseReturn<N, F>, problem: '' };
   const status = statusOf(ending);
-  if (status === 'not-started') return fail(status, `not started yet — open ${shown} and replace the throw in ${functionName}.`);
+  if (status === 'not-started')
+    return fail(status, `not started yet — open ${shown} and replace the throw in ${functionName}.`);
   if (ending.kind === 'too-slow' && ending.during === 'call') timedOut.set(codeKey, timeoutMs);
   return fail(status, `${describeEnding(ending, { exercise: name, dir, what: functionName })}.`);
 }
@@ -328,15 +403,34 @@ export async function runExercise<N extends ExerciseName, F extends ExerciseFunc
  *   analyzeProbabilities([0.7, 0.2, 0.1], ['cat', 'dog', 'car']);
  *   // { label: 'cat', probability: 0.7, runnerUp: 'dog', margin: 0.5, entropy: 0.8018, normalizedEntropy: 0.7298, confident: true }
  */
-export function analyzeProbabilities(probabilities: ArrayLike<number>, labels: readonly string[], marginThreshold = 0.2): PredictionAnalysis {
+export function analyzeProbabilities(
+  probabilities: ArrayLike<number>,
+  labels: readonly string[],
+  marginThreshold = 0.2,
+): PredictionAnalysis {
   const p = Array.from(probabilities);
-  if (p.length < 2) throw new ChallengeInputError(`analyzeProbabilities: got ${p.length} probabilities; a margin needs at least 2. Pass one probability per candidate label.`);
-  if (labels.length !== p.length) throw new ChallengeInputError(`analyzeProbabilities: ${labels.length} labels for ${p.length} probabilities. Pass one label per probability.`);
+  if (p.length < 2)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: got ${p.length} probabilities; a margin needs at least 2. Pass one probability per candidate label.`,
+    );
+  if (labels.length !== p.length)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: ${labels.length} labels for ${p.length} probabilities. Pass one label per probability.`,
+    );
   const bad = p.findIndex((x) => !(Number.isFinite(x) && x >= 0 && x <= 1));
-  if (bad >= 0) throw new ChallengeInputError(`analyzeProbabilities: probability ${bad} is ${p[bad]}, not a number in [0, 1]. Pass a softmax output.`);
+  if (bad >= 0)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: probability ${bad} is ${p[bad]}, not a number in [0, 1]. Pass a softmax output.`,
+    );
   const sum = p.reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > 1e-4) throw new ChallengeInputError(`analyzeProbabilities: the probabilities sum to ${sum}, not 1. Pass a softmax output.`);
-  if (!(marginThreshold >= 0 && marginThreshold <= 1)) throw new ChallengeInputError(`analyzeProbabilities: marginThreshold = ${marginThreshold} is not in [0, 1]. Pass e.g. 0.2.`);
+  if (Math.abs(sum - 1) > 1e-4)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: the probabilities sum to ${sum}, not 1. Pass a softmax output.`,
+    );
+  if (!(marginThreshold >= 0 && marginThreshold <= 1))
+    throw new ChallengeInputError(
+      `analyzeProbabilities: marginThreshold = ${marginThreshold} is not in [0, 1]. Pass e.g. 0.2.`,
+    );
   const order = p.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
   const [best, second] = order;
   const margin = p[best] - p[second];

@@ -54,7 +54,14 @@ export function transpile(source: string, fileName: string): { code: string; dia
     fileName,
     reportDiagnostics: true,
     // sourceRoot: stack traces name the learner's real file, not the compiled copy's folder.
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true, inlineSources: true, sourceRoot: path.dirname(fileName) },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      inlineSourceMap: true,
+      inlineSources: true,
+      sourceRoot: path.dirname(fileName),
+    },
   });
   return { code: out.outputText, diagnostics: out.diagnostics ?? [] };
 }
@@ -76,7 +83,11 @@ export function sandboxChildProgram(): string {
  * JavaScript for every `.ts` file of `dir` (name.ts → name.js) and the syntax errors of `<dir>/<exercise>.ts`.
  * The file names in the source maps are the real ones, so a stack trace says `exercises/05-zero-shot.ts:52`.
  */
-export function transpileExerciseFolder(dir: string, exercise: string, root = COURSE_ROOT): { files: Record<string, string>; syntaxProblems: SourceProblem[] } {
+export function transpileExerciseFolder(
+  dir: string,
+  exercise: string,
+  root = COURSE_ROOT,
+): { files: Record<string, string>; syntaxProblems: SourceProblem[] } {
   const ts = typescript();
   const files: Record<string, string> = {};
   let syntaxProblems: SourceProblem[] = [];
@@ -92,7 +103,13 @@ export function transpileExerciseFolder(dir: string, exercise: string, root = CO
       const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true);
       syntaxProblems = out.diagnostics.map((d) => {
         const { line, character } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
-        return { kind: 'syntax error' as const, file: relativeToRoot(file, root), line: line + 1, column: character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') };
+        return {
+          kind: 'syntax error' as const,
+          file: relativeToRoot(file, root),
+          line: line + 1,
+          column: character + 1,
+          message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+        };
       });
     }
   }

@@ -53,26 +53,45 @@ function hintFor(exercise: Exercise, testTitle: string | undefined, failure: str
   return exercise.hints.find((h) => h.topic === topic) ?? exercise.hints[0];
 }
 
-function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefined, problems: TypeProblem[]): ExerciseResult {
+function judge(
+  exercise: Exercise,
+  file: string,
+  outcome: FileOutcome | undefined,
+  problems: TypeProblem[],
+): ExerciseResult {
   const base = { exercise, passedChecks: 0, totalChecks: 0, details: [] as string[] };
   if (!existsSync(file)) {
-    return { ...base, status: 'missing', details: [`${displayPath(file)} does not exist. Bring back the stub with: ${resetCommand(exercise.name, file)}`] };
+    return {
+      ...base,
+      status: 'missing',
+      details: [`${displayPath(file)} does not exist. Bring back the stub with: ${resetCommand(exercise.name, file)}`],
+    };
   }
   const tests = outcome?.tests ?? [];
   const passedChecks = tests.filter((t) => t.passed).length;
   const counts = { ...base, passedChecks, totalChecks: tests.length };
-  const typeLines = problems.slice(0, 3).map((p) => `${p.kind === 'syntax error' ? 'Syntax error' : 'Type error'} at ${location(p)}: ${p.message}`);
+  const typeLines = problems
+    .slice(0, 3)
+    .map((p) => `${p.kind === 'syntax error' ? 'Syntax error' : 'Type error'} at ${location(p)}: ${p.message}`);
   if (problems.length > 3) typeLines.push(`… and ${problems.length - 3} more TypeScript problem(s) in this file.`);
   const syntax = problems.some((p) => p.kind === 'syntax error');
 
   if (syntax) {
-    const ran = tests.length > 0 ? [`(The checks ran on what TypeScript could make of the file anyway: ${passedChecks}/${tests.length} pass.)`] : [];
+    const ran =
+      tests.length > 0
+        ? [`(The checks ran on what TypeScript could make of the file anyway: ${passedChecks}/${tests.length} pass.)`]
+        : [];
     return { ...counts, status: 'failed', details: ['Fix this syntax error first:', ...typeLines, ...ran] };
   }
   const printed = printedLines(outcome?.output ?? '');
   if (outcome?.loadError !== undefined || tests.length === 0) {
     const why = outcome?.loadError ?? 'no tests ran';
-    return { ...counts, status: 'failed', details: [`The exercise could not be loaded: ${why}`, ...typeLines, ...printed], hint: exercise.hints[0] };
+    return {
+      ...counts,
+      status: 'failed',
+      details: [`The exercise could not be loaded: ${why}`, ...typeLines, ...printed],
+      hint: exercise.hints[0],
+    };
   }
   if (tests.every((t) => !t.passed && NOT_IMPLEMENTED.test(t.failure ?? '')) && problems.length === 0) {
     return { ...counts, status: 'not started' };
@@ -81,7 +100,14 @@ function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefine
     return { ...counts, status: 'passed' };
   }
   if (passedChecks === tests.length) {
-    return { ...counts, status: 'failed', details: ['Every check passes, but TypeScript reports a problem; fix it so that the file compiles:', ...typeLines] };
+    return {
+      ...counts,
+      status: 'failed',
+      details: [
+        'Every check passes, but TypeScript reports a problem; fix it so that the file compiles:',
+        ...typeLines,
+      ],
+    };
   }
   const first = tests.find((t) => !t.passed);
   const failure = first?.failure ?? 'failed';
@@ -93,9 +119,16 @@ function judge(exercise: Exercise, file: string, outcome: FileOutcome | undefine
 
 /** The first lines the learner's code printed, for a failed exercise's report. */
 function printedLines(output: string): string[] {
-  const lines = output.trimEnd().split('\n').filter((line) => line !== '');
+  const lines = output
+    .trimEnd()
+    .split('\n')
+    .filter((line) => line !== '');
   if (lines.length === 0) return [];
-  return ['Your code printed:', ...lines.slice(0, 5).map((line) => `  ${line.slice(0, 200)}`), ...(lines.length > 5 ? [`  … (${lines.length - 5} more lines)`] : [])];
+  return [
+    'Your code printed:',
+    ...lines.slice(0, 5).map((line) => `  ${line.slice(0, 200)}`),
+    ...(lines.length > 5 ? [`  … (${lines.length - 5} more lines)`] : []),
+  ];
 }
 
 /** Grades `exercises`: the type check (while the learner processes start), then each exercise's tests. */
@@ -106,7 +139,11 @@ export async function gradeExercises(exercises: readonly Exercise[], options: Gr
   const outcomes = await runExerciseTests(
     present.map((e) => e.name),
     { root: options.root, dir: options.dir, stepMs: options.timeoutMs, deadline: options.deadline },
-    () => (problems = typeCheck(options.root, files.filter((f) => existsSync(f)))), // while the learner processes start
+    () =>
+      (problems = typeCheck(
+        options.root,
+        files.filter((f) => existsSync(f)),
+      )), // while the learner processes start
   );
   return exercises.map((exercise, i) => {
     const k = present.indexOf(exercise);
@@ -130,12 +167,17 @@ export function formatReport(results: readonly ExerciseResult[], dirLabel: strin
   for (const r of results) {
     const name = r.exercise.name.padEnd(width);
     const summary =
-      r.status === 'passed' ? `passed (${r.passedChecks}/${r.totalChecks} checks)`
-      : r.status === 'not started' ? `not started: ${r.exercise.title}`
-      : r.status === 'missing' ? 'missing'
-      : r.totalChecks > 0 && r.passedChecks === r.totalChecks ? `failed (all ${r.totalChecks} checks pass, but the file does not compile)`
-      : r.totalChecks > 0 ? `failed (${r.passedChecks}/${r.totalChecks} checks pass)`
-      : 'failed';
+      r.status === 'passed'
+        ? `passed (${r.passedChecks}/${r.totalChecks} checks)`
+        : r.status === 'not started'
+          ? `not started: ${r.exercise.title}`
+          : r.status === 'missing'
+            ? 'missing'
+            : r.totalChecks > 0 && r.passedChecks === r.totalChecks
+              ? `failed (all ${r.totalChecks} checks pass, but the file does not compile)`
+              : r.totalChecks > 0
+                ? `failed (${r.passedChecks}/${r.totalChecks} checks pass)`
+                : 'failed';
     lines.push(`  ${MARK[r.status]} ${name}  ${summary}`);
     for (const detail of r.details) lines.push(`      ${detail}`);
     if (r.hint) lines.push(`      Hint: ${r.hint.topic ? `${r.hint.topic}: ` : ''}${r.hint.text}`);
@@ -144,7 +186,10 @@ export function formatReport(results: readonly ExerciseResult[], dirLabel: strin
   const passed = results.filter((r) => r.status === 'passed').length;
   const next = results.find((r) => r.status !== 'passed');
   lines.push('');
-  if (next) lines.push(`Next: ${next.exercise.name} (edit ${dirLabel}${next.exercise.name}.ts, then ${command('grade', next.exercise.name.slice(0, 2))})`);
+  if (next)
+    lines.push(
+      `Next: ${next.exercise.name} (edit ${dirLabel}${next.exercise.name}.ts, then ${command('grade', next.exercise.name.slice(0, 2))})`,
+    );
   lines.push(`Graded in ${seconds.toFixed(1)} s.`);
   lines.push(`${passed}/${results.length} passed`);
   return lines.join('\n');

@@ -120,7 +120,10 @@ function runGrader(graderArgs: string[], options: GradeOptions): Promise<GradeSu
       fs.rmSync(runDir, { recursive: true, force: true });
       if (stopped) {
         // Only what it printed before: no score, the run did not finish.
-        finish(`${output.replace(/^\d+\/\d+ passed\s*$/m, '')}\ngrade: the grader did not finish within ${deadlineMs / 1000} s and was stopped, with every process it started; no score.`, resolve);
+        finish(
+          `${output.replace(/^\d+\/\d+ passed\s*$/m, '')}\ngrade: the grader did not finish within ${deadlineMs / 1000} s and was stopped, with every process it started; no score.`,
+          resolve,
+        );
       } else finish(`${output}${extra}`, resolve);
     };
     child.on('error', (error) => done(`\ngrade: the grader could not run: ${error.message}`));

@@ -21,7 +21,16 @@ import * as path from 'path';
 import { CourseError } from '../course/errors';
 import { PATHS } from '../course/paths';
 import { Bridge, type BridgeResponse } from './bridge';
-import { describeEnding, defaultLimits, killRegistered, prepareExercise, RUN_DIR_ENV, STARTUP_LIMIT_MS, type Ending, type SandboxLimits } from './sandbox';
+import {
+  describeEnding,
+  defaultLimits,
+  killRegistered,
+  prepareExercise,
+  RUN_DIR_ENV,
+  STARTUP_LIMIT_MS,
+  type Ending,
+  type SandboxLimits,
+} from './sandbox';
 import type { ThrownValue } from './sandbox-child';
 import { courseStandIns } from './stand-ins';
 
@@ -61,13 +70,23 @@ export interface HarnessOptions {
   limits?: Partial<SandboxLimits>;
 }
 
-const BUILTIN_ERRORS: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+const BUILTIN_ERRORS: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
 
 /** An error class of that name exported by one of the course's solutions the tests have loaded (an earlier exercise's). */
 function courseClass(name: string): unknown {
   const solutions = path.join(PATHS.solutions, path.sep);
   for (const [file, mod] of Object.entries(require.cache)) {
-    const value = file.startsWith(solutions) ? (mod?.exports as Record<string, unknown> | undefined)?.[name] : undefined;
+    const value = file.startsWith(solutions)
+      ? (mod?.exports as Record<string, unknown> | undefined)?.[name]
+      : undefined;
     if (typeof value === 'function' && value.prototype instanceof Error) return value;
   }
   return undefined;
@@ -78,10 +97,17 @@ function rebuild(thrown: ThrownValue, classes: Record<string, unknown>): unknown
   if (!thrown.isError) return thrown.value;
   const error = new Error(thrown.message);
   const own = classes[thrown.name] ?? courseClass(thrown.name);
-  const cls = typeof own === 'function' && own.prototype instanceof Error ? (own as ErrorConstructor) : BUILTIN_ERRORS[thrown.name];
+  const cls =
+    typeof own === 'function' && own.prototype instanceof Error
+      ? (own as ErrorConstructor)
+      : BUILTIN_ERRORS[thrown.name];
   if (cls) Object.setPrototypeOf(error, cls.prototype);
   Object.defineProperty(error, 'name', { value: thrown.name, configurable: true, writable: true });
-  Object.defineProperty(error, 'stack', { value: thrown.stack || `${thrown.name}: ${thrown.message}`, configurable: true, writable: true });
+  Object.defineProperty(error, 'stack', {
+    value: thrown.stack || `${thrown.name}: ${thrown.message}`,
+    configurable: true,
+    writable: true,
+  });
   return error;
 }
 
@@ -96,7 +122,8 @@ function copyBack(target: unknown, copy: unknown, depth = 0): void {
   }
   if (Array.isArray(target) && Array.isArray(copy)) {
     for (let i = 0; i < copy.length; i++) {
-      if (typeof target[i] === 'object' && target[i] !== null && typeof copy[i] === 'object') copyBack(target[i], copy[i], depth + 1);
+      if (typeof target[i] === 'object' && target[i] !== null && typeof copy[i] === 'object')
+        copyBack(target[i], copy[i], depth + 1);
       else if (!Object.is(target[i], copy[i])) target[i] = copy[i];
     }
     if (target.length !== copy.length) target.length = copy.length;
@@ -134,7 +161,12 @@ interface Registered {
 /** Collects the tests of one file through the jest-like globals, then runs them one after the other. */
 async function runTestFile(testFile: string): Promise<TestOutcome[]> {
   const tests: Registered[] = [];
-  const hooks = { beforeAll: [] as (() => unknown)[], afterAll: [] as (() => unknown)[], beforeEach: [] as (() => unknown)[], afterEach: [] as (() => unknown)[] };
+  const hooks = {
+    beforeAll: [] as (() => unknown)[],
+    afterAll: [] as (() => unknown)[],
+    beforeEach: [] as (() => unknown)[],
+    afterEach: [] as (() => unknown)[],
+  };
   const prefix: string[] = [];
   const g = globalThis as Record<string, unknown>;
   const saved: Record<string, unknown> = {};
@@ -211,16 +243,33 @@ export function failureText(error: unknown): string {
  *   await runExerciseTests(['01-cosine-similarity'], { root, dir: '/course/exercises', stepMs: 5000, deadline: Date.now() + 180_000 });
  *   // [{ exercise: '01-cosine-similarity', tests: [{ title: 'l2Normalize: …', passed: true }, …], output: '' }]
  */
-export async function runExerciseTests(exercises: readonly string[], options: HarnessOptions, meanwhile?: () => void): Promise<FileOutcome[]> {
+export async function runExerciseTests(
+  exercises: readonly string[],
+  options: HarnessOptions,
+  meanwhile?: () => void,
+): Promise<FileOutcome[]> {
   if (exercises.length === 0) return [];
   // The OS ends every learner process shortly after the deadline even if this process is killed first.
-  const limits = defaultLimits({ stepMs: options.stepMs, lifetimeMs: Math.max(10_000, options.deadline - Date.now() + 5000), ...options.limits });
+  const limits = defaultLimits({
+    stepMs: options.stepMs,
+    lifetimeMs: Math.max(10_000, options.deadline - Date.now() + 5000),
+    ...options.limits,
+  });
   // The learner processes register under a run folder (lib/learner/sandbox.ts); one of our own when none is set.
   const ownRunDir = process.env[RUN_DIR_ENV] ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'grade-run-'));
   if (ownRunDir) process.env[RUN_DIR_ENV] = ownRunDir; // the bridge's worker thread reads it when it starts
   const bridge = new Bridge();
   const left = () => options.deadline - Date.now();
-  const starts = exercises.map((exercise) => bridge.post({ op: 'start', key: exercise, exercise, dir: options.dir, limits, prepared: prepareExercise(exercise, options.dir) }));
+  const starts = exercises.map((exercise) =>
+    bridge.post({
+      op: 'start',
+      key: exercise,
+      exercise,
+      dir: options.dir,
+      limits,
+      prepared: prepareExercise(exercise, options.dir),
+    }),
+  );
   meanwhile?.(); // e.g. the type check, while the learner processes start
   const outcomes: FileOutcome[] = [];
   try {
@@ -230,11 +279,20 @@ export async function runExerciseTests(exercises: readonly string[], options: Ha
       const started = bridge.wait(starts[i], Math.min(left(), STARTUP_LIMIT_MS + 2 * options.stepMs + 10_000));
       const context = { exercise, dir: options.dir, what: path.join(options.dir, `${exercise}.ts`) };
       if (started.timedOut || started.error || !started.load) {
-        outcomes.push({ ...base, loadError: started.timedOut ? `not graded: the grading run's deadline passed` : `the grader could not start it: ${started.error}` });
+        outcomes.push({
+          ...base,
+          loadError: started.timedOut
+            ? `not graded: the grading run's deadline passed`
+            : `the grader could not start it: ${started.error}`,
+        });
         continue;
       }
       if ('ending' in started.load) {
-        outcomes.push({ ...base, loadError: describeEnding(started.load.ending, { ...context, what: context.what.replace(/^.*\//, '') }), output: started.output ?? '' });
+        outcomes.push({
+          ...base,
+          loadError: describeEnding(started.load.ending, { ...context, what: context.what.replace(/^.*\//, '') }),
+          output: started.output ?? '',
+        });
         continue;
       }
       if (!fs.existsSync(testFile)) {
@@ -243,7 +301,13 @@ export async function runExerciseTests(exercises: readonly string[], options: Ha
       }
       courseStandIns.clear();
       for (const entry of started.load.standIns) courseStandIns.add(entry);
-      const tests = await withStandIn(options.root, exercise, started.load.exports.values, (solution) => makeStandIn(bridge, exercise, solution, context, left, options.stepMs), testFile);
+      const tests = await withStandIn(
+        options.root,
+        exercise,
+        started.load.exports.values,
+        (solution) => makeStandIn(bridge, exercise, solution, context, left, options.stepMs),
+        testFile,
+      );
       const closed = bridge.request({ op: 'close', key: exercise }, Math.max(1000, Math.min(left(), 10_000)));
       outcomes.push({ ...base, tests, output: closed.output ?? '' });
     }
@@ -269,9 +333,17 @@ async function withStandIn(
   const solutionFile = require.resolve(path.join(root, 'solutions', exercise));
   const solution = require(solutionFile) as Record<string, unknown>; // the course's own module: classes, constants
   const standIn = make(solution);
-  for (const [key, value] of Object.entries(learnerValues)) if (key in standIn && typeof standIn[key] !== 'function') standIn[key] = value;
+  for (const [key, value] of Object.entries(learnerValues))
+    if (key in standIn && typeof standIn[key] !== 'function') standIn[key] = value;
   const original = require.cache[solutionFile];
-  require.cache[solutionFile] = { id: solutionFile, filename: solutionFile, loaded: true, exports: standIn, children: [], paths: [] } as unknown as NodeJS.Module;
+  require.cache[solutionFile] = {
+    id: solutionFile,
+    filename: solutionFile,
+    loaded: true,
+    exports: standIn,
+    children: [],
+    paths: [],
+  } as unknown as NodeJS.Module;
   try {
     return await runTestFile(testFile);
   } catch (error) {
@@ -303,9 +375,12 @@ function makeStandIn(
       const what = callText(key, args);
       if (stopped !== undefined) throw new ExerciseRunError(`Skipped: ${stopped}, so this check was not run.`);
       const wait = Math.min(left(), stepMs + 5000);
-      const response: BridgeResponse = wait > 0 ? bridge.request({ op: 'call', key: exercise, fn: key, args }, wait) : { id: 0, timedOut: true };
+      const response: BridgeResponse =
+        wait > 0 ? bridge.request({ op: 'call', key: exercise, fn: key, args }, wait) : { id: 0, timedOut: true };
       if (response.timedOut || response.error || !response.call) {
-        const ending: Ending = response.timedOut ? { kind: 'deadline' } : { kind: 'no-start', message: response.error ?? 'no answer' };
+        const ending: Ending = response.timedOut
+          ? { kind: 'deadline' }
+          : { kind: 'no-start', message: response.error ?? 'no answer' };
         stopped = describeEnding(ending, { ...context, what });
         throw new ExerciseRunError(`${stopped}.`);
       }

@@ -65,7 +65,9 @@ export interface EarlierExercise {
   course: string;
 }
 
-export type ParentMessage = { type: 'load'; entry: string; earlier: EarlierExercise[] } | { type: 'call'; id: number; fn: string; args: unknown[] };
+export type ParentMessage =
+  | { type: 'load'; entry: string; earlier: EarlierExercise[] }
+  | { type: 'call'; id: number; fn: string; args: unknown[] };
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'loaded'; exports: ExportSummary; standIns: string[] }
@@ -75,11 +77,21 @@ export type ChildMessage =
 /** A thrown value, described with only this realm's untouched primitives. */
 export function describeThrown(error: unknown): ThrownValue {
   const isObject = typeof error === 'object' && error !== null;
-  const isError = error instanceof Error || (isObject && typeof (error as { message?: unknown }).message === 'string' && typeof (error as { stack?: unknown }).stack === 'string');
+  const isError =
+    error instanceof Error ||
+    (isObject &&
+      typeof (error as { message?: unknown }).message === 'string' &&
+      typeof (error as { stack?: unknown }).stack === 'string');
   if (!isError) {
     let value: unknown = error;
     if (typeof error === 'function' || typeof error === 'symbol') value = String(error);
-    return { isError: false, name: typeof error, message: typeof error === 'string' ? error : String(error), stack: '', value };
+    return {
+      isError: false,
+      name: typeof error,
+      message: typeof error === 'string' ? error : String(error),
+      stack: '',
+      value,
+    };
   }
   const e = error as Error & { code?: unknown; permission?: unknown; resource?: unknown };
   const text = (x: unknown) => (typeof x === 'string' ? x : undefined);
@@ -89,7 +101,15 @@ export function describeThrown(error: unknown): ThrownValue {
   } catch {
     // a getter that throws: keep 'Error'
   }
-  return { isError: true, name, message: String(e.message), stack: String(e.stack ?? ''), code: text(e.code), permission: text(e.permission), resource: text(e.resource) };
+  return {
+    isError: true,
+    name,
+    message: String(e.message),
+    stack: String(e.stack ?? ''),
+    code: text(e.code),
+    permission: text(e.permission),
+    resource: text(e.resource),
+  };
 }
 
 function isClass(value: unknown): boolean {
@@ -103,7 +123,8 @@ function isClass(value: unknown): boolean {
 /** What the parent needs to know about a loaded module (values only when they can be copied). */
 export function summarise(moduleExports: unknown, canCopy: (value: unknown) => boolean): ExportSummary {
   const summary: ExportSummary = { functions: [], classes: [], values: {} };
-  if (moduleExports === null || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function')) return summary;
+  if (moduleExports === null || (typeof moduleExports !== 'object' && typeof moduleExports !== 'function'))
+    return summary;
   for (const key of Object.keys(moduleExports)) {
     const value = (moduleExports as Record<string, unknown>)[key];
     if (isClass(value)) summary.classes.push(key);
@@ -118,7 +139,9 @@ function guardSignals(): void {
   const own = process.pid;
   const original = process.kill.bind(process);
   const refuse = (pid: number) => {
-    const error = new Error(`process.kill(${pid}, …): sending signals to other processes is not allowed in exercises.`) as Error & { code: string; permission: string; resource: string };
+    const error = new Error(
+      `process.kill(${pid}, …): sending signals to other processes is not allowed in exercises.`,
+    ) as Error & { code: string; permission: string; resource: string };
     error.code = 'ERR_ACCESS_DENIED';
     error.permission = 'Signal';
     error.resource = String(pid);
@@ -155,14 +178,18 @@ function installEarlier(earlier: EarlierExercise[], standIns: Set<string>): void
         try {
           return (value as (...a: unknown[]) => unknown)(...args);
         } catch (error) {
-          const unfinished = error instanceof Error && error.name === 'NotImplementedError' && (error as Error & { exercise?: string }).exercise === e.exercise;
+          const unfinished =
+            error instanceof Error &&
+            error.name === 'NotImplementedError' &&
+            (error as Error & { exercise?: string }).exercise === e.exercise;
           if (!unfinished) throw error;
           standIns.add(`${key} (exercise ${e.exercise.slice(0, 2)})`);
           try {
             return (course[key] as (...a: unknown[]) => unknown)(...args);
           } catch (courseError) {
             const own = courseError instanceof Error ? yours[courseError.name] : undefined;
-            if (courseError instanceof Error && isClass(own)) throw new (own as new (message: string) => Error)(courseError.message);
+            if (courseError instanceof Error && isClass(own))
+              throw new (own as new (message: string) => Error)(courseError.message);
             throw courseError;
           }
         }
@@ -225,7 +252,11 @@ function main(): void {
     const { id, fn, args } = message;
     const target = learner?.[fn];
     if (typeof target !== 'function' || isClass(target)) {
-      reply({ type: 'failed', id, failure: { kind: 'not-a-function', exported: summarise(learner, canCopy).functions } });
+      reply({
+        type: 'failed',
+        id,
+        failure: { kind: 'not-a-function', exported: summarise(learner, canCopy).functions },
+      });
       return;
     }
     let result: unknown;
@@ -238,10 +269,18 @@ function main(): void {
     Promise.resolve(result).then(
       (value) => {
         if (!canCopy(value)) {
-          reply({ type: 'failed', id, failure: { kind: 'bad-return', message: `${typeof value === 'function' ? 'a function' : 'a value'} that cannot be copied out of its process` } });
+          reply({
+            type: 'failed',
+            id,
+            failure: {
+              kind: 'bad-return',
+              message: `${typeof value === 'function' ? 'a function' : 'a value'} that cannot be copied out of its process`,
+            },
+          });
         } else reply({ type: 'result', id, value, args: canCopy(args) ? args : [], standIns: [...standIns] });
       },
-      (error: unknown) => reply({ type: 'failed', id, failure: { kind: 'threw', during: 'call', thrown: describeThrown(error) } }),
+      (error: unknown) =>
+        reply({ type: 'failed', id, failure: { kind: 'threw', during: 'call', thrown: describeThrown(error) } }),
     );
   });
   guardSignals();

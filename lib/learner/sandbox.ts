@@ -63,7 +63,13 @@ export interface SandboxLimits {
 
 export function defaultLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
   const stepMs = overrides.stepMs ?? EXERCISE_TIME_LIMIT_MS;
-  return { stepMs, memoryMiB: MEMORY_LIMIT_MIB, outputBytes: OUTPUT_LIMIT_BYTES, lifetimeMs: 60_000 + 40 * stepMs, ...overrides };
+  return {
+    stepMs,
+    memoryMiB: MEMORY_LIMIT_MIB,
+    outputBytes: OUTPUT_LIMIT_BYTES,
+    lifetimeMs: 60_000 + 40 * stepMs,
+    ...overrides,
+  };
 }
 
 /** How a load or a call ended, when it did not return normally. */
@@ -81,7 +87,8 @@ export type Ending =
 
 /** `standIns`: earlier exercises' functions the course's version stood in for so far (see EarlierExercise). */
 export type LoadOutcome = { ok: true; exports: ExportSummary; standIns: string[] } | { ok: false; ending: Ending };
-export type CallOutcome = { ok: true; value: unknown; args: unknown[]; standIns: string[] } | { ok: false; ending: Ending };
+export type CallOutcome =
+  { ok: true; value: unknown; args: unknown[]; standIns: string[] } | { ok: false; ending: Ending };
 
 let ownRunRoot: string | undefined;
 /** The folder run folders go in: $LEARNER_RUN_DIR, else one temporary folder per process (removed at exit). */
@@ -144,16 +151,37 @@ export function prepareExercise(exercise: string, dir: string): PreparedExercise
   if (!fs.existsSync(source)) return { kind: 'missing', file: source };
   const { files, syntaxProblems } = transpileExerciseFolder(dir, exercise);
   if (syntaxProblems.length > 0) return { kind: 'syntax', problems: syntaxProblems };
-  const imported = [...(files[`${exercise}.js`] ?? '').matchAll(/require\("\.\/(\d\d-[a-z0-9-]+)"\)/g)].map((m) => m[1]);
-  const earlier = [...new Set(imported)].filter((name) => name !== exercise && files[`${name}.js`] !== undefined && fs.existsSync(path.join(PATHS.solutions, `${name}.ts`)));
+  const imported = [...(files[`${exercise}.js`] ?? '').matchAll(/require\("\.\/(\d\d-[a-z0-9-]+)"\)/g)].map(
+    (m) => m[1],
+  );
+  const earlier = [...new Set(imported)].filter(
+    (name) =>
+      name !== exercise && files[`${name}.js`] !== undefined && fs.existsSync(path.join(PATHS.solutions, `${name}.ts`)),
+  );
   const course = earlier.length > 0 ? transpileExerciseFolder(PATHS.solutions, earlier[0]).files : {};
   return { files, earlier, course, child: sandboxChildProgram() };
 }
 
 let runCount = 0;
-const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
-const SIGNALS: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM', 24: 'SIGXCPU' };
-const OUT_OF_MEMORY = /heap out of memory|Fatal process OOM|Array buffer allocation failed|Reached heap limit|Cannot allocate memory|std::bad_alloc/i;
+const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
+  ? '--permission'
+  : '--experimental-permission';
+const SIGNALS: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  15: 'SIGTERM',
+  24: 'SIGXCPU',
+};
+const OUT_OF_MEMORY =
+  /heap out of memory|Fatal process OOM|Array buffer allocation failed|Reached heap limit|Cannot allocate memory|std::bad_alloc/i;
 
 /** One learner's exercise in its own sandboxed process. */
 export class LearnerProcess {
@@ -196,15 +224,34 @@ export class LearnerProcess {
     const cpuSeconds = Math.ceil(limits.lifetimeMs / 1000);
     this.child = spawn(
       'timeout',
-      ['-s', 'KILL', `${Math.ceil(limits.lifetimeMs / 1000)}s`, 'sh', '-c', script, 'sh', String(addressKiB), String(cpuSeconds), process.execPath, ...nodeArgs],
-      { cwd: scratch, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } },
+      [
+        '-s',
+        'KILL',
+        `${Math.ceil(limits.lifetimeMs / 1000)}s`,
+        'sh',
+        '-c',
+        script,
+        'sh',
+        String(addressKiB),
+        String(cpuSeconds),
+        process.execPath,
+        ...nodeArgs,
+      ],
+      {
+        cwd: scratch,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'advanced',
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+      },
     );
     const root = path.dirname(folder);
     this.pgidFile = path.join(root, 'pgids', String(this.child.pid ?? 0));
     if (this.child.pid !== undefined) fs.writeFileSync(this.pgidFile, `${exercise}\n`);
     const take = (chunk: Buffer) => {
       this.bytes += chunk.length;
-      if (this.output.length < limits.outputBytes) this.output += chunk.toString('utf8').slice(0, limits.outputBytes - this.output.length);
+      if (this.output.length < limits.outputBytes)
+        this.output += chunk.toString('utf8').slice(0, limits.outputBytes - this.output.length);
       if (this.bytes > limits.outputBytes) this.stop({ kind: 'output', limitBytes: limits.outputBytes });
     };
     this.child.stdout?.on('data', take);
@@ -232,7 +279,12 @@ export class LearnerProcess {
    * Returns the ending instead when there is nothing to run (a missing file, a syntax error) or the process
    * cannot start.
    */
-  static async start(exercise: string, dir: string, limits: SandboxLimits = defaultLimits(), prepared?: PreparedExercise): Promise<LearnerProcess | Ending> {
+  static async start(
+    exercise: string,
+    dir: string,
+    limits: SandboxLimits = defaultLimits(),
+    prepared?: PreparedExercise,
+  ): Promise<LearnerProcess | Ending> {
     const compiled = prepared ?? prepareExercise(exercise, dir);
     if ('kind' in compiled) return compiled;
     const { files, course } = compiled;
@@ -248,12 +300,22 @@ export class LearnerProcess {
       for (const [name, code] of Object.entries(course)) fs.writeFileSync(path.join(folder, 'course', name), code);
     }
     const learner = new LearnerProcess(exercise, dir, limits, folder);
-    learner.earlier = earlier.map((name) => ({ exercise: name, learner: path.join(folder, 'code', `${name}.js`), course: path.join(folder, 'course', `${name}.js`) }));
+    learner.earlier = earlier.map((name) => ({
+      exercise: name,
+      learner: path.join(folder, 'code', `${name}.js`),
+      course: path.join(folder, 'course', `${name}.js`),
+    }));
     const ready = await learner.next(STARTUP_LIMIT_MS, undefined, 'load');
     if ('type' in ready && ready.type === 'ready') return learner;
     await learner.close();
-    const ending = 'type' in ready ? ({ kind: 'no-start', message: `unexpected message ${ready.type}` } as Ending) : ready;
-    return ending.kind === 'too-slow' ? { kind: 'no-start', message: `it did not start within ${STARTUP_LIMIT_MS / 1000} s (is the machine very busy?)` } : ending;
+    const ending =
+      'type' in ready ? ({ kind: 'no-start', message: `unexpected message ${ready.type}` } as Ending) : ready;
+    return ending.kind === 'too-slow'
+      ? {
+          kind: 'no-start',
+          message: `it did not start within ${STARTUP_LIMIT_MS / 1000} s (is the machine very busy?)`,
+        }
+      : ending;
   }
 
   /** Loads the learner's file (its top-level code runs now, under the step limit). */
@@ -313,7 +375,10 @@ export class LearnerProcess {
     try {
       this.child.send(message);
     } catch (error) {
-      return Promise.resolve({ kind: 'no-start', message: `its arguments cannot be sent to the exercise (${(error as Error).message}); pass numbers, strings, arrays, typed arrays and plain objects` } as Ending);
+      return Promise.resolve({
+        kind: 'no-start',
+        message: `its arguments cannot be sent to the exercise (${(error as Error).message}); pass numbers, strings, arrays, typed arrays and plain objects`,
+      } as Ending);
     }
     return this.next(this.limits.stepMs, id, during);
   }
@@ -335,7 +400,14 @@ export class LearnerProcess {
   private settle(message: ChildMessage | Ending): void {
     const pending = this.pending;
     if (!pending) return;
-    if ('type' in message && message.type !== 'ready' && 'id' in message && message.id !== undefined && message.id !== pending.id) return;
+    if (
+      'type' in message &&
+      message.type !== 'ready' &&
+      'id' in message &&
+      message.id !== undefined &&
+      message.id !== pending.id
+    )
+      return;
     this.pending = undefined;
     pending.resolve(message);
   }
@@ -346,10 +418,13 @@ export class LearnerProcess {
     const during = this.exportsSummary ? 'call' : 'load';
     let ending: Ending;
     if (OUT_OF_MEMORY.test(this.output)) ending = { kind: 'memory', limitMiB: this.limits.memoryMiB };
-    else if (code === 71) ending = { kind: 'no-start', message: 'the memory and CPU limits could not be set (ulimit failed)' };
+    else if (code === 71)
+      ending = { kind: 'no-start', message: 'the memory and CPU limits could not be set (ulimit failed)' };
     else if (code === 124 || signal === 'SIGKILL') ending = { kind: 'exited', during, code: null, signal: 'SIGKILL' };
-    else if (code !== null && code > 128 && SIGNALS[code - 128] === 'SIGXCPU') ending = { kind: 'too-slow', during, limitMs: this.limits.lifetimeMs };
-    else if (code !== null && code > 128 && SIGNALS[code - 128]) ending = { kind: 'exited', during, code: null, signal: SIGNALS[code - 128] };
+    else if (code !== null && code > 128 && SIGNALS[code - 128] === 'SIGXCPU')
+      ending = { kind: 'too-slow', during, limitMs: this.limits.lifetimeMs };
+    else if (code !== null && code > 128 && SIGNALS[code - 128])
+      ending = { kind: 'exited', during, code: null, signal: SIGNALS[code - 128] };
     else ending = { kind: 'exited', during, code, signal };
     this.ended = ending;
     return ending;
@@ -358,8 +433,10 @@ export class LearnerProcess {
   private classify(failure: ChildFailure): Ending {
     if (failure.kind !== 'threw') return failure;
     const t = failure.thrown;
-    if (t.code === 'ERR_ACCESS_DENIED') return { kind: 'forbidden', permission: t.permission ?? 'unknown', resource: t.resource ?? '' };
-    if (t.isError && t.name === 'RangeError' && OUT_OF_MEMORY.test(t.message)) return { kind: 'memory', limitMiB: this.limits.memoryMiB };
+    if (t.code === 'ERR_ACCESS_DENIED')
+      return { kind: 'forbidden', permission: t.permission ?? 'unknown', resource: t.resource ?? '' };
+    if (t.isError && t.name === 'RangeError' && OUT_OF_MEMORY.test(t.message))
+      return { kind: 'memory', limitMiB: this.limits.memoryMiB };
     return failure;
   }
 }

@@ -4,7 +4,14 @@
  * learner's answer when it agrees with the course's, else with the course's.
  */
 import { problemText } from './compile';
-import { runExercise, type ExerciseArgs, type ExerciseFunctionName, type ExerciseName, type ExerciseReturn, type RunExerciseOptions } from './challenge';
+import {
+  runExercise,
+  type ExerciseArgs,
+  type ExerciseFunctionName,
+  type ExerciseName,
+  type ExerciseReturn,
+  type RunExerciseOptions,
+} from './challenge';
 import { approximatelyEqual, showValue } from './values';
 
 /**
@@ -48,11 +55,19 @@ export async function tryExercise<N extends ExerciseName, F extends ExerciseFunc
   const course = await fallback();
   const head = `${name} › ${functionName}`;
   const lines: string[] = [];
-  for (const p of run.typeProblems.slice(0, 3)) lines.push(`  ! ${problemText(p)} (types are not checked at run time, so your code runs anyway)`);
-  if (run.standIns.length > 0) lines.push(`  (it ran with the course's ${run.standIns.join(', ')}, because yours still throw NotImplementedError)`);
+  for (const p of run.typeProblems.slice(0, 3))
+    lines.push(`  ! ${problemText(p)} (types are not checked at run time, so your code runs anyway)`);
+  if (run.standIns.length > 0)
+    lines.push(
+      `  (it ran with the course's ${run.standIns.join(', ')}, because yours still throw NotImplementedError)`,
+    );
   if (run.output) {
     const outputLines = run.output.split('\n');
-    lines.push(`  your code printed:`, ...outputLines.slice(0, 20).map((l) => `    ${l}`), ...(outputLines.length > 20 ? [`    … (${outputLines.length - 20} more lines)`] : []));
+    lines.push(
+      `  your code printed:`,
+      ...outputLines.slice(0, 20).map((l) => `    ${l}`),
+      ...(outputLines.length > 20 ? [`    … (${outputLines.length - 20} more lines)`] : []),
+    );
   }
   let value: ExerciseReturn<N, F> = course;
   if (run.status === 'ok') {
@@ -67,14 +82,17 @@ export async function tryExercise<N extends ExerciseName, F extends ExerciseFunc
       value = run.value as ExerciseReturn<N, F>;
       log(`✓ ${head}: your function ran and agrees with the course's.`);
     } else {
-      log(`✗ ${head}: your function returned ${preview(run.value)}, the course's returns ${preview(course)}. The cells below use the course's; await grade('${name.slice(0, 2)}') says which check fails.`);
+      log(
+        `✗ ${head}: your function returned ${preview(run.value)}, the course's returns ${preview(course)}. The cells below use the course's; await grade('${name.slice(0, 2)}') says which check fails.`,
+      );
     }
   } else if (run.status === 'not-started') {
     log(`· ${head}: ${run.problem} Using the course's ${functionName} for now.`);
   } else {
-    log(`✗ ${head}: ${run.problem} Using the course's ${functionName} for now; await grade('${name.slice(0, 2)}') says more.`);
+    log(
+      `✗ ${head}: ${run.problem} Using the course's ${functionName} for now; await grade('${name.slice(0, 2)}') says more.`,
+    );
   }
   for (const line of lines) log(line);
   return value;
 }
-

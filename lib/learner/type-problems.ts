@@ -28,7 +28,9 @@ export interface SourceProblem {
  */
 export function courseCompilerOptions(ts: typeof TS, root: string): TS.CompilerOptions {
   const configPath = ts.findConfigFile(root, ts.sys.fileExists, 'tsconfig.json');
-  const parsed = configPath ? ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root) : undefined;
+  const parsed = configPath
+    ? ts.parseJsonConfigFileContent(ts.readConfigFile(configPath, ts.sys.readFile).config, ts.sys, root)
+    : undefined;
   return { ...(parsed?.options ?? { strict: true, target: ts.ScriptTarget.ES2022 }), noEmit: true, types: ['node'] };
 }
 
@@ -40,7 +42,12 @@ export function courseCompilerOptions(ts: typeof TS, root: string): TS.CompilerO
  *   sourceProblems(ts, program, program.getSourceFile(file)!, 'exercises/05-zero-shot.ts');
  *   // [{ kind: 'type error', file: 'exercises/05-zero-shot.ts', line: 70, column: 9, message: "Type 'string' is …" }]
  */
-export function sourceProblems(ts: typeof TS, program: TS.Program, source: TS.SourceFile, shownAs: string): SourceProblem[] {
+export function sourceProblems(
+  ts: typeof TS,
+  program: TS.Program,
+  source: TS.SourceFile,
+  shownAs: string,
+): SourceProblem[] {
   const syntactic = program.getSyntacticDiagnostics(source);
   const diagnostics = syntactic.length > 0 ? syntactic : program.getSemanticDiagnostics(source);
   return diagnostics.map((d) => {

@@ -37,8 +37,14 @@ export function showValue(value: unknown, options: ShowOptions = {}): string {
       const shown = v.slice(0, 8).map((x) => render(x, depth + 1));
       return `[${shown.join(', ')}${v.length > 8 ? `, … (${v.length} entries)` : ''}]`;
     }
-    if (v instanceof Map) return `Map { ${[...v.entries()].slice(0, 8).map(([k, x]) => `${render(k, depth + 1)} => ${render(x, depth + 1)}`).join(', ')} }`;
-    return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${render(x, depth + 1)}`).join(', ')} }`;
+    if (v instanceof Map)
+      return `Map { ${[...v.entries()]
+        .slice(0, 8)
+        .map(([k, x]) => `${render(k, depth + 1)} => ${render(x, depth + 1)}`)
+        .join(', ')} }`;
+    return `{ ${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${k}: ${render(x, depth + 1)}`)
+      .join(', ')} }`;
   };
   const text = render(value, 0);
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
@@ -60,12 +66,24 @@ export function approximatelyEqual(a: unknown, b: unknown, tolerance = 1e-4): bo
   const listA = ArrayBuffer.isView(a) ? Array.from(a as unknown as ArrayLike<number>) : a;
   const listB = ArrayBuffer.isView(b) ? Array.from(b as unknown as ArrayLike<number>) : b;
   if (Array.isArray(listA) || Array.isArray(listB)) {
-    return Array.isArray(listA) && Array.isArray(listB) && listA.length === listB.length && listA.every((x, i) => approximatelyEqual(x, listB[i], tolerance));
+    return (
+      Array.isArray(listA) &&
+      Array.isArray(listB) &&
+      listA.length === listB.length &&
+      listA.every((x, i) => approximatelyEqual(x, listB[i], tolerance))
+    );
   }
   if (listA !== null && listB !== null && typeof listA === 'object' && typeof listB === 'object') {
     const keysA = Object.keys(listA).sort();
     const keysB = Object.keys(listB).sort();
-    return keysA.length === keysB.length && keysA.every((k, i) => k === keysB[i] && approximatelyEqual((listA as Record<string, unknown>)[k], (listB as Record<string, unknown>)[k], tolerance));
+    return (
+      keysA.length === keysB.length &&
+      keysA.every(
+        (k, i) =>
+          k === keysB[i] &&
+          approximatelyEqual((listA as Record<string, unknown>)[k], (listB as Record<string, unknown>)[k], tolerance),
+      )
+    );
   }
   return Object.is(listA, listB);
 }

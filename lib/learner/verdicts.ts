@@ -15,21 +15,25 @@ import type { ThrownValue } from './sandbox-child';
 export function whereInExercise(stack: string, dir: string): string | undefined {
   for (const line of stack.split('\n')) {
     const m = /\(?((?:[A-Za-z]:)?[^\s()]+\.ts):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (m && path.resolve(m[1]).startsWith(path.resolve(dir) + path.sep)) return `${relativeToRoot(path.resolve(m[1]))}:${m[2]}:${m[3]}`;
+    if (m && path.resolve(m[1]).startsWith(path.resolve(dir) + path.sep))
+      return `${relativeToRoot(path.resolve(m[1]))}:${m[2]}:${m[3]}`;
   }
   return undefined;
 }
 
 /** A thrown value in one phrase: `RangeError: bad size (at exercises/03-….ts:40:11)` or `the string "oops"`. */
 export function describeThrownValue(thrown: ThrownValue, dir: string): string {
-  if (!thrown.isError) return `${thrown.name === 'string' ? 'the string' : `a non-Error ${thrown.name}`} ${JSON.stringify(thrown.value) ?? String(thrown.value)}`;
+  if (!thrown.isError)
+    return `${thrown.name === 'string' ? 'the string' : `a non-Error ${thrown.name}`} ${JSON.stringify(thrown.value) ?? String(thrown.value)}`;
   const where = whereInExercise(thrown.stack, dir);
   return `${thrown.name}: ${thrown.message.split('\n')[0]}${where ? ` (at ${where})` : ''}`;
 }
 
 const PERMISSION_WORDS: Record<string, (resource: string) => string> = {
-  FileSystemWrite: (r) => `tried to write ${r ? `the file ${r}` : 'a file'}; writing files is not allowed in exercises (an exercise computes and returns its answer)`,
-  FileSystemRead: (r) => `tried to read ${r ? `the file ${r}` : 'a file'}; reading files outside the exercise folder is not allowed in exercises`,
+  FileSystemWrite: (r) =>
+    `tried to write ${r ? `the file ${r}` : 'a file'}; writing files is not allowed in exercises (an exercise computes and returns its answer)`,
+  FileSystemRead: (r) =>
+    `tried to read ${r ? `the file ${r}` : 'a file'}; reading files outside the exercise folder is not allowed in exercises`,
   ChildProcess: () => 'tried to start a process (child_process); starting processes is not allowed in exercises',
   WorkerThreads: () => 'tried to start a worker thread; worker threads are not allowed in exercises',
   Signal: (r) => `tried to send a signal to process ${r}; signalling other processes is not allowed in exercises`,
