@@ -7,14 +7,25 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { ImageInputError, PreprocessorConfigError, loadPreprocessorConfig, preprocessImage, preprocessImages, type ImageInputErrorReason } from '../../lib/image/preprocess';
+import {
+  ImageInputError,
+  PreprocessorConfigError,
+  loadPreprocessorConfig,
+  preprocessImage,
+  preprocessImages,
+  type ImageInputErrorReason,
+} from '../../lib/image/preprocess';
 import { expectSameValues } from '../support/same-values';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CHELSEA = path.join(ROOT, 'assets', 'images', 'chelsea.png');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'image-errors-'));
 
-async function expectImageError(promise: Promise<unknown>, reason: ImageInputErrorReason, ...fragments: (string | RegExp)[]): Promise<ImageInputError> {
+async function expectImageError(
+  promise: Promise<unknown>,
+  reason: ImageInputErrorReason,
+  ...fragments: (string | RegExp)[]
+): Promise<ImageInputError> {
   let caught: unknown;
   try {
     await promise;
@@ -54,12 +65,23 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.alloc(0)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('local files and buffers', () => {
   it('missing file: names the path and where relative paths start', async () => {
-    await expectImageError(preprocessImage(path.join(tmp, 'nope.png')), 'missing-file', 'nope.png', 'no such file', 'Check the path');
+    await expectImageError(
+      preprocessImage(path.join(tmp, 'nope.png')),
+      'missing-file',
+      'nope.png',
+      'no such file',
+      'Check the path',
+    );
   });
   it('a directory is not an image file', async () => {
     await expectImageError(preprocessImage(tmp), 'not-a-file', 'directory');
@@ -73,7 +95,13 @@ describe('local files and buffers', () => {
   it('not an image', async () => {
     const txt = path.join(tmp, 'notes.png');
     fs.writeFileSync(txt, '<html>this is a web page, not a PNG</html>');
-    await expectImageError(preprocessImage(txt), 'not-an-image', 'notes.png', 'not a known image format', 'really is an image');
+    await expectImageError(
+      preprocessImage(txt),
+      'not-an-image',
+      'notes.png',
+      'not a known image format',
+      'really is an image',
+    );
   });
   it('truncated PNG and JPEG', async () => {
     const png = fs.readFileSync(CHELSEA);
@@ -87,18 +115,39 @@ describe('local files and buffers', () => {
   it('unsupported formats: BMP, SVG', async () => {
     const bmp = Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(60)]);
     await expectImageError(preprocessImage(bmp), 'unsupported-format', 'BMP', 'Convert it to PNG or JPEG');
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
     await expectImageError(preprocessImage(svg), 'unsupported-format', 'SVG');
   });
   it('more pixels than the limit: rejected from the header, before decoding', async () => {
     const bomb = pngHeaderOnly(100_000, 100_000);
     expect(bomb.length).toBeLessThan(100);
-    await expectImageError(preprocessImage(bomb), 'too-many-pixels', '100000×100000', 'limit of 100000000', 'maxPixels');
-    await expectImageError(preprocessImage(CHELSEA, undefined, { maxPixels: 1000 }), 'too-many-pixels', 'chelsea.png', '451×300');
-    await expect(preprocessImage(CHELSEA, undefined, { maxPixels: 451 * 300 })).resolves.toHaveProperty('dims', [3, 224, 224]);
+    await expectImageError(
+      preprocessImage(bomb),
+      'too-many-pixels',
+      '100000×100000',
+      'limit of 100000000',
+      'maxPixels',
+    );
+    await expectImageError(
+      preprocessImage(CHELSEA, undefined, { maxPixels: 1000 }),
+      'too-many-pixels',
+      'chelsea.png',
+      '451×300',
+    );
+    await expect(preprocessImage(CHELSEA, undefined, { maxPixels: 451 * 300 })).resolves.toHaveProperty(
+      'dims',
+      [3, 224, 224],
+    );
   });
   it('a file over maxBytes', async () => {
-    await expectImageError(preprocessImage(CHELSEA, undefined, { maxBytes: 1000 }), 'too-large', 'chelsea.png', 'maxBytes');
+    await expectImageError(
+      preprocessImage(CHELSEA, undefined, { maxBytes: 1000 }),
+      'too-large',
+      'chelsea.png',
+      'maxBytes',
+    );
   });
   it('a value that is no source at all', async () => {
     await expectImageError(preprocessImage(42 as unknown as string), 'bad-source', 'file path');
@@ -146,7 +195,11 @@ describe('URLs (local server on 127.0.0.1)', () => {
         let sent = 0;
         const pump = () => {
           while (sent < 4 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
-          if (sent < 4 * 1024 * 1024) res.once('drain', () => { sent += chunk.length; pump(); });
+          if (sent < 4 * 1024 * 1024)
+            res.once('drain', () => {
+              sent += chunk.length;
+              pump();
+            });
           else res.end();
         };
         res.on('error', () => undefined);
@@ -177,22 +230,55 @@ describe('URLs (local server on 127.0.0.1)', () => {
     expect(viaUrlObject.data[12345]).toBe(fromFile.data[12345]);
   });
   it('schemes other than http(s) and file', async () => {
-    await expectImageError(preprocessImage('ftp://127.0.0.1/chelsea.png'), 'unsupported-scheme', '"ftp:"', 'Download the image yourself');
-    await expectImageError(preprocessImage(new URL('data:image/png;base64,iVBORw0KGgo=')), 'unsupported-scheme', 'data:');
+    await expectImageError(
+      preprocessImage('ftp://127.0.0.1/chelsea.png'),
+      'unsupported-scheme',
+      '"ftp:"',
+      'Download the image yourself',
+    );
+    await expectImageError(
+      preprocessImage(new URL('data:image/png;base64,iVBORw0KGgo=')),
+      'unsupported-scheme',
+      'data:',
+    );
   });
   it('HTTP error status', async () => {
-    await expectImageError(preprocessImage(`${base}/missing.png`), 'http-status', 'HTTP 404', 'missing.png', 'no such file');
+    await expectImageError(
+      preprocessImage(`${base}/missing.png`),
+      'http-status',
+      'HTTP 404',
+      'missing.png',
+      'no such file',
+    );
     await expectImageError(preprocessImage(`${base}/broken`), 'http-status', 'HTTP 500');
   });
   it('timeout when the server never answers, and when the body stalls', async () => {
     const t0 = Date.now();
-    await expectImageError(preprocessImage(`${base}/silent`, undefined, { timeoutMs: 300 }), 'timeout', '300 ms', 'timeoutMs');
-    await expectImageError(preprocessImage(`${base}/stalls-mid-body`, undefined, { timeoutMs: 300 }), 'timeout', 'stalls-mid-body');
+    await expectImageError(
+      preprocessImage(`${base}/silent`, undefined, { timeoutMs: 300 }),
+      'timeout',
+      '300 ms',
+      'timeoutMs',
+    );
+    await expectImageError(
+      preprocessImage(`${base}/stalls-mid-body`, undefined, { timeoutMs: 300 }),
+      'timeout',
+      'stalls-mid-body',
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
   });
   it('a body over the size cap, announced or not', async () => {
-    await expectImageError(preprocessImage(`${base}/huge-declared`, undefined, { maxBytes: 1024 * 1024 }), 'too-large', 'announces 10485760 bytes', 'maxBytes');
-    await expectImageError(preprocessImage(`${base}/huge-chunked`, undefined, { maxBytes: 1024 * 1024, timeoutMs: 10_000 }), 'too-large', 'exceeded the limit of 1048576');
+    await expectImageError(
+      preprocessImage(`${base}/huge-declared`, undefined, { maxBytes: 1024 * 1024 }),
+      'too-large',
+      'announces 10485760 bytes',
+      'maxBytes',
+    );
+    await expectImageError(
+      preprocessImage(`${base}/huge-chunked`, undefined, { maxBytes: 1024 * 1024, timeoutMs: 10_000 }),
+      'too-large',
+      'exceeded the limit of 1048576',
+    );
   });
   it('an empty body and a refused connection', async () => {
     await expectImageError(preprocessImage(`${base}/empty`), 'empty', 'empty body');
@@ -200,7 +286,11 @@ describe('URLs (local server on 127.0.0.1)', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expectImageError(preprocessImage(`http://127.0.0.1:${port}/x.png`, undefined, { timeoutMs: 3000 }), 'network', 'ECONNREFUSED');
+    await expectImageError(
+      preprocessImage(`http://127.0.0.1:${port}/x.png`, undefined, { timeoutMs: 3000 }),
+      'network',
+      'ECONNREFUSED',
+    );
   });
 });
 
@@ -225,7 +315,11 @@ describe('preprocessor config errors', () => {
     await expectConfigError(loadPreprocessorConfig(arr), 'an array');
   });
   it('values that cannot work', async () => {
-    await expectConfigError(preprocessImage(CHELSEA, { size: { shortest_edge: 0 } }), 'size.shortest_edge', 'an integer from 1 to 4096');
+    await expectConfigError(
+      preprocessImage(CHELSEA, { size: { shortest_edge: 0 } }),
+      'size.shortest_edge',
+      'an integer from 1 to 4096',
+    );
     await expectConfigError(preprocessImage(CHELSEA, { crop_size: { height: 224, width: -1 } }), 'crop_size.width');
     await expectConfigError(preprocessImage(CHELSEA, { image_mean: [0.5, 0.5] }), 'image_mean', 'three');
     await expectConfigError(preprocessImage(CHELSEA, { image_std: [1, 0, 1] }), 'image_std', 'contains 0');
