@@ -9,7 +9,8 @@ import * as path from 'path';
 import { AutoProcessor, RawImage } from '@huggingface/transformers';
 import {
   ClipLabelError,
-  MINI_CLIP_BANNER,
+  COURSE_FALLBACK_BANNER,
+  COURSE_FALLBACK_DIR,
   MINI_CLIP_DIR,
   loadClip,
   loadCourseClip,
@@ -345,7 +346,7 @@ describe('each rule of the resolution order loads a working model', () => {
     await offline.dispose();
   });
 
-  test('loadCourseClip: offline with nothing cached it falls back to the mini-CLIP and prints the banner with the reason', async () => {
+  test('loadCourseClip: offline with nothing cached it falls back to the course model and prints the banner with the reason and the fix', async () => {
     const logged: string[] = [];
     const fallback = await loadCourseClip({
       cacheDir: path.join(tmp, 'empty-cache'),
@@ -353,10 +354,11 @@ describe('each rule of the resolution order loads a working model', () => {
       log: (m) => logged.push(m),
     });
     expect(fallback.pretrained).toBe(false);
-    expect(fallback.source.dir).toBe(modelDir);
+    expect(fallback.source.dir).toBe(COURSE_FALLBACK_DIR);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toContain(MINI_CLIP_BANNER);
+    expect(logged[0]).toContain(COURSE_FALLBACK_BANNER);
     expect(logged[0]).toMatch(/why: CLIP model "Xenova\/clip-vit-base-patch32" is not in the cache/);
+    expect(logged[0]).toMatch(/fix, to use OpenAI's CLIP: run once with network .* or set CLIP_MODEL_DIR/);
     await fallback.dispose();
   });
 });
