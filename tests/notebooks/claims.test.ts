@@ -21,6 +21,7 @@ const ROOT = path.join(__dirname, '..', '..');
 const SOURCE_DIR = path.join(ROOT, 'notebooks');
 /** The executed copies (CLAIMS_EXECUTED_DIR points elsewhere, e.g. to a folder of copies executed by hand). */
 const EXECUTED_DIR = process.env.CLAIMS_EXECUTED_DIR ? path.resolve(process.env.CLAIMS_EXECUTED_DIR) : path.join(ROOT, 'build', 'notebooks');
+const EXECUTED_SHOWN = path.relative(ROOT, EXECUTED_DIR) || '.';
 const FACTS_FILE = path.join(__dirname, 'claims-facts.json');
 
 export interface Claim {
@@ -210,12 +211,12 @@ const describeExecuted = process.env.CLAIMS_CHECK === '1' ? describe : describe.
 describeExecuted('every number in a notebook\'s prose is printed by its cells, or is an allow-listed fact', () => {
   test.each(sources)('%s', (file) => {
     const executedPath = path.join(EXECUTED_DIR, file);
-    if (!fs.existsSync(executedPath)) throw new Error(`build/notebooks/${file} does not exist. Fix: \`npm run notebooks -- notebooks/${file}\`.`);
+    if (!fs.existsSync(executedPath)) throw new Error(`${EXECUTED_SHOWN}/${file} does not exist. Fix: \`npm run notebooks -- notebooks/${file}\`.`);
     const executed = JSON.parse(fs.readFileSync(executedPath, 'utf8')) as Notebook;
     const source = JSON.parse(fs.readFileSync(path.join(SOURCE_DIR, file), 'utf8')) as Notebook;
     const stale = source.cells.length !== executed.cells.length ||
       source.cells.some((c, i) => joinSource(c.source) !== joinSource(executed.cells[i].source));
-    if (stale) throw new Error(`build/notebooks/${file} was executed from an older version of notebooks/${file}. Fix: \`npm run notebooks -- notebooks/${file}\`.`);
+    if (stale) throw new Error(`${EXECUTED_SHOWN}/${file} was executed from an older version of notebooks/${file}. Fix: \`npm run notebooks -- notebooks/${file}\`.`);
     const problems = unbackedClaims(executed, loadFacts(), file);
     if (problems.length) {
       throw new Error(
