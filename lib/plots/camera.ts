@@ -3,7 +3,14 @@
  * around the vertical axis and raised above the horizontal plane (orthographic, no perspective).
  */
 
-/** Screen coordinates of a 3-D point for a camera turned by azimuth and raised by elevation (orthographic). */
+/**
+ * Screen coordinates of a 3-D point for a camera turned by azimuth and raised by elevation (orthographic):
+ * u to the right, v up, depth towards the viewer.
+ *
+ * ```ts
+ * cameraProject([1, 2, 3], 0, 0);   // { u: 1, v: 3, depth: 2 }  (looking along +y: x right, z up)
+ * ```
+ */
 export function cameraProject(
   p: readonly [number, number, number],
   azimuthDeg: number,

@@ -62,7 +62,13 @@ export function finiteNumbers(values: ArrayLike<number>, what: string): number[]
   return out;
 }
 
-/** One label per item, repeats made distinct ("cat", "cat (2)"); PlotInputError when the count is wrong. */
+/**
+ * One label per item, repeats made distinct; PlotInputError when the count is wrong.
+ *
+ * ```ts
+ * labelList(['cat', 'dog', 'cat'], 3, 'labels', 'rows');   // ['cat', 'dog', 'cat (2)']
+ * ```
+ */
 export function labelList(labels: ReadonlyArray<string>, expected: number, what: string, countOf: string): string[] {
   if (!Array.isArray(labels) || labels.length !== expected) {
     throw new PlotInputError(
@@ -103,7 +109,13 @@ export function titleParts(title: string, subtitle?: string): { text: string; su
   return subtitle ? { text: title, subtitle } : { text: title };
 }
 
-/** Equal x and y domains (a square plot keeps distances and angles) around the points and `extra`, with an 18% margin. */
+/**
+ * Equal x and y domains (a square plot keeps distances and angles) around the points and `extra`, 18% wider.
+ *
+ * ```ts
+ * squareDomains([0, 1], [0, 2], []);   // { x: [-0.68, 1.68], y: [-0.18, 2.18] }
+ * ```
+ */
 export function squareDomains(
   xs: number[],
   ys: number[],

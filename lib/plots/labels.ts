@@ -54,7 +54,13 @@ export const LABEL_FONT_SIZE = 12;
 const LINE_HEIGHT = 15;
 const MAX_LABEL_WIDTH = 190;
 
-/** The half-width in pixels of a point symbol of the given area (circle or square, with its 1-pixel outline). */
+/**
+ * The half-width in pixels of a point symbol of the given area (circle or square, with its 1-pixel outline).
+ *
+ * ```ts
+ * symbolRadius(140);   // 7.18 (a circle of 140 px² has radius 6.68; half a pixel for the outline)
+ * ```
+ */
 export function symbolRadius(area: number): number {
   return Math.max(Math.sqrt(area / Math.PI), Math.sqrt(area) / 2) + 0.5;
 }
@@ -62,12 +68,22 @@ export function symbolRadius(area: number): number {
 /**
  * Where the image/text legend sits inside the plot when it is oriented 'top-left' (Vega's default legend offset,
  * 18 pixels, symbols of 120 square pixels, two rows of 12-pixel labels), with a few pixels to spare.
+ *
+ * ```ts
+ * legendBox(380);   // [0, 0, 79.32, 58]
+ * ```
  */
 export function legendBox(size: number): Box {
   return [0, 0, Math.min(size, 18 + 16 + textWidth('image', 12) + 8), 18 + 2 * 17 + 6];
 }
 
-/** The area two boxes share. */
+/**
+ * The area two boxes share.
+ *
+ * ```ts
+ * boxOverlap([0, 0, 10, 10], [5, 5, 20, 20]);   // 25
+ * ```
+ */
 export function boxOverlap(p: Box, q: Box): number {
   return (
     Math.max(0, Math.min(p[2], q[2]) - Math.max(p[0], q[0])) * Math.max(0, Math.min(p[3], q[3]) - Math.max(p[1], q[1]))
