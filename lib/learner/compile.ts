@@ -10,7 +10,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as TS from 'typescript';
-import { COURSE_ROOT } from '../course/paths';
+import { COURSE_ROOT, PATHS } from '../course/paths';
+import type { Ending } from './sandbox';
 import type { SourceProblem } from './type-problems';
 
 /** The TypeScript compiler, loaded the first time it is needed (half a second): the course's, else tslab's. */
@@ -114,4 +115,33 @@ export function transpileExerciseFolder(
     }
   }
   return { files, syntaxProblems };
+}
+
+/** An exercise folder compiled for a run (`prepareExercise`): can be made in one thread and started in another. */
+export interface PreparedExercise {
+  /** The learner's folder as JavaScript, name.js → code. */
+  files: Record<string, string>;
+  /** Earlier exercises the file imports that have a course version. */
+  earlier: string[];
+  /** The course's solutions as JavaScript (only when `earlier` is not empty). */
+  course: Record<string, string>;
+  /** lib/learner/sandbox-child.ts as JavaScript. */
+  child?: string;
+}
+
+/** Compiles `<dir>/<exercise>.ts` and its folder; the ending instead when the file is missing or does not parse. */
+export function prepareExercise(exercise: string, dir: string): PreparedExercise | Ending {
+  const source = path.join(dir, `${exercise}.ts`);
+  if (!fs.existsSync(source)) return { kind: 'missing', file: source };
+  const { files, syntaxProblems } = transpileExerciseFolder(dir, exercise);
+  if (syntaxProblems.length > 0) return { kind: 'syntax', problems: syntaxProblems };
+  const imported = [...(files[`${exercise}.js`] ?? '').matchAll(/require\("\.\/(\d\d-[a-z0-9-]+)"\)/g)].map(
+    (m) => m[1],
+  );
+  const earlier = [...new Set(imported)].filter(
+    (name) =>
+      name !== exercise && files[`${name}.js`] !== undefined && fs.existsSync(path.join(PATHS.solutions, `${name}.ts`)),
+  );
+  const course = earlier.length > 0 ? transpileExerciseFolder(PATHS.solutions, earlier[0]).files : {};
+  return { files, earlier, course, child: sandboxChildProgram() };
 }

@@ -21,15 +21,17 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { CourseError } from '../course/errors';
-import { EXERCISE_TIME_LIMIT_MS, PATHS } from '../course/paths';
-import { sandboxChildProgram, transpileExerciseFolder } from './compile';
+import { EXERCISE_TIME_LIMIT_MS } from '../course/paths';
+import { sandboxChildProgram } from './compile';
 import type { ChildFailure, ChildMessage, EarlierExercise, ExportSummary, ParentMessage } from './sandbox-child';
 import type { SourceProblem } from './type-problems';
 
 export { describeEnding } from './verdicts';
+export { RUN_DIR_ENV, killRegistered, runRoot } from './run-dir';
+export { prepareExercise, type PreparedExercise } from './compile';
+import { runRoot } from './run-dir';
+import { prepareExercise, type PreparedExercise } from './compile';
 
 /** The memory an exercise may use, in MiB (its Buffers, typed arrays and JavaScript heap together). */
 export const MEMORY_LIMIT_MIB = 1024;
@@ -39,15 +41,6 @@ export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 export const STARTUP_LIMIT_MS = 30_000;
 /** Node and V8's own address space, on top of the learner's budget (an idle Node reserves about 730 MiB). */
 const BASE_ADDRESS_SPACE_MIB = 1024;
-/**
- * The environment variable naming a folder under which every run folder goes and every child's process group
- * is registered (`pgids/<pgid>`): `grade()` and the grader CLI set it, and `killRegistered` ends whatever a
- * stopped run left behind.
- */
-export const RUN_DIR_ENV = 'LEARNER_RUN_DIR';
-
-/** The sandbox could not be set up (a missing tool, an unreadable folder): the course's problem, not the learner's. */
-export class SandboxSetupError extends CourseError {}
 
 /** Limits of one learner process. */
 export interface SandboxLimits {
@@ -89,78 +82,6 @@ export type Ending =
 export type LoadOutcome = { ok: true; exports: ExportSummary; standIns: string[] } | { ok: false; ending: Ending };
 export type CallOutcome =
   { ok: true; value: unknown; args: unknown[]; standIns: string[] } | { ok: false; ending: Ending };
-
-let ownRunRoot: string | undefined;
-/** The folder run folders go in: $LEARNER_RUN_DIR, else one temporary folder per process (removed at exit). */
-export function runRoot(): string {
-  const fromEnv = process.env[RUN_DIR_ENV];
-  if (fromEnv) {
-    fs.mkdirSync(path.join(fromEnv, 'pgids'), { recursive: true });
-    return fs.realpathSync(fromEnv);
-  }
-  if (!ownRunRoot) {
-    ownRunRoot = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'learner-run-')));
-    fs.mkdirSync(path.join(ownRunRoot, 'pgids'));
-    const root = ownRunRoot;
-    process.once('exit', () => {
-      killRegistered(root);
-      fs.rmSync(root, { recursive: true, force: true });
-    });
-  }
-  return ownRunRoot;
-}
-
-/** Kills every process group registered under `root` (a run that was stopped); returns how many it signalled. */
-export function killRegistered(root: string): number {
-  let killed = 0;
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync(path.join(root, 'pgids'));
-  } catch {
-    return 0;
-  }
-  for (const name of entries) {
-    const pgid = Number(name);
-    if (!(pgid > 1)) continue;
-    try {
-      process.kill(-pgid, 'SIGKILL');
-      killed++;
-    } catch {
-      // already gone
-    }
-    fs.rmSync(path.join(root, 'pgids', name), { force: true });
-  }
-  return killed;
-}
-
-/** An exercise folder compiled for a run (`prepareExercise`): can be made in one thread and started in another. */
-export interface PreparedExercise {
-  /** The learner's folder as JavaScript, name.js → code. */
-  files: Record<string, string>;
-  /** Earlier exercises the file imports that have a course version. */
-  earlier: string[];
-  /** The course's solutions as JavaScript (only when `earlier` is not empty). */
-  course: Record<string, string>;
-  /** lib/learner/sandbox-child.ts as JavaScript. */
-  child?: string;
-}
-
-/** Compiles `<dir>/<exercise>.ts` and its folder; the ending instead when the file is missing or does not parse. */
-export function prepareExercise(exercise: string, dir: string): PreparedExercise | Ending {
-  const source = path.join(dir, `${exercise}.ts`);
-  if (!fs.existsSync(source)) return { kind: 'missing', file: source };
-  const { files, syntaxProblems } = transpileExerciseFolder(dir, exercise);
-  if (syntaxProblems.length > 0) return { kind: 'syntax', problems: syntaxProblems };
-  const imported = [...(files[`${exercise}.js`] ?? '').matchAll(/require\("\.\/(\d\d-[a-z0-9-]+)"\)/g)].map(
-    (m) => m[1],
-  );
-  const earlier = [...new Set(imported)].filter(
-    (name) =>
-      name !== exercise && files[`${name}.js`] !== undefined && fs.existsSync(path.join(PATHS.solutions, `${name}.ts`)),
-  );
-  const course = earlier.length > 0 ? transpileExerciseFolder(PATHS.solutions, earlier[0]).files : {};
-  return { files, earlier, course, child: sandboxChildProgram() };
-}
 
 let runCount = 0;
 const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')

@@ -1,11 +1,14 @@
 /**
  * tryExercise: call a learner's exercise function from a notebook (through runExercise, lib/learner/challenge.ts,
  * and so the course's one runner for learner code), print one line about how it went, and go on with the
- * learner's answer when it agrees with the course's, else with the course's.
+ * learner's answer when it agrees with the course's, else with the course's. Also the course's own version of
+ * exercise 08's analysis (analyzeProbabilities), which notebook 04 falls back to.
  */
 import { problemText } from './compile';
 import {
+  ChallengeInputError,
   runExercise,
+  type PredictionAnalysis,
   type ExerciseArgs,
   type ExerciseFunctionName,
   type ExerciseName,
@@ -95,4 +98,58 @@ export async function tryExercise<N extends ExerciseName, F extends ExerciseFunc
   }
   for (const line of lines) log(line);
   return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The course's own version of exercise 08 (the fallback the notebook uses when the learner's is not ready).
+
+/**
+ * Top label, runner-up, top-2 margin, entropy (nats) and normalized entropy of a probability distribution over
+ * labels; `confident` is margin ≥ marginThreshold. The same contract as exercise 08's `analyzePrediction`.
+ *
+ * @example
+ *   analyzeProbabilities([0.7, 0.2, 0.1], ['cat', 'dog', 'car']);
+ *   // { label: 'cat', probability: 0.7, runnerUp: 'dog', margin: 0.5, entropy: 0.8018, normalizedEntropy: 0.7298, confident: true }
+ */
+export function analyzeProbabilities(
+  probabilities: ArrayLike<number>,
+  labels: readonly string[],
+  marginThreshold = 0.2,
+): PredictionAnalysis {
+  const p = Array.from(probabilities);
+  if (p.length < 2)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: got ${p.length} probabilities; a margin needs at least 2. Pass one probability per candidate label.`,
+    );
+  if (labels.length !== p.length)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: ${labels.length} labels for ${p.length} probabilities. Pass one label per probability.`,
+    );
+  const bad = p.findIndex((x) => !(Number.isFinite(x) && x >= 0 && x <= 1));
+  if (bad >= 0)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: probability ${bad} is ${p[bad]}, not a number in [0, 1]. Pass a softmax output.`,
+    );
+  const sum = p.reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > 1e-4)
+    throw new ChallengeInputError(
+      `analyzeProbabilities: the probabilities sum to ${sum}, not 1. Pass a softmax output.`,
+    );
+  if (!(marginThreshold >= 0 && marginThreshold <= 1))
+    throw new ChallengeInputError(
+      `analyzeProbabilities: marginThreshold = ${marginThreshold} is not in [0, 1]. Pass e.g. 0.2.`,
+    );
+  const order = p.map((_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+  const [best, second] = order;
+  const margin = p[best] - p[second];
+  const entropy = p.reduce((h, x) => (x > 0 ? h - x * Math.log(x) : h), 0);
+  return {
+    label: labels[best],
+    probability: p[best],
+    runnerUp: labels[second],
+    margin,
+    entropy,
+    normalizedEntropy: entropy / Math.log(p.length),
+    confident: margin >= marginThreshold - 1e-9, // exercise 08: rounding (0.3 − 0.1 = 0.19999999999999998) must not decide
+  };
 }

@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import {
   ChallengeInputError,
   EXERCISE_FUNCTIONS,
-  analyzeProbabilities,
   approximatelyEqual,
   runExercise,
   typeProblems,
   type ExerciseApis,
 } from '../../lib/learner/challenge';
-import { preview, tryExercise } from '../../lib/learner/try-exercise';
+import { analyzeProbabilities, preview, tryExercise } from '../../lib/learner/try-exercise';
 import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, stubFor } from '../../lib/learner/stubs';
 import * as sol01 from '../../solutions/01-cosine-similarity';
 import * as sol02 from '../../solutions/02-softmax-topk';
