@@ -200,79 +200,87 @@ function gradeFolder(dir: string, runDir: string): Promise<{ out: string; ms: nu
   });
 }
 
-test('every fault of issue 14 gets its verdict; the course is untouched, nothing is left running, other grades unchanged', async () => {
-  expect(witnesses.length).toBe(1);
-  const before = Object.fromEntries(guarded.map((f) => [f, digest(f)]));
-  const sleepersBefore = sleepers();
-  // One folder per group of faults, one fault per exercise slot; the witnesses are solved in every folder.
-  const groups: Fault[][] = [];
-  for (let i = 0; i < FAULTS.length; i += slots.length) groups.push(FAULTS.slice(i, i + slots.length));
-  const runs = groups.map((faults, g) => {
-    const dir = join(tmp, `folder-${g}`);
-    const runDir = join(tmp, `run-${g}`);
-    mkdirSync(dir);
-    mkdirSync(runDir);
-    writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
-    for (const name of witnesses) writeFileSync(join(dir, `${name}.ts`), solution(name));
-    slots.forEach((name, i) =>
-      writeFileSync(join(dir, `${name}.ts`), faults[i] ? withFault(name, faults[i]) : stubFor(root, name)),
-    );
-    return { dir, runDir, faults, files: snapshot(dir) };
-  });
-  const results = await Promise.all(runs.map((r) => gradeFolder(r.dir, r.runDir)));
-
-  runs.forEach((run, g) => {
-    const { out, ms, status } = results[g];
-    console.log(`folder ${g}: graded in ${(ms / 1000).toFixed(1)} s (${run.faults.length} faults)`);
-    expect([g, status]).toEqual([g, 0]);
-    expect(ms).toBeLessThan(150_000); // generous: the machine may be busy; each fault itself is bounded by 1 s
-    expect(out).toMatch(/Graded in \d+\.\d s\./);
-    for (const name of witnesses)
-      expect([name, block(out, name)]).toEqual([name, expect.stringMatching(/✓ \S+\s+passed/)]);
-    run.faults.forEach((fault, i) => {
-      expect([fault.name, block(out, slots[i])]).toEqual([fault.name, expect.stringMatching(fault.verdict)]);
+test.concurrent(
+  'every fault of issue 14 gets its verdict; the course is untouched, nothing is left running, other grades unchanged',
+  async () => {
+    expect(witnesses.length).toBe(1);
+    const before = Object.fromEntries(guarded.map((f) => [f, digest(f)]));
+    const sleepersBefore = sleepers();
+    // One folder per group of faults, one fault per exercise slot; the witnesses are solved in every folder.
+    const groups: Fault[][] = [];
+    for (let i = 0; i < FAULTS.length; i += slots.length) groups.push(FAULTS.slice(i, i + slots.length));
+    const runs = groups.map((faults, g) => {
+      const dir = join(tmp, `folder-${g}`);
+      const runDir = join(tmp, `run-${g}`);
+      mkdirSync(dir);
+      mkdirSync(runDir);
+      writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
+      for (const name of witnesses) writeFileSync(join(dir, `${name}.ts`), solution(name));
+      slots.forEach((name, i) =>
+        writeFileSync(join(dir, `${name}.ts`), faults[i] ? withFault(name, faults[i]) : stubFor(root, name)),
+      );
+      return { dir, runDir, faults, files: snapshot(dir) };
     });
-    expect(snapshot(run.dir)).toEqual(run.files); // the learner's folder: byte-identical
-    expect(processesWith(run.runDir)).toEqual([]); // every learner process of the run has ended
-    expect(readdirSync(join(run.runDir, 'pgids'))).toEqual([]);
-  });
-  expect(Object.fromEntries(guarded.map((f) => [f, digest(f)]))).toEqual(before);
-  expect(existsSync(newFile)).toBe(false);
-  expect(sleepers()).toBe(sleepersBefore);
-}, 200_000);
+    const results = await Promise.all(runs.map((r) => gradeFolder(r.dir, r.runDir)));
 
-test("grade()'s deadline ends the grader and every learner process, and says so once", async () => {
-  const dir = join(tmp, 'deadline');
-  mkdirSync(dir);
-  writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
-  for (const name of exercises) writeFileSync(join(dir, `${name}.ts`), stubFor(root, name));
-  // A call that sleeps without using CPU, far longer than the deadline (the per-call limit is raised to 60 s).
-  writeFileSync(
-    join(dir, `${slots[0]}.ts`),
-    withFault(slots[0], {
-      name: 'sleep',
-      where: 'call',
-      code: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);',
-      verdict: /./,
-    }),
-  );
-  const saved = process.env.GRADE_TIMEOUT_MS;
-  process.env.GRADE_TIMEOUT_MS = '60000';
-  const t0 = Date.now();
-  let summary: Awaited<ReturnType<typeof grade>>;
-  try {
-    summary = await grade(slots[0], { dir, deadlineMs: 6000, print: false });
-  } finally {
-    if (saved === undefined) delete process.env.GRADE_TIMEOUT_MS;
-    else process.env.GRADE_TIMEOUT_MS = saved;
-  }
-  const ms = Date.now() - t0;
-  expect(ms).toBeLessThan(6000 + 5000 + 3000); // the deadline, the grace before a kill, and slack
-  const stoppedByGrade = /was stopped, with every process it started; no score/.test(summary.report);
-  const stoppedItself = /deadline passed/.test(summary.report);
-  expect([stoppedByGrade, stoppedItself]).toContain(true);
-  if (stoppedByGrade) expect(summary.report).not.toMatch(/^\d+\/\d+ passed\s*$/m);
-  expect(summary.passed).toBe(0);
-  expect(processesWith(dir)).toEqual([]);
-  expect(processesWith('grade-run-').filter((l) => l.includes(slots[0]))).toEqual([]);
-}, 60_000);
+    runs.forEach((run, g) => {
+      const { out, ms, status } = results[g];
+      console.log(`folder ${g}: graded in ${(ms / 1000).toFixed(1)} s (${run.faults.length} faults)`);
+      expect([g, status]).toEqual([g, 0]);
+      expect(ms).toBeLessThan(150_000); // generous: the machine may be busy; each fault itself is bounded by 1 s
+      expect(out).toMatch(/Graded in \d+\.\d s\./);
+      for (const name of witnesses)
+        expect([name, block(out, name)]).toEqual([name, expect.stringMatching(/✓ \S+\s+passed/)]);
+      run.faults.forEach((fault, i) => {
+        expect([fault.name, block(out, slots[i])]).toEqual([fault.name, expect.stringMatching(fault.verdict)]);
+      });
+      expect(snapshot(run.dir)).toEqual(run.files); // the learner's folder: byte-identical
+      expect(processesWith(run.runDir)).toEqual([]); // every learner process of the run has ended
+      expect(readdirSync(join(run.runDir, 'pgids'))).toEqual([]);
+    });
+    expect(Object.fromEntries(guarded.map((f) => [f, digest(f)]))).toEqual(before);
+    expect(existsSync(newFile)).toBe(false);
+    expect(sleepers()).toBe(sleepersBefore);
+  },
+  200_000,
+);
+
+test.concurrent(
+  "grade()'s deadline ends the grader and every learner process, and says so once",
+  async () => {
+    const dir = join(tmp, 'deadline');
+    mkdirSync(dir);
+    writeFileSync(join(dir, NOT_IMPLEMENTED_FILE), NOT_IMPLEMENTED_SOURCE);
+    for (const name of exercises) writeFileSync(join(dir, `${name}.ts`), stubFor(root, name));
+    // A call that sleeps without using CPU, far longer than the deadline (the per-call limit is raised to 60 s).
+    writeFileSync(
+      join(dir, `${slots[0]}.ts`),
+      withFault(slots[0], {
+        name: 'sleep',
+        where: 'call',
+        code: 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);',
+        verdict: /./,
+      }),
+    );
+    const saved = process.env.GRADE_TIMEOUT_MS;
+    process.env.GRADE_TIMEOUT_MS = '60000';
+    const t0 = Date.now();
+    let summary: Awaited<ReturnType<typeof grade>>;
+    try {
+      summary = await grade(slots[0], { dir, deadlineMs: 6000, print: false });
+    } finally {
+      if (saved === undefined) delete process.env.GRADE_TIMEOUT_MS;
+      else process.env.GRADE_TIMEOUT_MS = saved;
+    }
+    const ms = Date.now() - t0;
+    expect(ms).toBeLessThan(6000 + 5000 + 3000); // the deadline, the grace before a kill, and slack
+    const stoppedByGrade = /was stopped, with every process it started; no score/.test(summary.report);
+    const stoppedItself = /deadline passed/.test(summary.report);
+    expect([stoppedByGrade, stoppedItself]).toContain(true);
+    if (stoppedByGrade) expect(summary.report).not.toMatch(/^\d+\/\d+ passed\s*$/m);
+    expect(summary.passed).toBe(0);
+    expect(processesWith(dir)).toEqual([]);
+    expect(processesWith('grade-run-').filter((l) => l.includes(slots[0]))).toEqual([]);
+  },
+  60_000,
+);
