@@ -6,7 +6,9 @@
  * in the transformers.js layout. Deterministic in --seed. With --baseline it first trains the 'centred' variant
  * (the same patch-MLP, shape and colour from the same pixels) to show the shortcut the factored encoder avoids.
  */
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { initBackend } from '../lib/course/backend';
 import { exportMiniClip, MINI_CLIP_DIR } from '../lib/mini-clip/export';
 import { trainMiniClip, TrainMiniClipResult } from '../lib/mini-clip/train';
@@ -49,6 +51,29 @@ function summary(label: string, r: TrainMiniClipResult): string {
     `held-out pairs ${pct(heldOut.accuracy)} (colour ${pct(heldOut.colourAccuracy)}, shape ${pct(heldOut.shapeAccuracy)}); chance 1/24 = 4.2%`;
 }
 
+/**
+ * The `baseline_centred_variant` block of the config.json already in `out`, when that run had the same seed, data
+ * size, epochs and batch (so the baseline it describes is this run's): retraining without --baseline keeps
+ * config.json whole instead of dropping what an earlier --baseline run measured.
+ */
+function earlierBaseline(out: string, options: TrainMiniClipResult['options']): unknown {
+  let previous: { course_training?: Record<string, unknown> };
+  try {
+    previous = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const t = previous.course_training;
+  if (!t || t.baseline_centred_variant === undefined) return undefined;
+  const same = (['seed', 'trainImages', 'epochs', 'batchSize', 'learningRate', 'evalImages'] as const).every((k) => t[k] === options[k]);
+  if (!same) {
+    console.log(`note: the earlier config.json's baseline_centred_variant was measured with other settings; it is not kept (add --baseline to measure it again).`);
+    return undefined;
+  }
+  console.log(`kept the earlier config.json's baseline_centred_variant (same seed and budget; --baseline measures it again)`);
+  return t.baseline_centred_variant;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const backend = await initBackend();
@@ -64,6 +89,7 @@ async function main(): Promise<void> {
   }
   console.log(`mini-CLIP '${args.variant}': ${args.images} training images (held-out pairs excluded) × ${args.epochs} epochs, seed ${args.seed}`);
   const run = await trainMiniClip({ ...common, variant: args.variant });
+  const keptBaseline = baseline ? undefined : earlierBaseline(args.out, run.options);
   const sizes = exportMiniClip(run.model, run.tokenizer, args.out, {
     course_training: {
       script: 'npm run train:mini-clip',
@@ -72,6 +98,7 @@ async function main(): Promise<void> {
       zero_shot_template: 'a photo of a {colour} {shape}',
       final: run.final,
       ...(baseline ? { baseline_centred_variant: { note: "the 'centred' variant, same data and budget: shape and colour read from the same pixels (the shortcut)", final: baseline.final } } : {}),
+      ...(keptBaseline ? { baseline_centred_variant: keptBaseline } : {}),
     },
   });
   const cpu = process.cpuUsage(cpu0);

@@ -19,6 +19,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 
 import type { Matrix, MatrixLike } from './similarity';
 import { CourseError } from '../course/errors';
+import { matMulByTranspose } from './xnnpack';
 
 /** lib/embeddings/similarity.ts's matrix types, re-exported: a dense row-major `Matrix`, or rows given as arrays. */
 export type { Matrix, MatrixLike };
@@ -182,7 +183,7 @@ export function clipLogits(image: tfTypes.Tensor2D, text: tfTypes.Tensor2D, logi
   if (typeof logitScale === 'number') checkScale(logitScale); // a tf.Scalar is not read back here (training loops)
   return tf.tidy(() => {
     const scale = tf.exp(tf.minimum(clampedScale(logitScale), CLIP_LOGIT_SCALE_MAX));
-    const cosines = tf.matMul(l2NormalizeRows(image), l2NormalizeRows(text), false, true);
+    const cosines = matMulByTranspose(l2NormalizeRows(image), l2NormalizeRows(text));
     return tf.mul(scale, cosines) as tfTypes.Tensor2D;
   });
 }
@@ -211,7 +212,8 @@ export function clipLoss(image: Embeddings, text: Embeddings, logitScale: tfType
     const scale = tf.exp(tf.minimum(clampedScale(logitScale), CLIP_LOGIT_SCALE_MAX));
     const imageN = l2NormalizeRows(imageT);
     const textN = l2NormalizeRows(textT);
-    const logits = tf.mul(scale, tf.matMul(imageN, textN, false, true));
+    // Î T̂ᵀ with T̂ transposed first: the product and its gradients take tfjs-wasm's XNNPACK path (./xnnpack.ts).
+    const logits = tf.mul(scale, matMulByTranspose(imageN, textN));
     // The diagonal L[i, i] = s · <Î_i, T̂_i>: the logit of the correct pair, for rows and columns alike.
     const diagonal = tf.mul(scale, tf.sum(tf.mul(imageN, textN), 1));
     const lossImages = tf.mean(tf.sub(tf.logSumExp(logits, 1), diagonal));

@@ -26,6 +26,7 @@ import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { seededRandom } from '../worlds/shapes';
 import { CourseError } from '../course/errors';
+import { matMulConstantInput, matMulLaidOut } from '../embeddings/xnnpack';
 
 /** CLIP's image normalization (per RGB channel), as in CLIPImageProcessor. */
 export const CLIP_IMAGE_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
@@ -80,6 +81,12 @@ export function defaultMiniClipConfig(overrides: Partial<MiniClipConfig> = {}): 
 export class MiniClipInputError extends CourseError {}
 
 export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+
+/** The weight-free part of the image encoder (`MiniClip.prepareImage`): the patch-MLP's input, and the mean colour. */
+export interface PreparedImage {
+  patchInput: tfTypes.Tensor4D;
+  meanColour?: tfTypes.Tensor2D;
+}
 
 /** The parameter shapes of a configuration, by name (the same names are the ONNX initializers). */
 export function parameterShapes(c: MiniClipConfig): Record<string, number[]> {
@@ -182,7 +189,8 @@ export class MiniClip {
   }
 
   private linear(x: tfTypes.Tensor2D, weight: string, bias?: string): tfTypes.Tensor2D {
-    const y = tf.matMul(x, this.variables[weight] as tfTypes.Tensor2D) as tfTypes.Tensor2D;
+    // Gradients as flag-free products (lib/embeddings/xnnpack.ts): XNNPACK on the wasm backend, ~6× the scalar loop.
+    const y = matMulLaidOut(x, this.variables[weight] as tfTypes.Tensor2D);
     return bias ? (tf.add(y, this.variables[bias]) as tfTypes.Tensor2D) : y;
   }
 
@@ -221,16 +229,36 @@ export class MiniClip {
 
   /** Image features before the projection: [B, shapeFeatures (+ colourFeatures)]. */
   imageFeatures(pixelValues: tfTypes.Tensor4D): tfTypes.Tensor2D {
+    return this.featuresOf(this.prepareImage(pixelValues));
+  }
+
+  /**
+   * The part of the image encoder that has no weights: the patch-MLP's input (centred for 'centred' and 'factored')
+   * and, for 'factored', the mean colour under the mask. Training computes it outside the gradient tape (it needs
+   * no gradient there, and the tape would copy every input it saves); `encodeImage` = `encodePrepared(prepareImage(x))`.
+   */
+  prepareImage(pixelValues: tfTypes.Tensor4D): PreparedImage {
     const c = this.config;
-    if (c.variant === 'plain') return this.patchMlp(pixelValues).features;
+    if (c.variant === 'plain') return { patchInput: pixelValues };
     const { rgb, mask } = this.foreground(pixelValues);
-    if (c.variant === 'centred') return this.patchMlp(centreOn(pixelValues, mask)).features;
-    const shape = this.patchMlp(centreOn(mask, mask)).features;
+    if (c.variant === 'centred') return { patchInput: centreOn(pixelValues, mask) };
     const area = tf.sum(mask, [2, 3]); // [B, 1]
     const meanColour = tf.div(tf.sum(tf.mul(mask, rgb), [2, 3]), tf.add(area, 1)) as tfTypes.Tensor2D; // [B, 3]
-    const hc = tf.relu(this.linear(meanColour, 'vision.colour1.weight', 'vision.colour1.bias')) as tfTypes.Tensor2D;
+    return { patchInput: centreOn(mask, mask), meanColour };
+  }
+
+  /** Image features from `prepareImage`'s output: [B, shapeFeatures (+ colourFeatures)]. */
+  featuresOf(prepared: PreparedImage): tfTypes.Tensor2D {
+    const shape = this.patchMlp(prepared.patchInput).features;
+    if (!prepared.meanColour) return shape;
+    const hc = tf.relu(this.linear(prepared.meanColour, 'vision.colour1.weight', 'vision.colour1.bias')) as tfTypes.Tensor2D;
     const colour = this.linear(hc, 'vision.colour2.weight', 'vision.colour2.bias');
     return tf.concat([shape, colour], 1) as tfTypes.Tensor2D;
+  }
+
+  /** Image embeddings from `prepareImage`'s output (the same numbers as `encodeImage` on its pixel values). */
+  encodePrepared(prepared: PreparedImage): tfTypes.Tensor2D {
+    return tf.tidy(() => this.linear(this.featuresOf(prepared), 'visual_projection.weight'));
   }
 
   /**
@@ -264,7 +292,7 @@ export class MiniClip {
         throw new MiniClipInputError(`input_ids contains id ${maxId}, outside the vocabulary 0..${this.config.vocabSize - 1}; tokenize with the mini-CLIP's own tokenizer.`);
       }
       const oneHot = tf.oneHot(tf.reshape(ids, [b * l]) as tfTypes.Tensor1D, this.config.vocabSize);
-      const tokens = tf.reshape(tf.matMul(tf.cast(oneHot, 'float32'), this.variables['text.token_embedding'] as tfTypes.Tensor2D), [b, l, this.config.textHidden]);
+      const tokens = tf.reshape(matMulConstantInput(tf.cast(oneHot, 'float32') as tfTypes.Tensor2D, this.variables['text.token_embedding'] as tfTypes.Tensor2D), [b, l, this.config.textHidden]);
       const summed = tf.sum(tf.mul(tokens, tf.expandDims(mask, 2)), 1);
       const count = tf.maximum(tf.sum(mask, 1, true), 1);
       const pooled = tf.div(summed, count) as tfTypes.Tensor2D;
@@ -295,6 +323,9 @@ export function centreOn(x: tfTypes.Tensor4D, mask: tfTypes.Tensor4D): tfTypes.T
     const jMinusI = tf.sub(tf.reshape(coords, [1, 1, s]), tf.reshape(coords, [1, s, 1])); // [1, S, S]: j − i
     const shiftMatrix = (c: tfTypes.Tensor) => {
       const a = tf.relu(tf.sub(1, tf.abs(tf.sub(jMinusI, tf.reshape(tf.sub(c, centre), [b, 1, 1])))));
+      // One shift matrix per image, repeated for each channel (a single-channel mask needs no copy: tfjs-wasm's tile
+      // is a slow generic kernel even when every rep is 1).
+      if (channels === 1) return tf.reshape(a, [b, s, s]) as tfTypes.Tensor3D;
       return tf.reshape(tf.tile(tf.reshape(a, [b, 1, s, s]), [1, channels, 1, 1]), [b * channels, s, s]) as tfTypes.Tensor3D;
     };
     const planes = tf.reshape(x, [b * channels, s, s]) as tfTypes.Tensor3D;

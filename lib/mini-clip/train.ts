@@ -12,6 +12,7 @@ import { clipLoss, CLIP_LOGIT_SCALE_MAX } from '../embeddings/contrastive';
 import { COLOURS, SHAPES, Colour, Shape, ShapeExample, generateShapePixels, seededRandom, SHAPES_IMAGE_SIZE } from '../worlds/shapes';
 import { MiniClip, MiniClipConfig, defaultMiniClipConfig, toPixelValues, VisionVariant } from './model';
 import { MiniClipTokenizer } from './tokenizer';
+import { matMulByTranspose } from '../embeddings/xnnpack';
 
 /** The zero-shot prompt template of the course's quality test; {a} becomes "a" or "an", as in the training captions. */
 export const ZERO_SHOT_TEMPLATE = 'a photo of {a} {colour} {shape}';
@@ -72,7 +73,7 @@ export function zeroShotAccuracy(model: MiniClip, tokenizer: MiniClipTokenizer, 
   const predicted = tf.tidy(() => {
     const img = embedImages(model, pixels, examples.length);
     const txt = embedTexts(model, tokenizer, labels.map((l) => l.text));
-    return tf.argMax(tf.matMul(img, txt, false, true), 1).dataSync();
+    return tf.argMax(matMulByTranspose(img, txt), 1).dataSync();
   });
   let right = 0;
   let colour = 0;
@@ -221,8 +222,10 @@ export function contrastiveStep(
     const px = tf.tensor4d(toPixelValues(pixels, imageSize, idx), [idx.length, 3, imageSize, imageSize]);
     const ids = tf.tensor2d(idx.map((k) => tokens.inputIds[k]), undefined, 'int32');
     const mask = tf.tensor2d(idx.map((k) => tokens.attentionMask[k]), undefined, 'float32');
+    // The weight-free part of the image encoder runs before the gradient tape starts (same numbers, no tape copies).
+    const prepared = model.prepareImage(px);
     const loss = optimizer.minimize(
-      () => clipLoss(model.encodeImage(px), model.encodeText(ids, mask), model.logitScale, { validate: false }),
+      () => clipLoss(model.encodePrepared(prepared), model.encodeText(ids, mask), model.logitScale, { validate: false }),
       true,
       model.trainableVariables(),
     ) as tfTypes.Scalar;
