@@ -83,53 +83,59 @@ export function decodePlainPng(b: Uint8Array, maxPixels = Infinity): PlainPng | 
     return null;
   }
   if (raw.length !== expected) return null;
-  if (!unfilter(raw, height, stride, channels)) return null;
-  const rgb = toRgb(raw, width, height, stride, channels, colourType, palette);
+  const pixels = new Uint8Array(stride * height);
+  if (!unfilter(raw, pixels, height, stride, channels)) return null;
+  const rgb = colourType === 2 ? pixels : toRgb(pixels, width, height, channels, colourType, palette);
   if (!rgb) return null;
   const space = colourType === 0 || colourType === 4 ? 'b-w' : 'srgb';
   return { rgb, width, height, sourceDescription: `png ${space} ${colourType === 3 ? (palette!.length / 3 > 0 ? 3 : 1) : channels}ch 8-bit` };
 }
 
-/** Undoes PNG's filters in place (each row: a filter byte, then `stride` bytes); false for an unknown filter. */
-function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number): boolean {
-  const rowLen = stride + 1;
+/**
+ * Undoes PNG's filters (each row of `raw`: a filter byte, then `stride` bytes) into `out` (rows of `stride` bytes,
+ * no filter bytes); false for an unknown filter. Stores into a Uint8Array wrap modulo 256, which is PNG's arithmetic.
+ */
+function unfilter(raw: Uint8Array, out: Uint8Array, height: number, stride: number, bpp: number): boolean {
+  const zero = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    const s = y * rowLen + 1; // first byte of this row
-    const p = s - rowLen; // first byte of the previous row (only read when y > 0)
-    const filter = raw[s - 1];
-    switch (filter) {
+    const src = y * (stride + 1) + 1;
+    const dst = y * stride;
+    const prev = y > 0 ? out : zero;
+    const up = y > 0 ? dst - stride : 0;
+    switch (raw[src - 1]) {
       case 0:
+        out.set(raw.subarray(src, src + stride), dst);
         break;
       case 1:
-        for (let i = bpp; i < stride; i++) raw[s + i] = (raw[s + i] + raw[s + i - bpp]) & 255;
+        for (let i = 0; i < bpp; i++) out[dst + i] = raw[src + i];
+        for (let i = bpp; i < stride; i++) out[dst + i] = raw[src + i] + out[dst + i - bpp];
         break;
       case 2:
-        if (y > 0) for (let i = 0; i < stride; i++) raw[s + i] = (raw[s + i] + raw[p + i]) & 255;
+        for (let i = 0; i < stride; i++) out[dst + i] = raw[src + i] + prev[up + i];
         break;
       case 3:
-        if (y > 0) {
-          for (let i = 0; i < bpp; i++) raw[s + i] = (raw[s + i] + (raw[p + i] >> 1)) & 255;
-          for (let i = bpp; i < stride; i++) raw[s + i] = (raw[s + i] + ((raw[s + i - bpp] + raw[p + i]) >> 1)) & 255;
-        } else {
-          for (let i = bpp; i < stride; i++) raw[s + i] = (raw[s + i] + (raw[s + i - bpp] >> 1)) & 255;
+        if (bpp === 3) {
+          averageRgb(raw, src, out, dst, prev, up, stride);
+          break;
         }
+        for (let i = 0; i < bpp; i++) out[dst + i] = raw[src + i] + (prev[up + i] >> 1);
+        for (let i = bpp; i < stride; i++) out[dst + i] = raw[src + i] + ((out[dst + i - bpp] + prev[up + i]) >> 1);
         break;
       case 4:
-        if (y > 0) {
-          for (let i = 0; i < bpp; i++) raw[s + i] = (raw[s + i] + raw[p + i]) & 255; // Paeth(0, up, 0) = up
-          for (let i = bpp; i < stride; i++) {
-            const a = raw[s + i - bpp];
-            const up = raw[p + i];
-            const c = raw[p + i - bpp];
-            const pa = up > c ? up - c : c - up; // |p − a| where p = a + up − c
-            const pb = a > c ? a - c : c - a; // |p − up|
-            const q = a + up - c - c;
-            const pc = q < 0 ? -q : q; // |p − c|
-            const pred = pa <= pb && pa <= pc ? a : pb <= pc ? up : c;
-            raw[s + i] = (raw[s + i] + pred) & 255;
-          }
-        } else {
-          for (let i = bpp; i < stride; i++) raw[s + i] = (raw[s + i] + raw[s + i - bpp]) & 255; // Paeth(a, 0, 0) = a
+        if (bpp === 3) {
+          paethRgb(raw, src, out, dst, prev, up, stride);
+          break;
+        }
+        for (let i = 0; i < bpp; i++) out[dst + i] = raw[src + i] + prev[up + i]; // Paeth(0, up, 0) = up
+        for (let i = bpp; i < stride; i++) {
+          const a = out[dst + i - bpp];
+          const b = prev[up + i];
+          const c = prev[up + i - bpp];
+          const pa = b > c ? b - c : c - b; // |p − a| for p = a + b − c
+          const pb = a > c ? a - c : c - a; // |p − b|
+          const q = a + b - c - c;
+          const pc = q < 0 ? -q : q; // |p − c|
+          out[dst + i] = raw[src + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
         }
         break;
       default:
@@ -139,46 +145,72 @@ function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number):
   return true;
 }
 
-/** Unfiltered rows → interleaved RGB with Pillow's conversion rules; null for a palette index out of range. */
-function toRgb(raw: Uint8Array, width: number, height: number, stride: number, channels: number, colourType: number, palette: Uint8Array | null): Uint8Array | null {
-  const rgb = new Uint8Array(width * height * 3);
-  const rowLen = stride + 1;
-  if (colourType === 2) {
-    for (let y = 0; y < height; y++) rgb.set(raw.subarray(y * rowLen + 1, y * rowLen + 1 + stride), y * stride);
-    return rgb;
+/** Average filter for 3 bytes per pixel, the left pixel kept in registers (the common case: RGB photos). */
+function averageRgb(raw: Uint8Array, src: number, out: Uint8Array, dst: number, prev: Uint8Array, up: number, stride: number): void {
+  let a0 = 0, a1 = 0, a2 = 0;
+  for (let i = 0; i < stride; i += 3) {
+    a0 = (raw[src + i] + ((a0 + prev[up + i]) >> 1)) & 255;
+    a1 = (raw[src + i + 1] + ((a1 + prev[up + i + 1]) >> 1)) & 255;
+    a2 = (raw[src + i + 2] + ((a2 + prev[up + i + 2]) >> 1)) & 255;
+    out[dst + i] = a0;
+    out[dst + i + 1] = a1;
+    out[dst + i + 2] = a2;
   }
-  let o = 0;
+}
+
+/** Paeth's predictor: whichever of a (left), b (up), c (upper left) is nearest to a + b − c; ties prefer a, then b. */
+function paeth(a: number, b: number, c: number): number {
+  const pa = b > c ? b - c : c - b;
+  const pb = a > c ? a - c : c - a;
+  const q = a + b - c - c;
+  const pc = q < 0 ? -q : q;
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Paeth filter for 3 bytes per pixel, left and upper-left pixels kept in registers. */
+function paethRgb(raw: Uint8Array, src: number, out: Uint8Array, dst: number, prev: Uint8Array, up: number, stride: number): void {
+  let a0 = 0, a1 = 0, a2 = 0, c0 = 0, c1 = 0, c2 = 0;
+  for (let i = 0; i < stride; i += 3) {
+    const b0 = prev[up + i], b1 = prev[up + i + 1], b2 = prev[up + i + 2];
+    a0 = (raw[src + i] + paeth(a0, b0, c0)) & 255;
+    a1 = (raw[src + i + 1] + paeth(a1, b1, c1)) & 255;
+    a2 = (raw[src + i + 2] + paeth(a2, b2, c2)) & 255;
+    out[dst + i] = a0;
+    out[dst + i + 1] = a1;
+    out[dst + i + 2] = a2;
+    c0 = b0;
+    c1 = b1;
+    c2 = b2;
+  }
+}
+
+/** Unfiltered pixels (rows of width · channels bytes) → interleaved RGB by Pillow's rules; null for a bad palette index. */
+function toRgb(px: Uint8Array, width: number, height: number, channels: number, colourType: number, palette: Uint8Array | null): Uint8Array | null {
+  const n = width * height;
+  const rgb = new Uint8Array(n * 3);
   if (colourType === 3) {
     const entries = palette!.length / 3;
-    for (let y = 0; y < height; y++) {
-      const s = y * rowLen + 1;
-      for (let x = 0; x < width; x++, o += 3) {
-        const idx = raw[s + x];
-        // libpng (and so sharp) rejects an index past the palette; leave such a file to the general decoder.
-        if (idx >= entries) return null;
-        const q = idx * 3;
-        rgb[o] = palette![q];
-        rgb[o + 1] = palette![q + 1];
-        rgb[o + 2] = palette![q + 2];
-      }
+    for (let i = 0, o = 0; i < n; i++, o += 3) {
+      const idx = px[i];
+      // libpng (and so sharp) rejects an index past the palette; leave such a file to the general decoder.
+      if (idx >= entries) return null;
+      const q = idx * 3;
+      rgb[o] = palette![q];
+      rgb[o + 1] = palette![q + 1];
+      rgb[o + 2] = palette![q + 2];
     }
-    return rgb;
-  }
-  for (let y = 0; y < height; y++) {
-    let s = y * rowLen + 1;
-    if (channels === 4) {
-      for (let x = 0; x < width; x++, s += 4, o += 3) {
-        rgb[o] = raw[s];
-        rgb[o + 1] = raw[s + 1];
-        rgb[o + 2] = raw[s + 2];
-      }
-    } else {
-      for (let x = 0; x < width; x++, s += channels, o += 3) {
-        const v = raw[s];
-        rgb[o] = v;
-        rgb[o + 1] = v;
-        rgb[o + 2] = v;
-      }
+  } else if (channels === 4) {
+    for (let i = 0, s = 0, o = 0; i < n; i++, s += 4, o += 3) {
+      rgb[o] = px[s];
+      rgb[o + 1] = px[s + 1];
+      rgb[o + 2] = px[s + 2];
+    }
+  } else {
+    for (let i = 0, s = 0, o = 0; i < n; i++, s += channels, o += 3) {
+      const v = px[s];
+      rgb[o] = v;
+      rgb[o + 1] = v;
+      rgb[o + 2] = v;
     }
   }
   return rgb;
