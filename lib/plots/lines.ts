@@ -159,8 +159,8 @@ export function lineChart(options: LineChartOptions): Chart {
 }
 
 /**
- * Tick values for a logarithmic axis over `values`: 1-2-5 in each decade, or 1-1.5-2-3-5-7 when that gives fewer
- * than four ticks (a range of less than a decade or two), e.g. 0.7, 1, 1.5, 2, 3, 5 for values from 0.56 to 5.9.
+ * Tick values for a logarithmic axis over `values`: 1-2-5 in each decade, or 1-1.5-2-3-4-5-7 when that gives fewer
+ * than four ticks (a range of less than a decade or two), e.g. 0.7, 1, 1.5, 2, 3, 4, 5 for values from 0.56 to 5.9.
  */
 function logTicks(values: number[]): number[] {
   const [lo, hi] = [Math.min(...values), Math.max(...values)];
@@ -175,7 +175,7 @@ function logTicks(values: number[]): number[] {
     return out;
   };
   const coarse = within([1, 2, 5]);
-  return coarse.length >= 4 ? coarse : within([1, 1.5, 2, 3, 5, 7]);
+  return coarse.length >= 4 ? coarse : within([1, 1.5, 2, 3, 4, 5, 7]);
 }
 
 /** Each series' own colour, or the next palette colour that no series has taken. */
