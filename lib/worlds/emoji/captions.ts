@@ -9,7 +9,8 @@
  *   conceptPhrases(emojiConcepts().get('redapple')!).category;   // ['fruit']
  *   const tok = emojiTokenizer();
  *   tok.tokenize('a photo of a remote control');                 // ['a', 'photo', 'of', 'a', 'remote', 'control']
- *   sampleCaption(emojiConcepts().get('catface')!, seededRandom(1));   // 'a drawing of a kitten'
+ *   sampleCaption(emojiConcepts().get('catface')!, seededRandom(1));   // 'a drawing of a cat face'
+ *   emojiTokenizer().vocabSize;                                        // 4448
  */
 import { MiniClipTokenizer, SPECIAL_TOKENS } from '../../mini-clip/tokenizer';
 import { EmojiConcept, emojiConcepts } from './concepts';

@@ -7,8 +7,9 @@
  *   const world = emojiConcepts();
  *   world.get('catface');
  *   // { key: 'catface', label: 'cat face', tags: ['animal', 'cat', 'face', 'kitten', 'kitty', 'pet'],
- *   //   group: 'animals-nature', subgroup: 'animal-mammal', emoji: '🐱', sets: ['emojione', 'emojione-v1', …] }
- *   conceptsInAtLeast(6).length;   // 1,1xx concepts drawn by 6 or more of the 10 sets
+ *   //   group: 'animals-nature', subgroup: 'animal-mammal', emoji: '🐱', sets: ['noto', 'noto-v1', 'twemoji', …] }
+ *   world.size;                    // 4814
+ *   conceptsInAtLeast(6).length;   // 1217 concepts drawn by 6 or more of the 10 sets
  */
 import { EMOJI_SET_NAMES, EmojiSetName, conceptKey, loadEmojiSet } from './sets';
 

@@ -14,7 +14,7 @@
  * tfjs's own matMul gradient uses those flags; `linear` therefore has its own gradient with explicit transposes.
  *
  * @example
- *   const model = EmojiClip.create(defaultEmojiClipConfig({ vocabSize: 3000 }), 1);
+ *   const model = EmojiClip.create(defaultEmojiClipConfig({ vocabSize: emojiTokenizer().vocabSize }), 1);
  *   model.encodeImage(tf.zeros([2, 3, 48, 48])).shape;   // [2, 128]
  *   model.encodeText([[2, 40, 3]], [[1, 1, 1]]).shape;   // [1, 128]
  */
@@ -234,7 +234,7 @@ export class EmojiClip {
  * Bag-of-words weights [B · vocab] (row-major): each real token adds 1 / (number of real tokens) to its column.
  *
  * @example
- *   bagOfWords([[2, 7, 3, 0]], [[1, 1, 1, 0]], 8);   // Float32Array [0, 0, 0.333, 0.333, 0, 0, 0, 0.333]
+ *   bagOfWords([[2, 7, 3, 0]], [[1, 1, 1, 0]], 8);   // Float32Array [0, 0, 0.333, 0.333, 0, 0, 0, 0.333] (rounded)
  */
 export function bagOfWords(inputIds: number[][], attentionMask: number[][], vocabSize: number): Float32Array {
   const out = new Float32Array(inputIds.length * vocabSize);

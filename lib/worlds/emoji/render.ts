@@ -108,7 +108,7 @@ let sourceHash: string | undefined;
  * renderer (or changing sharp) gives a new key, hence fresh renders.
  *
  * @example
- *   renderCacheKey({ size: 48, fill: 0.9 });   // 'r-3f2a9c1d0b7e-48-0.9'
+ *   renderCacheKey({ size: 48, fill: 0.9 });   // 'r-7b471b5db98d-48-0.9' (the hash changes with the source)
  */
 export function renderCacheKey(options: RenderOptions = {}): string {
   if (!sourceHash) {

@@ -7,7 +7,7 @@
  *
  * @example
  *   const noto = loadEmojiSet('noto');
- *   noto.icons.size;                       // 3,7xx icons after dropping skin tones, flags and keycaps
+ *   noto.icons.size;                       // 1749 after dropping skin tones, flags, keycaps and bare digits
  *   noto.icons.get('catface')?.name;       // 'cat-face'
  *   iconSvg(noto.icons.get('catface')!, 96).slice(0, 40);   // '<svg xmlns="http://www.w3.org/2000/svg" '
  */

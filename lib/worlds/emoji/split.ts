@@ -8,8 +8,8 @@
  * @example
  *   STYLE_SPLIT.train;                   // ['noto', 'noto-v1', 'twemoji', 'emojione', 'fxemoji', 'streamline-emojis']
  *   const s = emojiSplit(1);
- *   s.heldOut.filter((i) => i.key === 'catface');   // [{ key: 'catface', set: 'twemoji' }] (one training style)
- *   s.train.length;                      // 7,5xx (concept, style) icons
+ *   s.heldOut.filter((i) => i.key === 'catface');   // [{ key: 'catface', set: 'noto-v1' }] (one training style)
+ *   [s.train.length, s.heldOut.length];  // [7283, 520] (concept, style) icons
  */
 import { EmojiSetName, loadEmojiSet } from './sets';
 import { EVAL_CONCEPTS } from './eval-concepts';
@@ -38,7 +38,7 @@ export interface EmojiSplit {
  * A stable 32-bit hash of a string and a seed (FNV-1a), for splits that do not depend on iteration order.
  *
  * @example
- *   stableHash('catface', 1);   // 1776354633
+ *   stableHash('catface', 1);   // 2265261921
  */
 export function stableHash(text: string, seed: number): number {
   let h = (2166136261 ^ seed) >>> 0;

@@ -5,7 +5,8 @@
  *
  * @example
  *   const run = await trainEmojiClip({ seed: 1, steps: 20, log: console.log });
- *   run.history.at(-1);   // { step: 20, loss: 4.9, evalList: { openmoji: { top1: 0.06, … }, … }, seconds: 25 }
+ *   run.history[0];   // { step: 20, loss: 5.1, evalList: { openmoji: { top1: 0.02, top5: 0.12 }, … }, seconds: 25 } (about)
+ *   // the shipped run (1900 steps) ends at loss 1.51, eval-list top-1 openmoji 0.50, fluent-emoji-flat 0.60
  */
 import { tf } from '../../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
