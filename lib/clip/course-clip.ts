@@ -8,7 +8,7 @@
  *
  * @example
  *   const clip = await loadCourseClip();
- *   // offline: using the course's mini-CLIP trained on the shapes world, not OpenAI's CLIP; results below are about shapes, not photos
+ *   // offline: using the course's emoji-CLIP (trained on emoji drawn by six artists), not OpenAI's CLIP; it knows everyday concepts as emoji, not photos
  *   //   (why: CLIP model "Xenova/clip-vit-base-patch32" is not in the cache … and the hub cannot be reached …)
  *   //   (fix, to use OpenAI's CLIP: run once with network — it is then cached in .cache/huggingface/ — or set CLIP_MODEL_DIR …)
  *   clip.pretrained;   // false
@@ -20,11 +20,11 @@ import { loadClip } from './load';
 import type { Clip, LoadClipOptions } from './types';
 
 /** The course's own model that `loadCourseClip` falls back to. */
-export const COURSE_FALLBACK_DIR = MODEL_DIRS.miniClip;
+export const COURSE_FALLBACK_DIR = MODEL_DIRS.emojiClip;
 
 /** The banner `loadCourseClip` prints when it falls back (first line; the reason and the fix follow). */
 export const COURSE_FALLBACK_BANNER =
-  "offline: using the course's mini-CLIP trained on the shapes world, not OpenAI's CLIP; results below are about shapes, not photos";
+  "offline: using the course's emoji-CLIP (trained on emoji drawn by six artists), not OpenAI's CLIP; it knows everyday concepts as emoji, not photos";
 /** The old name of `COURSE_FALLBACK_BANNER`. */
 export const MINI_CLIP_BANNER = COURSE_FALLBACK_BANNER;
 
