@@ -108,11 +108,12 @@ export function staticScatter3d(options: StaticScatter3dOptions): Chart {
     [...projected.map((p) => p.v), ...axes.map((a) => a.v)],
     [],
   );
+  // pixel position of (u, v) in the current domain
+  const toPx = (u: number, v: number): [number, number] => [
+    ((u - domain.x[0]) / (domain.x[1] - domain.x[0])) * size,
+    size - ((v - domain.y[0]) / (domain.y[1] - domain.y[0])) * size,
+  ];
   const titleLayout = () => {
-    const toPx = (u: number, v: number): [number, number] => [
-      ((u - domain.x[0]) / (domain.x[1] - domain.x[0])) * size,
-      size - ((v - domain.y[0]) / (domain.y[1] - domain.y[0])) * size,
-    ];
     const [cx, cy] = toPx(0, 0);
     return ends.map((r) => {
       const [x, y] = toPx(r.u, r.v);
@@ -130,7 +131,6 @@ export function staticScatter3d(options: StaticScatter3dOptions): Chart {
         row: { ...r, text: r.axis },
         mark: { align, baseline, dx, dy },
         box: [x0, y0, x0 + w, y0 + h] as Box,
-        line: [cx, cy, x, y],
       };
     });
   };
@@ -180,10 +180,6 @@ export function staticScatter3d(options: StaticScatter3dOptions): Chart {
       },
     });
   }
-  const toPx = (u: number, v: number): [number, number] => [
-    ((u - domain.x[0]) / (domain.x[1] - domain.x[0])) * size,
-    size - ((v - domain.y[0]) / (domain.y[1] - domain.y[0])) * size,
-  ];
   const axisLines: Segment[] = ends.map((r, k) => {
     const a = axes[2 * k];
     return [...toPx(a.u, a.v), ...toPx(r.u, r.v)] as Segment;
