@@ -53,16 +53,16 @@ export interface ExportSummary {
 
 /**
  * An earlier exercise the loaded one imports (`import { cosineSimilarity } from './01-cosine-similarity'`): while
- * the learner's function still throws the stub's NotImplementedError, the course's version (compiled from
- * solutions/) answers instead, its errors re-thrown as the learner's own classes, and the parent is told
+ * the learner's function still throws the stub's NotImplementedError, the course's version answers instead — run
+ * by the parent, never here (askCourse) — its errors re-thrown as the learner's own classes, and the parent is told
  * (`standIns`), so that the report can say the exercise ran on the course's version of that earlier one.
  */
 export interface EarlierExercise {
   exercise: string;
   /** The learner's compiled file. */
   learner: string;
-  /** The course's compiled reference solution. */
-  course: string;
+  /** The functions the course's version has (it runs in the parent, asked through COURSE_FD). */
+  functions: string[];
 }
 
 export type ParentMessage =
@@ -166,14 +166,56 @@ function guardSignals(): void {
   }
 }
 
+/** The file descriptor of the socket on which the course's versions of earlier exercises are asked for. */
+export const COURSE_FD = 4;
+
+/**
+ * Asks the parent to run the course's version of an earlier exercise's function (the course's code never runs
+ * in this process): a length-prefixed structured-clone frame each way on COURSE_FD, waited for synchronously,
+ * because the learner's code calls the function synchronously.
+ */
+function askCourse(exercise: string, fn: string, args: unknown[]): { value?: unknown; thrown?: ThrownValue } {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const v8 = require('node:v8') as typeof import('node:v8');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const retry = (error: unknown) => {
+    if ((error as { code?: string }).code !== 'EAGAIN') throw error;
+    Atomics.wait(pause, 0, 0, 1);
+  };
+  const body = v8.serialize({ exercise, fn, args });
+  const frame = Buffer.alloc(4 + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  body.copy(frame, 4);
+  for (let off = 0; off < frame.length;) {
+    try {
+      off += fs.writeSync(COURSE_FD, frame, off);
+    } catch (error) {
+      retry(error);
+    }
+  }
+  const read = (n: number) => {
+    const buffer = Buffer.alloc(n);
+    for (let off = 0; off < n;) {
+      try {
+        const got = fs.readSync(COURSE_FD, buffer, off, n - off, null);
+        if (got === 0) throw new Error('the course closed its side of the channel');
+        off += got;
+      } catch (error) {
+        retry(error);
+      }
+    }
+    return buffer;
+  };
+  return v8.deserialize(read(read(4).readUInt32BE(0))) as { value?: unknown; thrown?: ThrownValue };
+}
+
 /** Earlier exercises' functions, each falling back to the course's version while the learner's is unfinished. */
 function installEarlier(earlier: EarlierExercise[], standIns: Set<string>): void {
   for (const e of earlier) {
     const yours = require(e.learner) as Record<string, unknown>;
-    const course = require(e.course) as Record<string, unknown>;
     const wrapped: Record<string, unknown> = { ...yours };
     for (const [key, value] of Object.entries(yours)) {
-      if (typeof value !== 'function' || isClass(value) || typeof course[key] !== 'function') continue;
+      if (typeof value !== 'function' || isClass(value) || !e.functions.includes(key)) continue;
       wrapped[key] = (...args: unknown[]) => {
         try {
           return (value as (...a: unknown[]) => unknown)(...args);
@@ -184,14 +226,15 @@ function installEarlier(earlier: EarlierExercise[], standIns: Set<string>): void
             (error as Error & { exercise?: string }).exercise === e.exercise;
           if (!unfinished) throw error;
           standIns.add(`${key} (exercise ${e.exercise.slice(0, 2)})`);
-          try {
-            return (course[key] as (...a: unknown[]) => unknown)(...args);
-          } catch (courseError) {
-            const own = courseError instanceof Error ? yours[courseError.name] : undefined;
-            if (courseError instanceof Error && isClass(own))
-              throw new (own as new (message: string) => Error)(courseError.message);
-            throw courseError;
-          }
+          const answer = askCourse(e.exercise, key, args);
+          if (!answer.thrown) return answer.value;
+          const own = yours[answer.thrown.name];
+          if (answer.thrown.isError && isClass(own))
+            throw new (own as new (message: string) => Error)(answer.thrown.message);
+          if (!answer.thrown.isError) throw answer.thrown.value;
+          const error2 = new Error(answer.thrown.message);
+          error2.name = answer.thrown.name;
+          throw error2;
         }
       };
     }

@@ -3,8 +3,9 @@
  * (lib/learner/challenge.ts's tryExercise/runExercise) both run a learner's exercise only through
  * `LearnerProcess`: one child process per exercise, which loads the learner's file and calls its functions with
  * arguments sent by the parent; the results come back by message, and the parent compares them. The course's
- * tests, solutions and comparisons never run in the learner's process, and no learner's code runs in the
- * grader's or the kernel's.
+ * tests, solutions and comparisons never run in the learner's process (not even the course's version of an
+ * earlier exercise that stands in for an unfinished one: the child asks for it on a socket, COURSE_FD), and no
+ * learner's code runs in the grader's or the kernel's.
  *
  * The child (lib/learner/sandbox-child.ts, compiled into a fresh run folder) runs under
  *  - its own process group (a new session): every ending kills the whole group, `kill(-pgid)`;
@@ -22,9 +23,17 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 import { EXERCISE_TIME_LIMIT_MS } from '../course/paths';
 import { sandboxChildProgram } from './compile';
-import type { ChildFailure, ChildMessage, EarlierExercise, ExportSummary, ParentMessage } from './sandbox-child';
+import {
+  describeThrown,
+  type ChildFailure,
+  type ChildMessage,
+  type EarlierExercise,
+  type ExportSummary,
+  type ParentMessage,
+} from './sandbox-child';
 import type { SourceProblem } from './type-problems';
 
 export { describeEnding } from './verdicts';
@@ -120,6 +129,8 @@ export class LearnerProcess {
   private killedFor: Ending | undefined;
   private exportsSummary: ExportSummary | undefined;
   private earlier: EarlierExercise[] = [];
+  private courseFolder: string | undefined;
+  private courseModules: Record<string, Record<string, unknown>> = {};
 
   private constructor(
     readonly exercise: string,
@@ -161,7 +172,7 @@ export class LearnerProcess {
       {
         cwd: scratch,
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'], // fd 4: COURSE_FD (earlier exercises' course versions)
         serialization: 'advanced',
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
       },
@@ -178,6 +189,7 @@ export class LearnerProcess {
     this.child.stdout?.on('data', take);
     this.child.stderr?.on('data', take);
     this.child.on('message', (message: ChildMessage) => this.settle(message));
+    this.serveCourse(this.child.stdio[4] as unknown as NodeJS.ReadWriteStream | null);
     this.exited = new Promise((resolve) => {
       this.child.on('error', (error) => {
         this.ended ??= { kind: 'no-start', message: error.message };
@@ -214,17 +226,24 @@ export class LearnerProcess {
     fs.mkdirSync(path.join(folder, 'scratch'));
     fs.writeFileSync(path.join(folder, 'child.js'), compiled.child ?? sandboxChildProgram());
     for (const [name, code] of Object.entries(files)) fs.writeFileSync(path.join(folder, 'code', name), code);
-    // Earlier exercises this one imports get the course's version as a fallback (see EarlierExercise).
+    // Earlier exercises this one imports get the course's version as a fallback (see EarlierExercise). It is
+    // compiled next to the run folder, out of the learner's reach, and runs in this process.
     const earlier = compiled.earlier;
+    const courseFolder = `${folder}.course`;
+    const courseModules: Record<string, Record<string, unknown>> = {};
     if (earlier.length > 0) {
-      fs.mkdirSync(path.join(folder, 'course'));
-      for (const [name, code] of Object.entries(course)) fs.writeFileSync(path.join(folder, 'course', name), code);
+      fs.mkdirSync(courseFolder);
+      for (const [name, code] of Object.entries(course)) fs.writeFileSync(path.join(courseFolder, name), code);
+      for (const name of earlier)
+        courseModules[name] = require(path.join(courseFolder, `${name}.js`)) as Record<string, unknown>;
     }
     const learner = new LearnerProcess(exercise, dir, limits, folder);
+    learner.courseFolder = earlier.length > 0 ? courseFolder : undefined;
+    learner.courseModules = courseModules;
     learner.earlier = earlier.map((name) => ({
       exercise: name,
       learner: path.join(folder, 'code', `${name}.js`),
-      course: path.join(folder, 'course', `${name}.js`),
+      functions: Object.keys(courseModules[name]).filter((k) => typeof courseModules[name][k] === 'function'),
     }));
     const ready = await learner.next(STARTUP_LIMIT_MS, undefined, 'load');
     if ('type' in ready && ready.type === 'ready') return learner;
@@ -274,6 +293,11 @@ export class LearnerProcess {
     this.stop(this.ended ?? { kind: 'deadline' }, false);
     await this.exited;
     fs.rmSync(this.folder, { recursive: true, force: true });
+    if (this.courseFolder) {
+      for (const key of Object.keys(require.cache))
+        if (key.startsWith(`${this.courseFolder}${path.sep}`)) delete require.cache[key];
+      fs.rmSync(this.courseFolder, { recursive: true, force: true });
+    }
   }
 
   /** Ends the whole process group now; `ending` becomes the answer of a pending step. */
@@ -290,6 +314,37 @@ export class LearnerProcess {
       this.ended ??= ending;
       this.settle(ending);
     }
+  }
+
+  /** Answers the child's askCourse frames: the course's version of an earlier exercise's function, run here. */
+  private serveCourse(socket: NodeJS.ReadWriteStream | null): void {
+    if (!socket) return;
+    let pending = Buffer.alloc(0);
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32BE(0)) {
+        const length = pending.readUInt32BE(0);
+        const request = v8.deserialize(pending.subarray(4, 4 + length)) as {
+          exercise: string;
+          fn: string;
+          args: unknown[];
+        };
+        pending = pending.subarray(4 + length);
+        let answer: Buffer;
+        try {
+          const fn = this.courseModules[request.exercise]?.[request.fn];
+          if (typeof fn !== 'function')
+            throw new Error(`the course has no ${request.fn} in exercise ${request.exercise}`);
+          answer = v8.serialize({ value: (fn as (...a: unknown[]) => unknown)(...request.args) });
+        } catch (error) {
+          answer = v8.serialize({ thrown: describeThrown(error) });
+        }
+        const head = Buffer.alloc(4);
+        head.writeUInt32BE(answer.length, 0);
+        socket.write(Buffer.concat([head, answer]));
+      }
+    });
   }
 
   private ask(message: ParentMessage, during: 'load' | 'call', id?: number): Promise<ChildMessage | Ending> {
