@@ -33,9 +33,10 @@ export type MatmulEngineName = 'onnxruntime' | 'js';
 /**
  * Products with at least this many multiply-adds (n·m·d) go to onnxruntime; smaller ones stay in JS. Measured on
  * the course machine (bench/similarity.bench.ts prints the crossover it finds): the engine's fixed cost per call
- * (session run, tensor wrapping) is about 25 µs, which the JS kernel spends on ~60k multiply-adds.
+ * (session run, tensor wrapping) is 40–60 µs, which the JS kernel spends on 12,000–25,000 multiply-adds
+ * (1 × 24 × 512 already runs faster on the engine; 8 × 24 × 64 does not).
  */
-export const ENGINE_MIN_WORK = 1 << 16;
+export const ENGINE_MIN_WORK = 1 << 14;
 
 /** The native session's synchronous face (onnxruntime-node's binding), as far as it is used here. */
 interface NativeSession {
@@ -94,7 +95,7 @@ function forcedEngine(): MatmulEngineName | undefined {
  * The engine large products use here, and why.
  *
  * @example
- *   matmulEngine(); // { name: 'onnxruntime', detail: 'onnxruntime-node Gemm (MLAS), 1 thread, from 65536 multiply-adds' }
+ *   matmulEngine(); // { name: 'onnxruntime', detail: 'onnxruntime-node Gemm (MLAS), 1 thread, from 16384 multiply-adds' }
  */
 export function matmulEngine(): { name: MatmulEngineName; detail: string } {
   const forced = forcedEngine();
