@@ -520,3 +520,36 @@ describe('isolation (issue 14)', () => {
     expect(own()).toEqual([]);
   }, 90_000);
 });
+
+describe('earlier exercises (a later one building on an unfinished one)', () => {
+  test("the course's version stands in, runs outside the learner's process, and is reported", async () => {
+    const dir = folder({
+      '01-cosine-similarity': stubFor(root, '01-cosine-similarity'),
+      '02-softmax-topk': stubFor(root, '02-softmax-topk'),
+      [ZS]: solution(ZS),
+    });
+    const run = await runExercise(ZS, 'zeroShotClassify', zsArgs, { dir, typeCheck: false });
+    expect(run.status).toBe('ok');
+    expect(approximatelyEqual(run.value, zsExpected, 1e-12)).toBe(true);
+    expect(run.standIns).toEqual(expect.arrayContaining(['cosineSimilarity (exercise 01)', 'softmax (exercise 02)']));
+    // An error of the course's version reaches the learner's code as the learner's own class, by name.
+    const zero = await runExercise(
+      ZS,
+      'zeroShotClassify',
+      [
+        [0, 0],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        ['cat', 'dog'],
+        1,
+      ],
+      { dir, typeCheck: false },
+    );
+    expect([zero.status, zero.problem]).toEqual([
+      'threw',
+      expect.stringMatching(/zeroShotClassify threw ZeroVectorError: /),
+    ]);
+  });
+});
