@@ -5,7 +5,7 @@
  * @example
  *   const demo = await emojiDemoInputs();
  *   demo.labels;     // ['a photo of a cat', 'a photo of a dog', 'a photo of a remote control', 'a photo of fruit']
- *   demo.imageName;  // 'the "cat face" emoji as drawn by openmoji (a style the emoji-CLIP never saw in training)'
+ *   demo.imageName;  // 'the "cat face" emoji as drawn by fluent-emoji-flat (a style the emoji-CLIP never saw in training)'
  */
 import { EmojiWorldError } from './errors';
 import { emojiConcepts } from './concepts';
@@ -23,8 +23,11 @@ export interface EmojiDemoInputs {
   truth: string;
 }
 
-/** One icon of an unseen style as a PNG (224 pixels, CLIP's input size), with the chapter's labels. */
-export async function emojiDemoInputs(style: EmojiSetName = 'openmoji', concept = 'catface'): Promise<EmojiDemoInputs> {
+/**
+ * One icon as a PNG of `size` pixels with the chapter's labels. Give the model's own input size, and every
+ * preprocessing path (transformers.js's processor, the pipeline, lib/image) sees the same pixels: nothing to resize.
+ */
+export async function emojiDemoInputs(style: EmojiSetName = 'fluent-emoji-flat', concept = 'catface', size = 224): Promise<EmojiDemoInputs> {
   const icon = loadEmojiSet(style).icons.get(concept);
   if (!icon) {
     throw new EmojiWorldError(`emojiDemoInputs: the set ${style} has no icon for the concept "${concept}".`, {
@@ -34,7 +37,7 @@ export async function emojiDemoInputs(style: EmojiSetName = 'openmoji', concept 
   const seen = (STYLE_SPLIT.train as readonly string[]).includes(style) ? 'a style the emoji-CLIP was trained on' : 'a style the emoji-CLIP never saw in training';
   const name = emojiConcepts().get(concept)?.label ?? concept;
   return {
-    image: await renderIconPng(icon, { size: 224 }),
+    image: await renderIconPng(icon, { size }),
     imageName: `the "${name}" emoji as drawn by ${style} (${seen})`,
     labels: [...EMOJI_DEMO_LABELS],
     truth: EMOJI_DEMO_LABELS[0],
