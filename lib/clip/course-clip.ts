@@ -25,8 +25,16 @@ export const COURSE_FALLBACK_DIR = MODEL_DIRS.emojiClip;
 /** The banner `loadCourseClip` prints when it falls back (first line; the reason and the fix follow). */
 export const COURSE_FALLBACK_BANNER =
   "offline: using the course's emoji-CLIP (trained on emoji drawn by six artists), not OpenAI's CLIP; it knows everyday concepts as emoji, not photos";
-/** The old name of `COURSE_FALLBACK_BANNER`. */
-export const MINI_CLIP_BANNER = COURSE_FALLBACK_BANNER;
+/** The banner when a notebook asks for the shapes-world mini-CLIP as its fallback (`fallback: 'mini-clip'`). */
+export const MINI_CLIP_BANNER =
+  "offline: using the course's mini-CLIP trained on the shapes world, not OpenAI's CLIP; results below are about shapes, not photos";
+
+/** The course's own models a notebook may fall back to: the emoji-CLIP (default) or the shapes-world mini-CLIP. */
+export type CourseFallback = 'emoji-clip' | 'mini-clip';
+const FALLBACKS: Record<CourseFallback, { dir: string; banner: string }> = {
+  'emoji-clip': { dir: COURSE_FALLBACK_DIR, banner: COURSE_FALLBACK_BANNER },
+  'mini-clip': { dir: MODEL_DIRS.miniClip, banner: MINI_CLIP_BANNER },
+};
 
 /** How long `loadCourseClip` waits for the real CLIP (download included) before it falls back: 10 minutes. */
 export const DEFAULT_COURSE_CLIP_DEADLINE_MS = 600_000;
@@ -36,6 +44,11 @@ export interface LoadCourseClipOptions extends LoadClipOptions {
   log?: (message: string) => void;
   /** Fall back when the real CLIP is not loaded within this many ms (default 600000). */
   deadlineMs?: number;
+  /**
+   * Which of the course's models to fall back to: 'emoji-clip' (default: everyday concepts, as emoji) or
+   * 'mini-clip' (the shapes world, for notebooks whose offline demos are built on shapes).
+   */
+  fallback?: CourseFallback;
 }
 
 const FIX =
@@ -88,7 +101,14 @@ async function loadClipWithin(options: LoadClipOptions, deadlineMs: number): Pro
  * (true) or the course world's images and labels (false).
  */
 export async function loadCourseClip(options: LoadCourseClipOptions = {}): Promise<Clip> {
-  const { log: logOption, deadlineMs: deadlineOption, ...clipOptions } = options;
+  const { log: logOption, deadlineMs: deadlineOption, fallback: fallbackOption, ...clipOptions } = options;
+  const which = fallbackOption ?? 'emoji-clip';
+  if (!(which in FALLBACKS)) {
+    throw new ClipOptionsError(`loadCourseClip: fallback = ${JSON.stringify(which)} is not one of the course's models.`, {
+      fix: "Pass fallback: 'emoji-clip' (the default) or 'mini-clip'.",
+    });
+  }
+  const { dir: fallbackDir, banner } = FALLBACKS[which];
   const log = logOption ?? ((m: string) => console.log(m));
   const deadlineMs = checkNumberOption(
     deadlineOption,
@@ -102,16 +122,16 @@ export async function loadCourseClip(options: LoadCourseClipOptions = {}): Promi
     if (!(err instanceof ModelUnavailableError)) throw err;
     let fallback: Clip;
     try {
-      fallback = await loadClip({ ...clipOptions, signal: undefined, localDir: COURSE_FALLBACK_DIR, dtype: 'fp32' });
+      fallback = await loadClip({ ...clipOptions, signal: undefined, localDir: fallbackDir, dtype: 'fp32' });
     } catch (fallbackErr) {
       if (!(fallbackErr instanceof ModelUnavailableError)) throw fallbackErr;
       throw new ModelUnavailableError(
-        `Neither CLIP (${err.message.split(' Fix:')[0]}) nor the course's own model in ${COURSE_FALLBACK_DIR} (${fallbackErr.message.split(' Fix:')[0]}) could be loaded.`,
+        `Neither CLIP (${err.message.split(' Fix:')[0]}) nor the course's own model in ${fallbackDir} (${fallbackErr.message.split(' Fix:')[0]}) could be loaded.`,
         'connect to the internet once (the real CLIP is then cached in .cache/huggingface), or set CLIP_MODEL_DIR to a folder holding a CLIP ' +
-          `model, or restore ${COURSE_FALLBACK_DIR} (\`git checkout\` it).`,
+          `model, or restore ${fallbackDir} (\`git checkout\` it).`,
       );
     }
-    log(`${COURSE_FALLBACK_BANNER}\n  (why: ${err.message.split(' Fix:')[0]})\n  ${FIX}`);
+    log(`${banner}\n  (why: ${err.message.split(' Fix:')[0]})\n  ${FIX}`);
     return fallback;
   }
 }

@@ -3,6 +3,7 @@
  * order (a local mirror stands in for the hub), zero-shot = softmax(logitScale · cosine), prompt ensembling, label
  * edge cases, batching, and agreement with transformers.js's own pipeline.
  */
+import { MODEL_DIRS } from '../../lib/course/paths';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,6 +12,7 @@ import {
   ClipLabelError,
   COURSE_FALLBACK_BANNER,
   COURSE_FALLBACK_DIR,
+  MINI_CLIP_BANNER,
   MINI_CLIP_DIR,
   loadClip,
   loadCourseClip,
@@ -360,6 +362,16 @@ describe('each rule of the resolution order loads a working model', () => {
     expect(logged[0]).toMatch(/why: CLIP model "Xenova\/clip-vit-base-patch32" is not in the cache/);
     expect(logged[0]).toMatch(/fix, to use OpenAI's CLIP: run once with network .* or set CLIP_MODEL_DIR/);
     await fallback.dispose();
+  });
+
+  test("loadCourseClip({ fallback: 'mini-clip' }): notebooks built on the shapes world fall back to the mini-CLIP, with its own banner", async () => {
+    const logged: string[] = [];
+    const fallback = await loadCourseClip({ cacheDir: path.join(tmp, 'empty-cache'), hubUrl: await closedPort(), log: (m) => logged.push(m), fallback: 'mini-clip' });
+    expect(fallback.source.dir).toBe(MODEL_DIRS.miniClip);
+    expect(logged[0]).toContain(MINI_CLIP_BANNER);
+    expect(COURSE_FALLBACK_DIR).toBe(MODEL_DIRS.emojiClip);
+    await fallback.dispose();
+    await expect(loadCourseClip({ fallback: 'shapes' as never })).rejects.toThrow(/fallback = "shapes" is not one of the course's models.*Fix: Pass fallback: 'emoji-clip'/);
   });
 });
 
