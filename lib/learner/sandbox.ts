@@ -39,7 +39,7 @@ import type { SourceProblem } from './type-problems';
 export { describeEnding } from './verdicts';
 export { RUN_DIR_ENV, killRegistered, runRoot } from './run-dir';
 export { prepareExercise, type PreparedExercise } from './compile';
-import { runRoot } from './run-dir';
+import { registerGroup, runRoot, unregisterGroup } from './run-dir';
 import { prepareExercise, type PreparedExercise } from './compile';
 
 /** The memory an exercise may use, in MiB (its Buffers, typed arrays and JavaScript heap together). */
@@ -121,7 +121,6 @@ export class LearnerProcess {
   ended: Ending | undefined;
   private readonly child: ChildProcess;
   private readonly folder: string;
-  private readonly pgidFile: string;
   private bytes = 0;
   private nextId = 1;
   private pending: { resolve: (m: ChildMessage | Ending) => void; id?: number } | undefined;
@@ -177,9 +176,8 @@ export class LearnerProcess {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
       },
     );
-    const root = path.dirname(folder);
-    this.pgidFile = path.join(root, 'pgids', String(this.child.pid ?? 0));
-    if (this.child.pid !== undefined) fs.writeFileSync(this.pgidFile, `${exercise}\n`);
+    const pgid = this.child.pid;
+    if (pgid !== undefined) registerGroup(path.dirname(folder), pgid, exercise);
     const take = (chunk: Buffer) => {
       this.bytes += chunk.length;
       if (this.output.length < limits.outputBytes)
@@ -197,7 +195,7 @@ export class LearnerProcess {
         resolve();
       });
       this.child.on('exit', (code, signal) => {
-        fs.rmSync(this.pgidFile, { force: true });
+        if (pgid !== undefined) unregisterGroup(pgid);
         // Let a message sent just before the end, and the last output, arrive first.
         setImmediate(() => {
           this.settle(this.endingAtExit(code, signal));
