@@ -56,7 +56,6 @@ async function main(): Promise<void> {
   const rng = seededRandom(18);
   const batches = Array.from({ length: 8 }, () => Array.from({ length: BATCH }, () => Math.floor(rng() * train.examples.length)));
   let k = 0;
-  let firstLosses: [number, number] | undefined;
   const ours = {
     name: 'contrastiveStep now (gradients laid out for XNNPACK, no no-op tile)',
     run: () => {
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
     },
   };
   // Same weights, same first batch: the two steps compute the same loss (within float rounding).
-  firstLosses = [
+  const firstLosses: [number, number] = [
     contrastiveStep(MiniClip.create(config, 1), tf.train.adam(2e-3), train.pixels, s, tokens, batches[0]),
     stepBefore(MiniClipBefore.create(config, 1), tf.train.adam(2e-3), train.pixels, s, tokens, batches[0]),
   ];

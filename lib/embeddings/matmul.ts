@@ -67,7 +67,6 @@ function gemmModelBytes(): Uint8Array {
 function ortSession(): NativeSession | null {
   if (session !== undefined) return session;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { binding, initOrt } = require('onnxruntime-node/dist/binding') as { binding: { InferenceSession: new () => NativeSession }; initOrt: () => void };
     initOrt();
     const s = new binding.InferenceSession();
