@@ -1,6 +1,6 @@
 // Exercise 01 · L2 normalisation and cosine similarity.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the import below when EXERCISES_DIR is set). Expected values are worked out by hand (shown in the
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution module imported below for the learner's, run in its own sandboxed process). Expected values are worked out by hand (shown in the
 // comments) or with Python's math module, never by calling the code under test.
 import { expectClose, expectCloseArray, expectThat, expectThrows, run } from './support/plain';
 import { cosineSimilarity, l2Normalize, VectorShapeError, ZeroVectorError } from '../../solutions/01-cosine-similarity';

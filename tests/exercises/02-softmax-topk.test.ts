@@ -1,6 +1,6 @@
 // Exercise 02 · Softmax with a logit scale, and top-k.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the import below when EXERCISES_DIR is set). Expected values come from Python's math module
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution module imported below for the learner's, run in its own sandboxed process). Expected values come from Python's math module
 // (e.g. [math.exp(x) / sum(math.exp(y) for y in xs) for x in xs]), never from the code under test.
 import { expectCloseArray, expectEqual, expectThat, expectThrows, run, show } from './support/plain';
 import { LogitsInputError, softmax, TopKError, topK } from '../../solutions/02-softmax-topk';

@@ -1,6 +1,6 @@
 // Exercise 03 · CLIP preprocessing arithmetic on raw pixels.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the import below when EXERCISES_DIR is set). Expected values: sizes worked out by hand with Python's
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution module imported below for the learner's, run in its own sandboxed process). Expected values: sizes worked out by hand with Python's
 // rules (int(224 * long / short), (size - crop) // 2), pixel values with Python's math
 // ((v / 255 - mean) / std), never by calling the code under test.
 import { expectCloseArray, expectEqual, expectThat, expectThrows, run } from './support/plain';

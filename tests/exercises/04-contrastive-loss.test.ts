@@ -1,6 +1,6 @@
 // Exercise 04 · CLIP's symmetric contrastive loss, and its gradient by finite differences.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the imports below when EXERCISES_DIR is set). Expected values are worked out by hand (with two pairs each
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution modules imported below for the learner's, run in its own sandboxed process). Expected values are worked out by hand (with two pairs each
 // cross-entropy is log(1 + e^(other − right)), evaluated with Python's math.log1p(math.exp(·))), or by the small
 // float64 reference below (the loss and its exact gradient, written independently), never by the code under test.
 import { expectOwnEarlierExercises } from './support/earlier';

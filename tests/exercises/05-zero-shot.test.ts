@@ -1,6 +1,6 @@
 // Exercise 05 · Zero-shot classification from embeddings.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the imports below when EXERCISES_DIR is set). Expected probabilities come from Python's math module
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution modules imported below for the learner's, run in its own sandboxed process). Expected probabilities come from Python's math module
 // (softmax of logitScale × cosine), never from the code under test.
 import { expectOwnEarlierExercises } from './support/earlier';
 import { expectClose, expectEqual, expectThrows, run } from './support/plain';

@@ -1,6 +1,6 @@
 // Exercise 06 · Prompt-template ensembling.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the imports below when EXERCISES_DIR is set). Expected vectors are worked out by hand (shown in the
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution modules imported below for the learner's, run in its own sandboxed process). Expected vectors are worked out by hand (shown in the
 // comments), never by calling the code under test.
 import { expectOwnEarlierExercises } from './support/earlier';
 import { expectCloseArray, expectEqual, expectThat, expectThrows, run, show } from './support/plain';

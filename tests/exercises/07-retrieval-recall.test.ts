@@ -1,6 +1,6 @@
 // Exercise 07 · Text → image retrieval and recall@k.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the imports below when EXERCISES_DIR is set). Rankings and recalls are worked out by hand (shown in the
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution modules imported below for the learner's, run in its own sandboxed process). Rankings and recalls are worked out by hand (shown in the
 // comments) or, on the shapes world, by the small independent ranking below — never by the code under test.
 import { expectOwnEarlierExercises } from './support/earlier';
 import { expectClose, expectEqual, expectThat, expectThrows, run, show } from './support/plain';

@@ -1,6 +1,6 @@
 // Exercise 08 · How sure is CLIP, and should you believe it? Margin, entropy and calibration.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the import below when EXERCISES_DIR is set). Entropies come from Python's math module
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution module imported below for the learner's, run in its own sandboxed process). Entropies come from Python's math module
 // (-sum(p * math.log(p) for p in ps)); bins and calibration errors are worked out by hand or, on the shapes
 // world, by the small independent reference below — never by the code under test.
 import { expectClose, expectEqual, expectObject, expectThat, expectThrows, run, show } from './support/plain';

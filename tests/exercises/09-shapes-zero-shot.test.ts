@@ -1,6 +1,6 @@
 // Exercise 09 · Your zero-shot classifier meets a model: the shapes world, held-out pairs.
-// `npm test` runs these checks on solutions/; `npm run grade` runs them on exercises/ (jest.config.js maps
-// the imports below when EXERCISES_DIR is set). Small cases are worked out with Python's math module; on the
+// `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
+// swaps the solution modules imported below for the learner's, run in its own sandboxed process). Small cases are worked out with Python's math module; on the
 // shapes world the expected predictions come from the small independent classifier below, never from the
 // code under test. The images are rendered and embedded once, in beforeAll (support/shapes-world.ts).
 import { expectOwnEarlierExercises } from './support/earlier';
