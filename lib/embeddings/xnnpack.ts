@@ -124,3 +124,55 @@ export function matMulByTranspose(a: T2, b: T2): T2 {
   });
   return byTranspose!(a, b);
 }
+
+/**
+ * oneHot(ids, vocab) · w: a token-embedding lookup written as a product (as the ONNX export computes it), with
+ * the gradient dw = oneHotᵀ·dy formed without the product on the wasm backend: each row of dw is the sum of the dy
+ * rows of its tokens, accumulated in float32 in exactly the scalar loop's order (48-token blocks, each summed from 0
+ * and then added to the output in order; the loop's products by 0 and 1 are exact, and adding ±0 changes no sum),
+ * so the bits are those of tf.matMul(oneHot, dy, true, false) at a fraction of a millisecond instead of the scalar
+ * loop's tens.
+ *
+ * @example
+ *   oneHotTimes(tf.tensor1d([2, 7, 3], 'int32'), vocabSize, tokenEmbedding);   // [3, hidden]
+ */
+export function oneHotTimes(ids: tfTypes.Tensor1D, vocab: number, w: T2): T2 {
+  const oneHot = tf.cast(tf.oneHot(ids, vocab), 'float32') as T2;
+  if (!onWasm()) return matMulConstantInput(oneHot, w);
+  const idValues = ids.dataSync();
+  const f = custom<(w: T2) => T2>((...args: unknown[]) => {
+    const [b] = args as [T2, tfTypes.GradSaveFunc];
+    return {
+      value: tf.matMul(oneHot, b),
+      gradFunc: (dy: T2) => tf.tensor2d(segmentSumsInSlowPathOrder(idValues, vocab, dy.dataSync() as Float32Array, dy.shape[1]), [vocab, dy.shape[1]]),
+    };
+  });
+  return f(w);
+}
+
+/** Σ over tokens k with id v of dy[k, :], in float32, summed as tfjs-wasm's scalar matMul loop sums oneHotᵀ·dy. */
+export function segmentSumsInSlowPathOrder(ids: ArrayLike<number>, vocab: number, dy: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(vocab * width); // stores round to float32: each += below is one float32 addition
+  const partial = new Float32Array(vocab * width);
+  const touched: number[] = [];
+  for (let k0 = 0; k0 < ids.length; k0 += WASM_SLOW_PATH_BLOCK) {
+    const k1 = Math.min(ids.length, k0 + WASM_SLOW_PATH_BLOCK);
+    for (let k = k0; k < k1; k++) {
+      const v = ids[k];
+      if (v < 0 || v >= vocab) continue; // oneHot of an id outside the vocabulary is a row of zeros
+      if (!touched.includes(v)) touched.push(v);
+      const p = v * width;
+      const q = k * width;
+      for (let j = 0; j < width; j++) partial[p + j] += dy[q + j];
+    }
+    for (const v of touched) {
+      const p = v * width;
+      for (let j = 0; j < width; j++) {
+        out[p + j] += partial[p + j];
+        partial[p + j] = 0;
+      }
+    }
+    touched.length = 0;
+  }
+  return out;
+}

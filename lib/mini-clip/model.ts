@@ -26,7 +26,7 @@ import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { seededRandom } from '../worlds/shapes';
 import { CourseError } from '../course/errors';
-import { matMulConstantInput, matMulLaidOut } from '../embeddings/xnnpack';
+import { matMulLaidOut, oneHotTimes } from '../embeddings/xnnpack';
 
 /** CLIP's image normalization (per RGB channel), as in CLIPImageProcessor. */
 export const CLIP_IMAGE_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
@@ -291,8 +291,9 @@ export class MiniClip {
       if (maxId >= this.config.vocabSize || tf.min(ids).dataSync()[0] < 0) {
         throw new MiniClipInputError(`input_ids contains id ${maxId}, outside the vocabulary 0..${this.config.vocabSize - 1}; tokenize with the mini-CLIP's own tokenizer.`);
       }
-      const oneHot = tf.oneHot(tf.reshape(ids, [b * l]) as tfTypes.Tensor1D, this.config.vocabSize);
-      const tokens = tf.reshape(matMulConstantInput(tf.cast(oneHot, 'float32') as tfTypes.Tensor2D, this.variables['text.token_embedding'] as tfTypes.Tensor2D), [b, l, this.config.textHidden]);
+      // The lookup as oneHot · embedding (the ONNX export's arithmetic); its gradient is formed in JS (same bits).
+      const flatIds = tf.reshape(ids, [b * l]) as tfTypes.Tensor1D;
+      const tokens = tf.reshape(oneHotTimes(flatIds, this.config.vocabSize, this.variables['text.token_embedding'] as tfTypes.Tensor2D), [b, l, this.config.textHidden]);
       const summed = tf.sum(tf.mul(tokens, tf.expandDims(mask, 2)), 1);
       const count = tf.maximum(tf.sum(mask, 1, true), 1);
       const pooled = tf.div(summed, count) as tfTypes.Tensor2D;

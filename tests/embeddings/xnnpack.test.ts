@@ -5,7 +5,7 @@
  */
 import { tf, initBackend } from '../../lib/course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { matMulByTranspose, matMulConstantInput, matMulLaidOut, productInSlowPathOrder } from '../../lib/embeddings/xnnpack';
+import { matMulByTranspose, matMulConstantInput, matMulLaidOut, oneHotTimes, productInSlowPathOrder } from '../../lib/embeddings/xnnpack';
 
 function sameBits(a: tfTypes.Tensor, b: tfTypes.Tensor): void {
   expect(a.shape).toEqual(b.shape);
@@ -30,6 +30,19 @@ describe('products laid out for XNNPACK', () => {
       const a = tf.randomNormal([1000, 20], 0, 1, 'float32', 5) as tfTypes.Tensor2D;
       const b = tf.randomNormal([1000, 30], 0, 1, 'float32', 6) as tfTypes.Tensor2D;
       sameBits(productInSlowPathOrder(tf.transpose(a) as tfTypes.Tensor2D, b), tf.matMul(a, b, true, false));
+    });
+  });
+
+  it.each([[10, 7], [200, 40], [1280, 408]])('oneHotTimes over %i tokens (vocabulary %i): value and gradient bit-identical to the one-hot product', (tokens, vocab) => {
+    tf.tidy(() => {
+      const r = tf.randomUniform([tokens], 0, vocab, 'int32', 9) as tfTypes.Tensor1D;
+      const ids = tf.concat([r, tf.tensor1d([0, 0, 1, 0], 'int32')]) as tfTypes.Tensor1D; // repeated ids across blocks
+      const w = tf.randomNormal([vocab, 64], 0, 1, 'float32', 10) as tfTypes.Tensor2D;
+      const dy = tf.randomNormal([tokens + 4, 64], 0, 1, 'float32', 11) as tfTypes.Tensor2D;
+      const oneHot = tf.cast(tf.oneHot(ids, vocab), 'float32') as tfTypes.Tensor2D;
+      sameBits(oneHotTimes(ids, vocab, w), tf.matMul(oneHot, w));
+      const g = tf.grad((q: tfTypes.Tensor) => oneHotTimes(ids, vocab, q as tfTypes.Tensor2D));
+      sameBits(g(w, dy), tf.matMul(oneHot, dy, true, false));
     });
   });
 
