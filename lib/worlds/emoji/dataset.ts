@@ -74,7 +74,7 @@ function writeNormalized(rgb: ArrayLike<number>, from: number, size: number, out
 }
 
 /** Probabilities of each augmentation (per sample). */
-export const AUGMENT = { geometric: 0.85, flip: 0.5, grayscale: 0.15, channelSwap: 0.1, flat: 0.3, outline: 0.3, blur: 0.2 } as const;
+export const AUGMENT = { geometric: 0.85, flip: 0.5, grayscale: 0.15, channelSwap: 0.1, flat: 0.3, outline: 0.4, blur: 0.2 } as const;
 
 /**
  * One augmented copy of image `index` of `pixels` (RGB bytes, `size` square), written normalized into `out` at `to`.
@@ -123,16 +123,26 @@ export function augmentInto(pixels: Uint8Array, index: number, size: number, out
     for (let i = 0; i < per; i++) img[i] = Math.round(img[i] / step) * step;
   }
   if (rng() < AUGMENT.outline) {
-    const lum = new Float32Array(plane);
-    for (let p = 0; p < plane; p++) lum[p] = Math.max(img[p * 3], img[p * 3 + 1], img[p * 3 + 2]) * 0.5 + (0.299 * img[p * 3] + 0.587 * img[p * 3 + 1] + 0.114 * img[p * 3 + 2]) * 0.5;
-    const threshold = 40 + 40 * rng();
-    const ink = 20 + 40 * rng();
+    // black lines where neighbouring colours differ (between colour regions and against the white background),
+    // 1 or 2 px wide, as OpenMoji draws them
+    const edge = new Uint8Array(plane);
+    const threshold = 50 + 50 * rng();
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
         const p = y * size + x;
-        const g = Math.max(x + 1 < size ? Math.abs(lum[p] - lum[p + 1]) : 0, y + 1 < size ? Math.abs(lum[p] - lum[p + size]) : 0);
-        if (g > threshold) for (let c = 0; c < 3; c++) img[p * 3 + c] = ink;
+        let d = 0;
+        for (let c = 0; c < 3; c++) {
+          if (x + 1 < size) d = Math.max(d, Math.abs(img[p * 3 + c] - img[(p + 1) * 3 + c]));
+          if (y + 1 < size) d = Math.max(d, Math.abs(img[p * 3 + c] - img[(p + size) * 3 + c]));
+        }
+        if (d > threshold) edge[p] = 1;
       }
+    }
+    const thick = rng() < 0.5;
+    const ink = 20 + 40 * rng();
+    for (let p = 0; p < plane; p++) {
+      const x = p % size;
+      if (edge[p] || (thick && ((x > 0 && edge[p - 1]) || (p >= size && edge[p - size])))) for (let c = 0; c < 3; c++) img[p * 3 + c] = ink;
     }
   }
   if (rng() < AUGMENT.blur) {
