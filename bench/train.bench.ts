@@ -5,8 +5,9 @@
  * same seed, same backend, in one run. Alternating paired rounds of STEPS steps each; ratio = median of the
  * per-round CPU-time ratios. Prints steps/s and CPU-ms per image; writes build/bench/train.json.
  *
- * What changed: gradient products as flag-free matMuls (lib/embeddings/xnnpack.ts, XNNPACK on the wasm backend
- * instead of its scalar loop) and no tf.tile in centreOn for the 1-channel mask.
+ * What changed (lib/embeddings/xnnpack.ts, every number bit-identical): gradient products as flag-free XNNPACK
+ * matMuls summed in the scalar loop's k blocks, the token embedding's gradient summed in JS in that order, the
+ * weight-free image preprocessing outside the gradient tape, and no tf.tile in centreOn for the 1-channel mask.
  */
 import { tf, initBackend } from '../lib/course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   const batches = Array.from({ length: 8 }, () => Array.from({ length: BATCH }, () => Math.floor(rng() * train.examples.length)));
   let k = 0;
   const ours = {
-    name: 'contrastiveStep now (gradients laid out for XNNPACK, no no-op tile)',
+    name: 'contrastiveStep now (gradients on XNNPACK or summed in JS, same bits; no no-op tile)',
     run: () => {
       for (let i = 0; i < STEPS; i++) contrastiveStep(now, optNow, train.pixels, s, tokens, batches[(k + i) % batches.length]);
     },
