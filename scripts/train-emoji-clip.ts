@@ -11,8 +11,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../lib/course/backend';
 import {
-  EMOJI_CLIP_DIR, EMOJI_TRAINING_DEFAULTS, STYLE_SPLIT, EMOJI_SETS, DEFAULT_TEMPLATE, exportEmojiClip, formatQuality,
-  measureEmojiClip, tfEmbedder, trainEmojiClip,
+  EMOJI_CLIP_DIR,
+  EMOJI_TRAINING_DEFAULTS,
+  STYLE_SPLIT,
+  EMOJI_SETS,
+  DEFAULT_TEMPLATE,
+  exportEmojiClip,
+  formatQuality,
+  measureEmojiClip,
+  tfEmbedder,
+  trainEmojiClip,
 } from '../lib/worlds/emoji';
 
 class TrainArgumentError extends Error {
@@ -20,7 +28,12 @@ class TrainArgumentError extends Error {
 }
 
 function parseArgs(argv: string[]) {
-  const args: { seed: number; steps: number; batch: number; out: string } = { seed: EMOJI_TRAINING_DEFAULTS.seed, steps: EMOJI_TRAINING_DEFAULTS.steps, batch: EMOJI_TRAINING_DEFAULTS.batchSize, out: EMOJI_CLIP_DIR };
+  const args: { seed: number; steps: number; batch: number; out: string } = {
+    seed: EMOJI_TRAINING_DEFAULTS.seed,
+    steps: EMOJI_TRAINING_DEFAULTS.steps,
+    batch: EMOJI_TRAINING_DEFAULTS.batchSize,
+    out: EMOJI_CLIP_DIR,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -54,14 +67,23 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const backend = await initBackend();
   const load0 = os.loadavg()[0];
-  console.log(`backend ${backend}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`emoji-CLIP: seed ${args.seed}, ${args.steps} steps × batch ${args.batch}; training styles ${STYLE_SPLIT.train.join(', ')}; unseen test styles ${STYLE_SPLIT.test.join(', ')}`);
+  console.log(
+    `backend ${backend}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `emoji-CLIP: seed ${args.seed}, ${args.steps} steps × batch ${args.batch}; training styles ${STYLE_SPLIT.train.join(', ')}; unseen test styles ${STYLE_SPLIT.test.join(', ')}`,
+  );
   const wall0 = Date.now();
   const cpu0 = process.cpuUsage();
   const tty = process.stderr.isTTY;
   let lastLine = 0;
   const run = await trainEmojiClip({
-    seed: args.seed, steps: args.steps, batchSize: args.batch,
+    seed: args.seed,
+    steps: args.steps,
+    batchSize: args.batch,
     log: (line) => {
       if (tty) process.stderr.write('\r\x1b[K');
       console.log('  ' + line);
@@ -81,7 +103,8 @@ async function main(): Promise<void> {
   console.log('measuring (eval list and all concepts in ≥ 6 sets) …');
   const quality = await measureEmojiClip(tfEmbedder(run.model, run.tokenizer), { seed: args.seed });
   for (const line of formatQuality(quality)) console.log('  ' + line);
-  const summary = (r: typeof quality.evalList) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { n: v.n, top1: v.top1, top5: v.top5 }]));
+  const summary = (r: typeof quality.evalList) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { n: v.n, top1: v.top1, top5: v.top5 }]));
   const log = {
     script: 'npm run train:emoji-clip',
     options: run.options,
@@ -100,20 +123,46 @@ async function main(): Promise<void> {
     history: run.history,
     losses: run.losses.map((l) => Math.round(l * 1e4) / 1e4),
     final: { eval_list: summary(quality.evalList), shared6: summary(quality.shared6) },
-    per_concept: Object.fromEntries(Object.entries(quality.evalList).map(([k, v]) => [k, Object.fromEntries(Object.entries(v.perConcept).map(([c, h]) => [c, { top1: h.top1, top5: h.top5, predicted: h.predicted[0] }]))])),
+    per_concept: Object.fromEntries(
+      Object.entries(quality.evalList).map(([k, v]) => [
+        k,
+        Object.fromEntries(
+          Object.entries(v.perConcept).map(([c, h]) => [c, { top1: h.top1, top5: h.top5, predicted: h.predicted[0] }]),
+        ),
+      ]),
+    ),
   };
-  const sizes = exportEmojiClip(run.model, run.tokenizer, args.out, {
-    course_training: {
-      script: 'npm run train:emoji-clip', ...run.options, default_template: DEFAULT_TEMPLATE,
-      styles: log.styles, licences: Object.fromEntries([...STYLE_SPLIT.train].map((s) => [s, EMOJI_SETS[s].licence])),
-      final: log.final,
+  const sizes = exportEmojiClip(
+    run.model,
+    run.tokenizer,
+    args.out,
+    {
+      course_training: {
+        script: 'npm run train:emoji-clip',
+        ...run.options,
+        default_template: DEFAULT_TEMPLATE,
+        styles: log.styles,
+        licences: Object.fromEntries([...STYLE_SPLIT.train].map((s) => [s, EMOJI_SETS[s].licence])),
+        final: log.final,
+      },
     },
-  }, { 'training-log.json': JSON.stringify(log) + '\n' });
-  const total = Object.entries(sizes).filter(([f]) => f.startsWith('onnx/')).reduce((a, [, b]) => a + b, 0);
+    { 'training-log.json': JSON.stringify(log) + '\n' },
+  );
+  const total = Object.entries(sizes)
+    .filter(([f]) => f.startsWith('onnx/'))
+    .reduce((a, [, b]) => a + b, 0);
   const all = Object.values(sizes).reduce((a, b) => a + b, 0);
-  console.log(`exported to ${path.resolve(args.out)}: ${Object.entries(sizes).filter(([f]) => f.startsWith('onnx/')).map(([f, n]) => `${f} ${(n / 1024 / 1024).toFixed(2)} MiB`).join(', ')}; ONNX ${(total / 1024 / 1024).toFixed(2)} MiB, folder ${(all / 1024 / 1024).toFixed(2)} MiB`);
-  console.log(`time: training ${trainSeconds.toFixed(1)} s wall, ${(trainCpu.user / 1e6).toFixed(1)} s user CPU; load average at start ${load0.toFixed(2)}, now ${os.loadavg()[0].toFixed(2)}`);
-  if (!fs.existsSync(path.join(args.out, 'README.md'))) console.log(`note: ${args.out} has no README.md (model card); copy it from ${EMOJI_CLIP_DIR}.`);
+  console.log(
+    `exported to ${path.resolve(args.out)}: ${Object.entries(sizes)
+      .filter(([f]) => f.startsWith('onnx/'))
+      .map(([f, n]) => `${f} ${(n / 1024 / 1024).toFixed(2)} MiB`)
+      .join(', ')}; ONNX ${(total / 1024 / 1024).toFixed(2)} MiB, folder ${(all / 1024 / 1024).toFixed(2)} MiB`,
+  );
+  console.log(
+    `time: training ${trainSeconds.toFixed(1)} s wall, ${(trainCpu.user / 1e6).toFixed(1)} s user CPU; load average at start ${load0.toFixed(2)}, now ${os.loadavg()[0].toFixed(2)}`,
+  );
+  if (!fs.existsSync(path.join(args.out, 'README.md')))
+    console.log(`note: ${args.out} has no README.md (model card); copy it from ${EMOJI_CLIP_DIR}.`);
 }
 
 main().catch((err: Error) => {

@@ -17,8 +17,15 @@ import { EmojiConcept, emojiConcepts } from './concepts';
 
 /** Templates used in training (each equally likely); '{}' is replaced by the phrase. */
 export const CAPTION_TEMPLATES = [
-  'an emoji of a {}', 'a photo of a {}', 'a drawing of a {}', 'a picture of a {}', 'an icon of a {}',
-  'a cartoon of a {}', 'a sketch of a {}', 'a {}', '{}',
+  'an emoji of a {}',
+  'a photo of a {}',
+  'a drawing of a {}',
+  'a picture of a {}',
+  'an icon of a {}',
+  'a cartoon of a {}',
+  'a sketch of a {}',
+  'a {}',
+  '{}',
 ] as const;
 
 /** The template the model's zero-shot labels use by default (stored in its config.json). */
@@ -26,22 +33,97 @@ export const DEFAULT_TEMPLATE = 'an emoji of a {}';
 
 /** Category words from emojibase subgroups (the words a learner uses for a class of things). */
 const SUBGROUP_CATEGORY: Record<string, string> = {
-  'animal-mammal': 'animal', 'animal-bird': 'animal', 'animal-amphibian': 'animal', 'animal-reptile': 'animal',
-  'animal-marine': 'animal', 'animal-bug': 'animal', 'cat-face': 'animal', 'monkey-face': 'animal',
-  'plant-flower': 'flower', 'plant-other': 'plant', 'food-fruit': 'fruit', 'food-vegetable': 'vegetable',
-  'food-prepared': 'food', 'food-asian': 'food', 'food-marine': 'food', 'food-sweet': 'dessert', 'drink': 'drink',
-  'transport-ground': 'vehicle', 'transport-water': 'boat', 'transport-air': 'aircraft', 'sky-weather': 'weather',
-  'sport': 'sport', 'musical-instrument': 'musical instrument', 'clothing': 'clothing', 'tool': 'tool',
-  'place-building': 'building', 'face-smiling': 'face', 'face-affection': 'face', 'face-negative': 'face',
-  'phone': 'phone', 'computer': 'computer', 'household': 'household object', 'office': 'office supply',
+  'animal-mammal': 'animal',
+  'animal-bird': 'animal',
+  'animal-amphibian': 'animal',
+  'animal-reptile': 'animal',
+  'animal-marine': 'animal',
+  'animal-bug': 'animal',
+  'cat-face': 'animal',
+  'monkey-face': 'animal',
+  'plant-flower': 'flower',
+  'plant-other': 'plant',
+  'food-fruit': 'fruit',
+  'food-vegetable': 'vegetable',
+  'food-prepared': 'food',
+  'food-asian': 'food',
+  'food-marine': 'food',
+  'food-sweet': 'dessert',
+  drink: 'drink',
+  'transport-ground': 'vehicle',
+  'transport-water': 'boat',
+  'transport-air': 'aircraft',
+  'sky-weather': 'weather',
+  sport: 'sport',
+  'musical-instrument': 'musical instrument',
+  clothing: 'clothing',
+  tool: 'tool',
+  'place-building': 'building',
+  'face-smiling': 'face',
+  'face-affection': 'face',
+  'face-negative': 'face',
+  phone: 'phone',
+  computer: 'computer',
+  household: 'household object',
+  office: 'office supply',
 };
 
 /** Words the chapter and its exercises use, kept in the vocabulary even when no concept needs them. */
 export const CHAPTER_WORDS = [
-  'remote', 'control', 'fruit', 'animal', 'animals', 'pet', 'photo', 'drawing', 'emoji', 'picture', 'icon', 'sketch',
-  'cartoon', 'painting', 'image', 'toy', 'object', 'thing', 'something', 'an', 'the', 'of', 'a', 'with', 'and', 'or',
-  'not', 'no', 'two', 'three', 'one', 'small', 'big', 'on', 'in', 'left', 'right', 'cat', 'dog', 'kitten', 'puppy',
-  'vehicle', 'food', 'happy', 'sad', 'red', 'green', 'blue', 'yellow', 'orange', 'purple', 'black', 'white', 'brown',
+  'remote',
+  'control',
+  'fruit',
+  'animal',
+  'animals',
+  'pet',
+  'photo',
+  'drawing',
+  'emoji',
+  'picture',
+  'icon',
+  'sketch',
+  'cartoon',
+  'painting',
+  'image',
+  'toy',
+  'object',
+  'thing',
+  'something',
+  'an',
+  'the',
+  'of',
+  'a',
+  'with',
+  'and',
+  'or',
+  'not',
+  'no',
+  'two',
+  'three',
+  'one',
+  'small',
+  'big',
+  'on',
+  'in',
+  'left',
+  'right',
+  'cat',
+  'dog',
+  'kitten',
+  'puppy',
+  'vehicle',
+  'food',
+  'happy',
+  'sad',
+  'red',
+  'green',
+  'blue',
+  'yellow',
+  'orange',
+  'purple',
+  'black',
+  'white',
+  'brown',
 ];
 
 export interface ConceptPhrases {
@@ -79,7 +161,12 @@ export function sampleCaption(c: EmojiConcept, rng: () => number): string {
 export function buildEmojiVocab(): string[] {
   const words = new Set<string>();
   const addWords = (text: string) => {
-    for (const w of text.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '').split(/[^a-z0-9]+/)) if (w.length > 1) words.add(w);
+    for (const w of text
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{Mn}/gu, '')
+      .split(/[^a-z0-9]+/))
+      if (w.length > 1) words.add(w);
   };
   for (const c of emojiConcepts().values()) {
     const p = conceptPhrases(c);
@@ -91,7 +178,15 @@ export function buildEmojiVocab(): string[] {
   const letters = [...'abcdefghijklmnopqrstuvwxyz'];
   const vocab: string[] = [];
   const seen = new Set<string>();
-  for (const t of [...SPECIAL_TOKENS, ...punctuation, ...digits, ...letters, ...[...words].sort(), ...letters.map((l) => `##${l}`), ...digits.map((d) => `##${d}`)]) {
+  for (const t of [
+    ...SPECIAL_TOKENS,
+    ...punctuation,
+    ...digits,
+    ...letters,
+    ...[...words].sort(),
+    ...letters.map((l) => `##${l}`),
+    ...digits.map((d) => `##${d}`),
+  ]) {
     if (!seen.has(t)) {
       seen.add(t);
       vocab.push(t);

@@ -28,8 +28,17 @@ export interface EmojiConcept {
   sets: EmojiSetName[];
 }
 
-interface EmojibaseEntry { label: string; tags?: string[]; emoji: string; group?: number; subgroup?: number }
-interface EmojibaseMessages { groups: Array<{ key: string; order: number }>; subgroups: Array<{ key: string; order: number }> }
+interface EmojibaseEntry {
+  label: string;
+  tags?: string[];
+  emoji: string;
+  group?: number;
+  subgroup?: number;
+}
+interface EmojibaseMessages {
+  groups: Array<{ key: string; order: number }>;
+  subgroups: Array<{ key: string; order: number }>;
+}
 
 let concepts: Map<string, EmojiConcept> | undefined;
 
@@ -52,8 +61,8 @@ export function emojiConcepts(): Map<string, EmojiConcept> {
           key: icon.key,
           label: e ? e.label.toLowerCase().replace(/[“”"]/g, '') : icon.name.replace(/-/g, ' '),
           tags: e?.tags ? [...e.tags] : [],
-          group: e?.group !== undefined ? groups.get(e.group) ?? '' : '',
-          subgroup: e?.subgroup !== undefined ? subgroups.get(e.subgroup) ?? '' : '',
+          group: e?.group !== undefined ? (groups.get(e.group) ?? '') : '',
+          subgroup: e?.subgroup !== undefined ? (subgroups.get(e.subgroup) ?? '') : '',
           emoji: e?.emoji ?? '',
           sets: [],
         };

@@ -37,12 +37,19 @@ export async function loadItemPixels(items: readonly EmojiItem[], options: Rende
   const pixels = new Uint8Array(items.length * per);
   const sets = [...new Set(items.map((i) => i.set))] as EmojiSetName[];
   for (const set of sets) {
-    const rendered = await renderEmojiSet(set, [...new Set(items.filter((i) => i.set === set).map((i) => i.key))].sort(), options);
+    const rendered = await renderEmojiSet(
+      set,
+      [...new Set(items.filter((i) => i.set === set).map((i) => i.key))].sort(),
+      options,
+    );
     const index = new Map(rendered.keys.map((k, i) => [k, i]));
     items.forEach((item, i) => {
       if (item.set !== set) return;
       const at = index.get(item.key);
-      if (at === undefined) throw new EmojiWorldError(`item ${item.key} of set ${set}: the set does not draw it.`, { fix: `Take keys from loadEmojiSet('${set}').icons.` });
+      if (at === undefined)
+        throw new EmojiWorldError(`item ${item.key} of set ${set}: the set does not draw it.`, {
+          fix: `Take keys from loadEmojiSet('${set}').icons.`,
+        });
       pixels.set(rendered.pixels.subarray(at * per, (at + 1) * per), i * per);
     });
   }
@@ -74,12 +81,27 @@ function writeNormalized(rgb: ArrayLike<number>, from: number, size: number, out
 }
 
 /** Probabilities of each augmentation (per sample). */
-export const AUGMENT = { geometric: 0.85, flip: 0.5, grayscale: 0.15, channelSwap: 0.1, flat: 0.3, outline: 0.4, blur: 0.2 } as const;
+export const AUGMENT = {
+  geometric: 0.85,
+  flip: 0.5,
+  grayscale: 0.15,
+  channelSwap: 0.1,
+  flat: 0.3,
+  outline: 0.4,
+  blur: 0.2,
+} as const;
 
 /**
  * One augmented copy of image `index` of `pixels` (RGB bytes, `size` square), written normalized into `out` at `to`.
  */
-export function augmentInto(pixels: Uint8Array, index: number, size: number, out: Float32Array, to: number, rng: () => number): void {
+export function augmentInto(
+  pixels: Uint8Array,
+  index: number,
+  size: number,
+  out: Float32Array,
+  to: number,
+  rng: () => number,
+): void {
   const per = size * size * 3;
   const src = index * per;
   const img = new Float32Array(per);
@@ -103,7 +125,10 @@ export function augmentInto(pixels: Uint8Array, index: number, size: number, out
       const fx = u - x0;
       const colIn0 = x0 >= 0 && x0 < size;
       const colIn1 = x0 + 1 >= 0 && x0 + 1 < size;
-      const w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
+      const w00 = (1 - fy) * (1 - fx),
+        w01 = (1 - fy) * fx,
+        w10 = fy * (1 - fx),
+        w11 = fy * fx;
       const o00 = rowIn0 && colIn0 ? src + (y0 * size + x0) * 3 : -1;
       const o01 = rowIn0 && colIn1 ? src + (y0 * size + x0 + 1) * 3 : -1;
       const o10 = rowIn1 && colIn0 ? src + ((y0 + 1) * size + x0) * 3 : -1;
@@ -111,8 +136,10 @@ export function augmentInto(pixels: Uint8Array, index: number, size: number, out
       const d = (y * size + x) * 3;
       for (let c = 0; c < 3; c++) {
         img[d + c] =
-          w00 * (o00 < 0 ? 255 : pixels[o00 + c]) + w01 * (o01 < 0 ? 255 : pixels[o01 + c]) +
-          w10 * (o10 < 0 ? 255 : pixels[o10 + c]) + w11 * (o11 < 0 ? 255 : pixels[o11 + c]);
+          w00 * (o00 < 0 ? 255 : pixels[o00 + c]) +
+          w01 * (o01 < 0 ? 255 : pixels[o01 + c]) +
+          w10 * (o10 < 0 ? 255 : pixels[o10 + c]) +
+          w11 * (o11 < 0 ? 255 : pixels[o11 + c]);
       }
     }
   }
@@ -142,7 +169,8 @@ export function augmentInto(pixels: Uint8Array, index: number, size: number, out
     const ink = 20 + 40 * rng();
     for (let p = 0; p < plane; p++) {
       const x = p % size;
-      if (edge[p] || (thick && ((x > 0 && edge[p - 1]) || (p >= size && edge[p - size])))) for (let c = 0; c < 3; c++) img[p * 3 + c] = ink;
+      if (edge[p] || (thick && ((x > 0 && edge[p - 1]) || (p >= size && edge[p - size]))))
+        for (let c = 0; c < 3; c++) img[p * 3 + c] = ink;
     }
   }
   if (rng() < AUGMENT.blur) {
@@ -159,7 +187,8 @@ export function augmentInto(pixels: Uint8Array, index: number, size: number, out
           const hasPrev = k > 0;
           const hasNext = k < size - 1;
           const n = 1 + (hasPrev ? 1 : 0) + (hasNext ? 1 : 0);
-          for (let c = 0; c < 3; c++) to[i + c] = (from[i + c] + (hasPrev ? from[i + c - stride] : 0) + (hasNext ? from[i + c + stride] : 0)) / n;
+          for (let c = 0; c < 3; c++)
+            to[i + c] = (from[i + c] + (hasPrev ? from[i + c - stride] : 0) + (hasNext ? from[i + c + stride] : 0)) / n;
         }
       }
     }
@@ -170,10 +199,18 @@ export function augmentInto(pixels: Uint8Array, index: number, size: number, out
       img[p * 3] = img[p * 3 + 1] = img[p * 3 + 2] = g;
     }
   } else if (rng() < AUGMENT.channelSwap) {
-    const perms = [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    const perms = [
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
     const perm = perms[Math.floor(rng() * perms.length)];
     for (let p = 0; p < plane; p++) {
-      const r = img[p * 3], g = img[p * 3 + 1], b = img[p * 3 + 2];
+      const r = img[p * 3],
+        g = img[p * 3 + 1],
+        b = img[p * 3 + 2];
       const v = [r, g, b];
       img[p * 3] = v[perm[0]];
       img[p * 3 + 1] = v[perm[1]];

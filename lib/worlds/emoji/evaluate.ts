@@ -39,10 +39,20 @@ export function normalizeRows(x: Float32Array, d: number): Float32Array {
  * Top-1 / top-5 of normalized image embeddings against normalized label embeddings. `truth[i]` is the label index of
  * image i; `labelKeys[k]` names label k.
  */
-export function zeroShotScores(images: Float32Array, labels: Float32Array, d: number, truth: readonly number[], labelKeys: readonly string[]): ZeroShotScores {
+export function zeroShotScores(
+  images: Float32Array,
+  labels: Float32Array,
+  d: number,
+  truth: readonly number[],
+  labelKeys: readonly string[],
+): ZeroShotScores {
   const n = images.length / d;
   const k = labels.length / d;
-  if (n !== truth.length || k !== labelKeys.length) throw new EmojiWorldError(`zeroShotScores: ${n} images for ${truth.length} truths, ${k} labels for ${labelKeys.length} keys.`, { fix: 'Pass one truth per image and one key per label.' });
+  if (n !== truth.length || k !== labelKeys.length)
+    throw new EmojiWorldError(
+      `zeroShotScores: ${n} images for ${truth.length} truths, ${k} labels for ${labelKeys.length} keys.`,
+      { fix: 'Pass one truth per image and one key per label.' },
+    );
   const perConcept: Record<string, ConceptHits> = {};
   let top1 = 0;
   let top5 = 0;
@@ -64,8 +74,14 @@ export function zeroShotScores(images: Float32Array, labels: Float32Array, d: nu
     const c = (perConcept[key] ??= { n: 0, top1: 0, top5: 0, predicted: [] });
     c.n++;
     c.predicted.push(labelKeys[best]);
-    if (better === 0) { top1++; c.top1++; }
-    if (better < 5) { top5++; c.top5++; }
+    if (better === 0) {
+      top1++;
+      c.top1++;
+    }
+    if (better < 5) {
+      top5++;
+      c.top5++;
+    }
   }
   return { n, top1: n ? top1 / n : 0, top5: n ? top5 / n : 0, perConcept };
 }

@@ -25,53 +25,118 @@ export const EMOJI_CLIP_DIR = 'assets/models/emoji-clip';
 function addWeights(g: OnnxGraph, weights: Weights, names: string[]): void {
   for (const name of names) {
     const w = weights[name];
-    if (!w) throw new EmojiWorldError(`weights: "${name}" is missing.`, { fix: 'Export the weights of a complete emoji-CLIP.' });
+    if (!w)
+      throw new EmojiWorldError(`weights: "${name}" is missing.`, {
+        fix: 'Export the weights of a complete emoji-CLIP.',
+      });
     g.initializer(name, w.data, w.shape);
   }
 }
 
-const linear = (g: OnnxGraph, x: string, w: string, b?: string) => (b ? g.op('Add', [g.op('MatMul', [x, w]), b]) : g.op('MatMul', [x, w]));
+const linear = (g: OnnxGraph, x: string, w: string, b?: string) =>
+  b ? g.op('Add', [g.op('MatMul', [x, w]), b]) : g.op('MatMul', [x, w]);
 
 /** The image encoder as ONNX nodes (model.ts `imageFeatures` + projection). */
-export function addEmojiVisionGraph(g: OnnxGraph, c: EmojiClipConfig, weights: Weights, pixelValues: string): { embeds: string; hidden: string } {
-  addWeights(g, weights, Object.keys(emojiClipParameterShapes(c)).filter((n) => n.startsWith('vision.') || n === 'visual_projection.weight'));
+export function addEmojiVisionGraph(
+  g: OnnxGraph,
+  c: EmojiClipConfig,
+  weights: Weights,
+  pixelValues: string,
+): { embeds: string; hidden: string } {
+  addWeights(
+    g,
+    weights,
+    Object.keys(emojiClipParameterShapes(c)).filter((n) => n.startsWith('vision.') || n === 'visual_projection.weight'),
+  );
   const [g1, g2, g3] = grids(c);
   const p = c.patchSize;
   const six = g.op('Reshape', [pixelValues, g.constInt64([-1, 3, g1, p, g1, p])]);
-  const patches = g.op('Reshape', [g.op('Transpose', [six], { perm: [0, 2, 4, 1, 3, 5] }), g.constInt64([-1, g1 * g1, 3 * p * p])]);
-  const h1 = g.op('Relu', [g.op('Add', [linear(g, patches, 'vision.stem.weight', 'vision.stem.bias'), 'vision.position'])], {}, 'vision_stage1');
+  const patches = g.op('Reshape', [
+    g.op('Transpose', [six], { perm: [0, 2, 4, 1, 3, 5] }),
+    g.constInt64([-1, g1 * g1, 3 * p * p]),
+  ]);
+  const h1 = g.op(
+    'Relu',
+    [g.op('Add', [linear(g, patches, 'vision.stem.weight', 'vision.stem.bias'), 'vision.position'])],
+    {},
+    'vision_stage1',
+  );
   const merge = (x: string, grid: number, ch: number) => {
     const m = g.op('Reshape', [x, g.constInt64([-1, grid / 2, 2, grid / 2, 2, ch])]);
-    return g.op('Reshape', [g.op('Transpose', [m], { perm: [0, 1, 3, 2, 4, 5] }), g.constInt64([-1, (grid / 2) * (grid / 2), 4 * ch])]);
+    return g.op('Reshape', [
+      g.op('Transpose', [m], { perm: [0, 1, 3, 2, 4, 5] }),
+      g.constInt64([-1, (grid / 2) * (grid / 2), 4 * ch]),
+    ]);
   };
-  const h2 = g.op('Relu', [linear(g, merge(h1, g1, c.c1), 'vision.merge1.weight', 'vision.merge1.bias')], {}, 'vision_stage2');
-  const h3 = g.op('Relu', [linear(g, merge(h2, g2, c.c2), 'vision.merge2.weight', 'vision.merge2.bias')], {}, 'vision_stage3');
-  const flat = g.op('Concat', [
-    g.op('Reshape', [h3, g.constInt64([-1, g3 * g3 * c.c3])]),
-    g.op('ReduceMean', [h1], { axes: [1], keepdims: 0 }),
-    g.op('ReduceMean', [h2], { axes: [1], keepdims: 0 }),
-  ], { axis: 1 });
+  const h2 = g.op(
+    'Relu',
+    [linear(g, merge(h1, g1, c.c1), 'vision.merge1.weight', 'vision.merge1.bias')],
+    {},
+    'vision_stage2',
+  );
+  const h3 = g.op(
+    'Relu',
+    [linear(g, merge(h2, g2, c.c2), 'vision.merge2.weight', 'vision.merge2.bias')],
+    {},
+    'vision_stage3',
+  );
+  const flat = g.op(
+    'Concat',
+    [
+      g.op('Reshape', [h3, g.constInt64([-1, g3 * g3 * c.c3])]),
+      g.op('ReduceMean', [h1], { axes: [1], keepdims: 0 }),
+      g.op('ReduceMean', [h2], { axes: [1], keepdims: 0 }),
+    ],
+    { axis: 1 },
+  );
   const head = g.op('Relu', [linear(g, flat, 'vision.head.weight', 'vision.head.bias')]);
   return { embeds: g.op('MatMul', [head, 'visual_projection.weight'], {}, 'vision_embeds_raw'), hidden: h3 };
 }
 
 /** The text encoder as ONNX nodes: Gather → masked mean → MLP with a linear skip. */
-export function addEmojiTextGraph(g: OnnxGraph, c: EmojiClipConfig, weights: Weights, inputIds: string, attentionMask: string): { embeds: string; hidden: string } {
-  addWeights(g, weights, ['text.token_embedding', 'text.fc.weight', 'text.fc.bias', 'text_projection.weight', 'text.skip.weight']);
+export function addEmojiTextGraph(
+  g: OnnxGraph,
+  c: EmojiClipConfig,
+  weights: Weights,
+  inputIds: string,
+  attentionMask: string,
+): { embeds: string; hidden: string } {
+  addWeights(g, weights, [
+    'text.token_embedding',
+    'text.fc.weight',
+    'text.fc.bias',
+    'text_projection.weight',
+    'text.skip.weight',
+  ]);
   const tokens = g.op('Gather', ['text.token_embedding', inputIds], { axis: 0 }, 'text_token_hidden');
   const mask = g.op('Cast', [attentionMask], { to: 1 });
-  const summed = g.op('ReduceSum', [g.op('Mul', [tokens, g.op('Unsqueeze', [mask, g.constInt64([2])])]), g.constInt64([1])], { keepdims: 0 });
+  const summed = g.op(
+    'ReduceSum',
+    [g.op('Mul', [tokens, g.op('Unsqueeze', [mask, g.constInt64([2])])]), g.constInt64([1])],
+    { keepdims: 0 },
+  );
   const count = g.op('Max', [g.op('ReduceSum', [mask, g.constInt64([1])], { keepdims: 1 }), g.constFloat([1], [])]);
   const pooled = g.op('Div', [summed, count], {}, 'text_pooled');
   const hidden = g.op('Relu', [linear(g, pooled, 'text.fc.weight', 'text.fc.bias')]);
-  const embeds = g.op('Add', [g.op('MatMul', [hidden, 'text_projection.weight']), g.op('MatMul', [pooled, 'text.skip.weight'])], {}, 'text_embeds_raw');
+  const embeds = g.op(
+    'Add',
+    [g.op('MatMul', [hidden, 'text_projection.weight']), g.op('MatMul', [pooled, 'text.skip.weight'])],
+    {},
+    'text_embeds_raw',
+  );
   return { embeds, hidden: tokens };
 }
 
 const normalizeRows = (g: OnnxGraph, x: string, name: string) =>
-  g.op('Div', [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])], {}, name);
+  g.op(
+    'Div',
+    [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])],
+    {},
+    name,
+  );
 
-const DOC = 'The vlm-course-ts emoji-CLIP: trained on emoji art styles (noto, noto-v1, twemoji, emojione, fxemoji, streamline-emojis) with a contrastive loss; written by lib/mini-clip/onnx.ts. See README.md.';
+const DOC =
+  'The vlm-course-ts emoji-CLIP: trained on emoji art styles (noto, noto-v1, twemoji, emojione, fxemoji, streamline-emojis) with a contrastive loss; written by lib/mini-clip/onnx.ts. See README.md.';
 
 export function emojiVisionModelBytes(c: EmojiClipConfig, weights: Weights): Uint8Array {
   const g = new OnnxGraph('emoji_clip_vision');
@@ -102,7 +167,12 @@ export function emojiFullModelBytes(c: EmojiClipConfig, weights: Weights): Uint8
   const textEmbeds = normalizeRows(g, text.embeds, 'text_embeds');
   const imageEmbeds = normalizeRows(g, vision.embeds, 'image_embeds');
   g.initializer('logit_scale', Float32Array.of(Math.min(weights['logit_scale'].data[0], CLIP_LOGIT_SCALE_MAX)), []);
-  const logitsPerText = g.op('Mul', [g.op('MatMul', [textEmbeds, g.op('Transpose', [imageEmbeds], { perm: [1, 0] })]), g.op('Exp', ['logit_scale'])], {}, 'logits_per_text');
+  const logitsPerText = g.op(
+    'Mul',
+    [g.op('MatMul', [textEmbeds, g.op('Transpose', [imageEmbeds], { perm: [1, 0] })]), g.op('Exp', ['logit_scale'])],
+    {},
+    'logits_per_text',
+  );
   const logitsPerImage = g.op('Transpose', [logitsPerText], { perm: [1, 0] }, 'logits_per_image');
   g.output(logitsPerImage, 'float', ['image_batch_size', 'text_batch_size']);
   g.output(logitsPerText, 'float', ['text_batch_size', 'image_batch_size']);
@@ -112,7 +182,12 @@ export function emojiFullModelBytes(c: EmojiClipConfig, weights: Weights): Uint8
 }
 
 /** config.json: the fields transformers.js reads for model_type "clip", plus the course's own. */
-export function emojiClipConfigJson(c: EmojiClipConfig, tokenizer: MiniClipTokenizer, learnedLogitScale: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function emojiClipConfigJson(
+  c: EmojiClipConfig,
+  tokenizer: MiniClipTokenizer,
+  learnedLogitScale: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     architectures: ['CLIPModel'],
     model_type: 'clip',
@@ -123,13 +198,26 @@ export function emojiClipConfigJson(c: EmojiClipConfig, tokenizer: MiniClipToken
     initializer_factor: 1.0,
     torch_dtype: 'float32',
     text_config: {
-      model_type: 'clip_text_model', vocab_size: tokenizer.vocabSize, hidden_size: c.textEmbed, projection_dim: c.projectionDim,
-      max_position_embeddings: tokenizer.maxLength, num_hidden_layers: 0, num_attention_heads: 1,
-      pad_token_id: tokenizer.idOf('[PAD]'), bos_token_id: tokenizer.idOf('[CLS]'), eos_token_id: tokenizer.idOf('[SEP]'),
+      model_type: 'clip_text_model',
+      vocab_size: tokenizer.vocabSize,
+      hidden_size: c.textEmbed,
+      projection_dim: c.projectionDim,
+      max_position_embeddings: tokenizer.maxLength,
+      num_hidden_layers: 0,
+      num_attention_heads: 1,
+      pad_token_id: tokenizer.idOf('[PAD]'),
+      bos_token_id: tokenizer.idOf('[CLS]'),
+      eos_token_id: tokenizer.idOf('[SEP]'),
     },
     vision_config: {
-      model_type: 'clip_vision_model', image_size: c.imageSize, patch_size: c.patchSize, num_channels: 3,
-      hidden_size: c.c3, projection_dim: c.projectionDim, num_hidden_layers: 0, num_attention_heads: 1,
+      model_type: 'clip_vision_model',
+      image_size: c.imageSize,
+      patch_size: c.patchSize,
+      num_channels: 3,
+      hidden_size: c.c3,
+      projection_dim: c.projectionDim,
+      num_hidden_layers: 0,
+      num_attention_heads: 1,
     },
     emoji_clip: { ...c },
     ...extra,
@@ -139,20 +227,36 @@ export function emojiClipConfigJson(c: EmojiClipConfig, tokenizer: MiniClipToken
 /** preprocessor_config.json: CLIP's processor at the model's input size (a 48×48 render passes unchanged). */
 export function emojiClipPreprocessorConfig(c: EmojiClipConfig): Record<string, unknown> {
   return {
-    crop_size: { height: c.imageSize, width: c.imageSize }, do_center_crop: true, do_convert_rgb: true, do_normalize: true,
-    do_rescale: true, do_resize: true, image_mean: [...CLIP_IMAGE_MEAN], image_processor_type: 'CLIPImageProcessor',
-    image_std: [...CLIP_IMAGE_STD], resample: 3, rescale_factor: 1 / 255, size: { shortest_edge: c.imageSize },
+    crop_size: { height: c.imageSize, width: c.imageSize },
+    do_center_crop: true,
+    do_convert_rgb: true,
+    do_normalize: true,
+    do_rescale: true,
+    do_resize: true,
+    image_mean: [...CLIP_IMAGE_MEAN],
+    image_processor_type: 'CLIPImageProcessor',
+    image_std: [...CLIP_IMAGE_STD],
+    resample: 3,
+    rescale_factor: 1 / 255,
+    size: { shortest_edge: c.imageSize },
   };
 }
 
 /**
  * Writes the model folder; returns each file's size in bytes. `extraFiles` (e.g. the training log) are written too.
  */
-export function exportEmojiClip(model: EmojiClip, tokenizer: MiniClipTokenizer, dir: string, extra: Record<string, unknown> = {}, extraFiles: Record<string, string> = {}): Record<string, number> {
+export function exportEmojiClip(
+  model: EmojiClip,
+  tokenizer: MiniClipTokenizer,
+  dir: string,
+  extra: Record<string, unknown> = {},
+  extraFiles: Record<string, string> = {},
+): Record<string, number> {
   const c = model.config;
   const weights = model.weights();
   const files: Record<string, string | Uint8Array> = {
-    'config.json': JSON.stringify(emojiClipConfigJson(c, tokenizer, weights['logit_scale'].data[0], extra), null, 2) + '\n',
+    'config.json':
+      JSON.stringify(emojiClipConfigJson(c, tokenizer, weights['logit_scale'].data[0], extra), null, 2) + '\n',
     'preprocessor_config.json': JSON.stringify(emojiClipPreprocessorConfig(c), null, 2) + '\n',
     ...tokenizer.files(),
     'onnx/model.onnx': emojiFullModelBytes(c, weights),
@@ -162,7 +266,8 @@ export function exportEmojiClip(model: EmojiClip, tokenizer: MiniClipTokenizer, 
   };
   for (const part of ['text_model', 'vision_model'] as const) {
     const fp32 = files[`onnx/${part}.onnx`] as Uint8Array;
-    for (const dtype of ['fp16', 'q8'] as const) files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
+    for (const dtype of ['fp16', 'q8'] as const)
+      files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
   }
   const sizes: Record<string, number> = {};
   fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
@@ -184,15 +289,24 @@ export function loadEmojiClipWeights(dir: string = EMOJI_CLIP_DIR): { config: Em
   const configFile = path.join(dir, 'config.json');
   const modelFile = path.join(dir, 'onnx', 'model.onnx');
   for (const f of [configFile, modelFile]) {
-    if (!fs.existsSync(f)) throw new EmojiWorldError(`${f} does not exist.`, { fix: 'Run `npm run train:emoji-clip` to write the model folder, or pass the folder that holds it.' });
+    if (!fs.existsSync(f))
+      throw new EmojiWorldError(`${f} does not exist.`, {
+        fix: 'Run `npm run train:emoji-clip` to write the model folder, or pass the folder that holds it.',
+      });
   }
   const json = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { emoji_clip?: EmojiClipConfig };
-  if (!json.emoji_clip) throw new EmojiWorldError(`${configFile} has no "emoji_clip" section: it is not an emoji-CLIP.`, { fix: 'Point at a folder written by exportEmojiClip.' });
+  if (!json.emoji_clip)
+    throw new EmojiWorldError(`${configFile} has no "emoji_clip" section: it is not an emoji-CLIP.`, {
+      fix: 'Point at a folder written by exportEmojiClip.',
+    });
   const parsed = parseOnnxModel(fs.readFileSync(modelFile));
   const weights: Weights = {};
   for (const name of Object.keys(emojiClipParameterShapes(json.emoji_clip))) {
     const t = parsed.initializers.get(name);
-    if (!t || !(t.data instanceof Float32Array)) throw new EmojiWorldError(`${modelFile} lacks the float weight "${name}".`, { fix: 'Re-export the model with `npm run train:emoji-clip`.' });
+    if (!t || !(t.data instanceof Float32Array))
+      throw new EmojiWorldError(`${modelFile} lacks the float weight "${name}".`, {
+        fix: 'Re-export the model with `npm run train:emoji-clip`.',
+      });
     weights[name] = { shape: t.dims.map(Number), data: t.data };
   }
   return { config: json.emoji_clip, weights };

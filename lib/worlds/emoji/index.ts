@@ -14,9 +14,26 @@ export { EMOJI_SETS, EMOJI_SET_NAMES, loadEmojiSet, iconSvg, conceptKey, isDropp
 export type { EmojiSetName, EmojiSetInfo, EmojiIcon, EmojiSet } from './sets';
 export { emojiConcepts, conceptsInAtLeast } from './concepts';
 export type { EmojiConcept } from './concepts';
-export { renderIconRgb, renderIconPng, renderEmojiSet, renderCacheKey, DEFAULT_EMOJI_CACHE, DEFAULT_RENDER_SIZE, DEFAULT_FILL } from './render';
+export {
+  renderIconRgb,
+  renderIconPng,
+  renderEmojiSet,
+  renderCacheKey,
+  DEFAULT_EMOJI_CACHE,
+  DEFAULT_RENDER_SIZE,
+  DEFAULT_FILL,
+} from './render';
 export type { RenderOptions, RenderedSet } from './render';
-export { CAPTION_TEMPLATES, DEFAULT_TEMPLATE, CHAPTER_WORDS, conceptPhrases, fillTemplate, sampleCaption, buildEmojiVocab, emojiTokenizer } from './captions';
+export {
+  CAPTION_TEMPLATES,
+  DEFAULT_TEMPLATE,
+  CHAPTER_WORDS,
+  conceptPhrases,
+  fillTemplate,
+  sampleCaption,
+  buildEmojiVocab,
+  emojiTokenizer,
+} from './captions';
 export { STYLE_SPLIT, emojiSplit, stableHash, HELD_OUT_FRACTION } from './split';
 export type { EmojiItem, EmojiSplit } from './split';
 export { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from './eval-concepts';
@@ -25,7 +42,14 @@ export { EmojiClip, defaultEmojiClipConfig, emojiClipParameterShapes, bagOfWords
 export type { EmojiClipConfig } from './model';
 export { zeroShotScores, normalizeRows } from './evaluate';
 export type { ZeroShotScores, ConceptHits } from './evaluate';
-export { trainEmojiClip, learningRateAt, embedImagesTf, embedTextsTf, zeroShotLabelTexts, EMOJI_TRAINING_DEFAULTS } from './train';
+export {
+  trainEmojiClip,
+  learningRateAt,
+  embedImagesTf,
+  embedTextsTf,
+  zeroShotLabelTexts,
+  EMOJI_TRAINING_DEFAULTS,
+} from './train';
 export type { TrainEmojiClipOptions, TrainEmojiClipResult, TrainReport } from './train';
 export { measureEmojiClip, formatQuality, tfEmbedder, SEEN_STYLES } from './quality';
 export type { EmojiEmbedder, EmojiClipQuality } from './quality';

@@ -39,8 +39,16 @@ export interface EmojiClipConfig {
 
 export function defaultEmojiClipConfig(overrides: Partial<EmojiClipConfig> = {}): EmojiClipConfig {
   return {
-    imageSize: 48, patchSize: 4, c1: 48, c2: 96, c3: 192, visionHidden: 384,
-    vocabSize: 0, textEmbed: 128, textHidden: 256, projectionDim: 128,
+    imageSize: 48,
+    patchSize: 4,
+    c1: 48,
+    c2: 96,
+    c3: 192,
+    visionHidden: 384,
+    vocabSize: 0,
+    textEmbed: 128,
+    textHidden: 256,
+    projectionDim: 128,
     logitScaleInit: Math.log(1 / 0.07),
     ...overrides,
   };
@@ -73,13 +81,20 @@ export function emojiClipParameterShapes(c: EmojiClipConfig): Record<string, num
     'text.fc.bias': [c.textHidden],
     'text_projection.weight': [c.textHidden, c.projectionDim],
     'text.skip.weight': [c.textEmbed, c.projectionDim],
-    'logit_scale': [],
+    logit_scale: [],
   };
 }
 
 function checkConfig(c: EmojiClipConfig): void {
-  if (c.imageSize % (4 * c.patchSize) !== 0) throw new EmojiWorldError(`config: imageSize ${c.imageSize} is not a multiple of 4 · patchSize (${4 * c.patchSize}).`, { fix: 'Use e.g. imageSize 48 with patchSize 4.' });
-  if (!(c.vocabSize > 5)) throw new EmojiWorldError(`config: vocabSize is ${c.vocabSize}.`, { fix: "Set it to the tokenizer's vocabulary size (emojiTokenizer().vocabSize)." });
+  if (c.imageSize % (4 * c.patchSize) !== 0)
+    throw new EmojiWorldError(
+      `config: imageSize ${c.imageSize} is not a multiple of 4 · patchSize (${4 * c.patchSize}).`,
+      { fix: 'Use e.g. imageSize 48 with patchSize 4.' },
+    );
+  if (!(c.vocabSize > 5))
+    throw new EmojiWorldError(`config: vocabSize is ${c.vocabSize}.`, {
+      fix: "Set it to the tokenizer's vocabulary size (emojiTokenizer().vocabSize).",
+    });
 }
 
 /** Deterministic initial weights (He-normal before ReLU, 1/√fan_in for linear layers, zero biases). */
@@ -133,8 +148,16 @@ export class EmojiClip {
     for (const [name, shape] of Object.entries(emojiClipParameterShapes(config))) {
       const w = weights[name];
       const n = shape.reduce((a, b) => a * b, 1);
-      if (!w || w.data.length !== n) throw new EmojiWorldError(`weights: "${name}" is ${w ? `${w.data.length} values` : 'missing'}; the config needs [${shape.join(', ')}].`, { fix: 'Load the weights with the config.json saved beside them.' });
-      this.variables[name] = tf.variable(tf.tensor(w.data, shape), true, `emojiclip/${name}/${Math.random().toString(36).slice(2)}`);
+      if (!w || w.data.length !== n)
+        throw new EmojiWorldError(
+          `weights: "${name}" is ${w ? `${w.data.length} values` : 'missing'}; the config needs [${shape.join(', ')}].`,
+          { fix: 'Load the weights with the config.json saved beside them.' },
+        );
+      this.variables[name] = tf.variable(
+        tf.tensor(w.data, shape),
+        true,
+        `emojiclip/${name}/${Math.random().toString(36).slice(2)}`,
+      );
     }
   }
 
@@ -148,7 +171,8 @@ export class EmojiClip {
 
   weights(): Weights {
     const out: Weights = {};
-    for (const [name, v] of Object.entries(this.variables)) out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
+    for (const [name, v] of Object.entries(this.variables))
+      out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
     return out;
   }
 
@@ -185,13 +209,20 @@ export class EmojiClip {
     const patches = tf.reshape(tf.transpose(six, [0, 2, 4, 1, 3, 5]), [b * g1 * g1, 3 * p * p]) as tfTypes.Tensor2D;
     const stem = tf.reshape(this.linear(patches, 'vision.stem.weight', 'vision.stem.bias'), [b, g1 * g1, c.c1]);
     const h1 = tf.relu(tf.add(stem, this.variables['vision.position'])) as tfTypes.Tensor3D;
-    const h2 = tf.relu(this.linear(this.merge(tf.reshape(h1, [b * g1 * g1, c.c1]) as tfTypes.Tensor2D, b, g1, c.c1), 'vision.merge1.weight', 'vision.merge1.bias')) as tfTypes.Tensor2D;
-    const h3 = tf.relu(this.linear(this.merge(h2, b, g2, c.c2), 'vision.merge2.weight', 'vision.merge2.bias')) as tfTypes.Tensor2D;
-    const flat = tf.concat([
-      tf.reshape(h3, [b, g3 * g3 * c.c3]),
-      tf.mean(h1, 1),
-      tf.mean(tf.reshape(h2, [b, g2 * g2, c.c2]), 1),
-    ], 1) as tfTypes.Tensor2D;
+    const h2 = tf.relu(
+      this.linear(
+        this.merge(tf.reshape(h1, [b * g1 * g1, c.c1]) as tfTypes.Tensor2D, b, g1, c.c1),
+        'vision.merge1.weight',
+        'vision.merge1.bias',
+      ),
+    ) as tfTypes.Tensor2D;
+    const h3 = tf.relu(
+      this.linear(this.merge(h2, b, g2, c.c2), 'vision.merge2.weight', 'vision.merge2.bias'),
+    ) as tfTypes.Tensor2D;
+    const flat = tf.concat(
+      [tf.reshape(h3, [b, g3 * g3 * c.c3]), tf.mean(h1, 1), tf.mean(tf.reshape(h2, [b, g2 * g2, c.c2]), 1)],
+      1,
+    ) as tfTypes.Tensor2D;
     return tf.relu(this.linear(flat, 'vision.head.weight', 'vision.head.bias')) as tfTypes.Tensor2D;
   }
 
@@ -203,8 +234,16 @@ export class EmojiClip {
    */
   encodeImage(pixelValues: tfTypes.Tensor4D): tfTypes.Tensor2D {
     const s = this.config.imageSize;
-    if (pixelValues.rank !== 4 || pixelValues.shape[1] !== 3 || pixelValues.shape[2] !== s || pixelValues.shape[3] !== s) {
-      throw new EmojiWorldError(`pixel_values has shape [${pixelValues.shape.join(', ')}]; the emoji-CLIP needs [B, 3, ${s}, ${s}].`, { fix: 'Convert RGB pixels with toPixelValues() (CLIP-normalized, channels first).' });
+    if (
+      pixelValues.rank !== 4 ||
+      pixelValues.shape[1] !== 3 ||
+      pixelValues.shape[2] !== s ||
+      pixelValues.shape[3] !== s
+    ) {
+      throw new EmojiWorldError(
+        `pixel_values has shape [${pixelValues.shape.join(', ')}]; the emoji-CLIP needs [B, 3, ${s}, ${s}].`,
+        { fix: 'Convert RGB pixels with toPixelValues() (CLIP-normalized, channels first).' },
+      );
     }
     return tf.tidy(() => this.linear(this.imageFeatures(pixelValues), 'visual_projection.weight'));
   }
@@ -214,7 +253,10 @@ export class EmojiClip {
     return tf.tidy(() => {
       const pooled = matMulFast(bow, this.variables['text.token_embedding'] as tfTypes.Tensor2D);
       const hidden = tf.relu(this.linear(pooled, 'text.fc.weight', 'text.fc.bias')) as tfTypes.Tensor2D;
-      return tf.add(this.linear(hidden, 'text_projection.weight'), this.linear(pooled, 'text.skip.weight')) as tfTypes.Tensor2D;
+      return tf.add(
+        this.linear(hidden, 'text_projection.weight'),
+        this.linear(pooled, 'text.skip.weight'),
+      ) as tfTypes.Tensor2D;
     });
   }
 
@@ -226,7 +268,14 @@ export class EmojiClip {
    *   model.encodeText([[2, 40, 3]], [[1, 1, 1]]).shape;   // [1, 128]
    */
   encodeText(inputIds: number[][], attentionMask: number[][]): tfTypes.Tensor2D {
-    return tf.tidy(() => this.encodeBagOfWords(tf.tensor2d(bagOfWords(inputIds, attentionMask, this.config.vocabSize), [inputIds.length, this.config.vocabSize])));
+    return tf.tidy(() =>
+      this.encodeBagOfWords(
+        tf.tensor2d(bagOfWords(inputIds, attentionMask, this.config.vocabSize), [
+          inputIds.length,
+          this.config.vocabSize,
+        ]),
+      ),
+    );
   }
 }
 
@@ -239,10 +288,16 @@ export class EmojiClip {
 export function bagOfWords(inputIds: number[][], attentionMask: number[][], vocabSize: number): Float32Array {
   const out = new Float32Array(inputIds.length * vocabSize);
   inputIds.forEach((row, b) => {
-    const n = Math.max(1, attentionMask[b].reduce((a, m) => a + m, 0));
+    const n = Math.max(
+      1,
+      attentionMask[b].reduce((a, m) => a + m, 0),
+    );
     row.forEach((id, i) => {
       if (!attentionMask[b][i]) return;
-      if (!(id >= 0 && id < vocabSize)) throw new EmojiWorldError(`input_ids holds ${id}, outside the vocabulary 0..${vocabSize - 1}.`, { fix: "Tokenize with the emoji-CLIP's own tokenizer." });
+      if (!(id >= 0 && id < vocabSize))
+        throw new EmojiWorldError(`input_ids holds ${id}, outside the vocabulary 0..${vocabSize - 1}.`, {
+          fix: "Tokenize with the emoji-CLIP's own tokenizer.",
+        });
       out[b * vocabSize + id] += 1 / n;
     });
   });

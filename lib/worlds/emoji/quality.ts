@@ -48,14 +48,29 @@ export interface EmojiClipQuality {
   shared6: Record<string, ZeroShotScores>;
 }
 
-async function scoreGroup(e: EmojiEmbedder, items: EmojiItem[], labelKeys: string[], labelEmbeds: Float32Array, render: RenderOptions): Promise<ZeroShotScores> {
+async function scoreGroup(
+  e: EmojiEmbedder,
+  items: EmojiItem[],
+  labelKeys: string[],
+  labelEmbeds: Float32Array,
+  render: RenderOptions,
+): Promise<ZeroShotScores> {
   const index = new Map(labelKeys.map((k, i) => [k, i]));
   const data = await loadItemPixels(items, { ...render, size: e.imageSize });
-  return zeroShotScores(await e.images(data.pixels), labelEmbeds, e.dim, items.map((i) => index.get(i.key)!), labelKeys);
+  return zeroShotScores(
+    await e.images(data.pixels),
+    labelEmbeds,
+    e.dim,
+    items.map((i) => index.get(i.key)!),
+    labelKeys,
+  );
 }
 
 /** Measures an embedder on the eval list and on all ≥ 6-set concepts (renders come from the cache or are made now). */
-export async function measureEmojiClip(e: EmojiEmbedder, options: { seed?: number; template?: string; shared6?: boolean; render?: RenderOptions } = {}): Promise<EmojiClipQuality> {
+export async function measureEmojiClip(
+  e: EmojiEmbedder,
+  options: { seed?: number; template?: string; shared6?: boolean; render?: RenderOptions } = {},
+): Promise<EmojiClipQuality> {
   const render = options.render ?? {};
   const seed = options.seed ?? 1;
   const template = options.template ?? DEFAULT_TEMPLATE;
@@ -63,8 +78,21 @@ export async function measureEmojiClip(e: EmojiEmbedder, options: { seed?: numbe
   const evalKeys = [...EVAL_CONCEPTS];
   const evalText = await e.texts(zeroShotLabelTexts(evalKeys, template));
   const evalList: Record<string, ZeroShotScores> = {};
-  for (const style of UNSEEN_EVAL_STYLES) evalList[style] = await scoreGroup(e, evalKeys.map((key) => ({ key, set: style })), evalKeys, evalText, render);
-  evalList[SEEN_STYLES] = await scoreGroup(e, heldOut.filter((i) => EVAL_CONCEPTS.includes(i.key)), evalKeys, evalText, render);
+  for (const style of UNSEEN_EVAL_STYLES)
+    evalList[style] = await scoreGroup(
+      e,
+      evalKeys.map((key) => ({ key, set: style })),
+      evalKeys,
+      evalText,
+      render,
+    );
+  evalList[SEEN_STYLES] = await scoreGroup(
+    e,
+    heldOut.filter((i) => EVAL_CONCEPTS.includes(i.key)),
+    evalKeys,
+    evalText,
+    render,
+  );
   const shared6: Record<string, ZeroShotScores> = {};
   if (options.shared6 !== false) {
     const keys = conceptsInAtLeast(6).map((c) => c.key);
@@ -72,9 +100,21 @@ export async function measureEmojiClip(e: EmojiEmbedder, options: { seed?: numbe
     const text = await e.texts(zeroShotLabelTexts(keys, template));
     for (const style of UNSEEN_EVAL_STYLES) {
       const icons = loadEmojiSet(style).icons;
-      shared6[style] = await scoreGroup(e, keys.filter((k) => icons.has(k)).map((key) => ({ key, set: style })), keys, text, render);
+      shared6[style] = await scoreGroup(
+        e,
+        keys.filter((k) => icons.has(k)).map((key) => ({ key, set: style })),
+        keys,
+        text,
+        render,
+      );
     }
-    shared6[SEEN_STYLES] = await scoreGroup(e, heldOut.filter((i) => keySet.has(i.key)), keys, text, render);
+    shared6[SEEN_STYLES] = await scoreGroup(
+      e,
+      heldOut.filter((i) => keySet.has(i.key)),
+      keys,
+      text,
+      render,
+    );
   }
   return { template, evalList, shared6 };
 }
@@ -88,11 +128,17 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  *   formatQuality(q)[0];   // 'eval list (50 labels, template "an emoji of a {}"): openmoji top-1 60.0% top-5 92.0% (n 50) · …'
  */
 export function formatQuality(q: EmojiClipQuality): string[] {
-  const fmt = (r: Record<string, ZeroShotScores>) => Object.entries(r).map(([k, v]) => `${k} top-1 ${pct(v.top1)} top-5 ${pct(v.top5)} (n ${v.n})`).join(' · ');
+  const fmt = (r: Record<string, ZeroShotScores>) =>
+    Object.entries(r)
+      .map(([k, v]) => `${k} top-1 ${pct(v.top1)} top-5 ${pct(v.top5)} (n ${v.n})`)
+      .join(' · ');
   const lines = [`eval list (${EVAL_CONCEPTS.length} labels, template "${q.template}"): ${fmt(q.evalList)}`];
-  if (Object.keys(q.shared6).length) lines.push(`all concepts in ≥ 6 sets (${conceptsInAtLeast(6).length} labels): ${fmt(q.shared6)}`);
+  if (Object.keys(q.shared6).length)
+    lines.push(`all concepts in ≥ 6 sets (${conceptsInAtLeast(6).length} labels): ${fmt(q.shared6)}`);
   for (const style of Object.keys(q.evalList)) {
-    const hits = Object.entries(q.evalList[style].perConcept).map(([k, h]) => `${k}${h.top1 === h.n ? '✓' : h.top5 === h.n ? '·' : '✗'}`).join(' ');
+    const hits = Object.entries(q.evalList[style].perConcept)
+      .map(([k, h]) => `${k}${h.top1 === h.n ? '✓' : h.top5 === h.n ? '·' : '✗'}`)
+      .join(' ');
     lines.push(`per concept, ${style} (✓ top-1, · top-5, ✗ missed): ${hits}`);
   }
   return lines;

@@ -45,15 +45,28 @@ const RASTER = 128;
 export async function renderIconRgb(icon: EmojiIcon, options: RenderOptions = {}): Promise<Uint8Array> {
   const size = options.size ?? DEFAULT_RENDER_SIZE;
   const fill = options.fill ?? DEFAULT_FILL;
-  if (!Number.isInteger(size) || size < 8 || size > 1024) throw new EmojiWorldError(`render size ${size} is not a whole number of pixels in 8..1024.`, { fix: 'Pass e.g. { size: 48 }.' });
-  if (!(fill > 0.2 && fill <= 1)) throw new EmojiWorldError(`render fill ${fill} is outside (0.2, 1].`, { fix: 'Pass e.g. { fill: 0.9 }.' });
+  if (!Number.isInteger(size) || size < 8 || size > 1024)
+    throw new EmojiWorldError(`render size ${size} is not a whole number of pixels in 8..1024.`, {
+      fix: 'Pass e.g. { size: 48 }.',
+    });
+  if (!(fill > 0.2 && fill <= 1))
+    throw new EmojiWorldError(`render fill ${fill} is outside (0.2, 1].`, { fix: 'Pass e.g. { fill: 0.9 }.' });
   let raster: Buffer;
   try {
-    raster = await sharp(Buffer.from(iconSvg(icon, RASTER))).ensureAlpha().raw().toBuffer();
+    raster = await sharp(Buffer.from(iconSvg(icon, RASTER)))
+      .ensureAlpha()
+      .raw()
+      .toBuffer();
   } catch (err) {
-    throw new EmojiWorldError(`icon "${icon.name}" of set ${icon.set} could not be rasterized (${(err as Error).message}).`, { fix: 'Leave this icon out; its SVG is not one librsvg can draw.', cause: err });
+    throw new EmojiWorldError(
+      `icon "${icon.name}" of set ${icon.set} could not be rasterized (${(err as Error).message}).`,
+      { fix: 'Leave this icon out; its SVG is not one librsvg can draw.', cause: err },
+    );
   }
-  let x0 = RASTER, y0 = RASTER, x1 = -1, y1 = -1;
+  let x0 = RASTER,
+    y0 = RASTER,
+    x1 = -1,
+    y1 = -1;
   for (let y = 0; y < RASTER; y++) {
     for (let x = 0; x < RASTER; x++) {
       if (raster[(y * RASTER + x) * 4 + 3] > 12) {
@@ -98,7 +111,9 @@ export async function renderIconRgb(icon: EmojiIcon, options: RenderOptions = {}
 export async function renderIconPng(icon: EmojiIcon, options: RenderOptions = {}): Promise<Buffer> {
   const size = options.size ?? DEFAULT_RENDER_SIZE;
   const rgb = await renderIconRgb(icon, options);
-  return sharp(Buffer.from(rgb), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(rgb), { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 let sourceHash: string | undefined;
@@ -116,7 +131,13 @@ export function renderCacheKey(options: RenderOptions = {}): string {
     for (const f of [__filename, path.join(__dirname, 'render.ts'), path.join(__dirname, 'sets.ts')]) {
       if (fs.existsSync(f)) source += fs.readFileSync(f, 'utf8');
     }
-    sourceHash = crypto.createHash('sha256').update(source).update(sharp.versions.sharp ?? '').update(sharp.versions.rsvg ?? '').digest('hex').slice(0, 12);
+    sourceHash = crypto
+      .createHash('sha256')
+      .update(source)
+      .update(sharp.versions.sharp ?? '')
+      .update(sharp.versions.rsvg ?? '')
+      .digest('hex')
+      .slice(0, 12);
   }
   return `r-${sourceHash}-${options.size ?? DEFAULT_RENDER_SIZE}-${options.fill ?? DEFAULT_FILL}`;
 }
@@ -137,12 +158,23 @@ export interface RenderedSet {
  * @example
  *   (await renderEmojiSet('noto', ['catface'])).pixels.length;   // 6912
  */
-export async function renderEmojiSet(set: EmojiSetName, keys?: readonly string[], options: RenderOptions = {}): Promise<RenderedSet> {
+export async function renderEmojiSet(
+  set: EmojiSetName,
+  keys?: readonly string[],
+  options: RenderOptions = {},
+): Promise<RenderedSet> {
   const size = options.size ?? DEFAULT_RENDER_SIZE;
   const icons = loadEmojiSet(set).icons;
   const wanted = keys ? [...keys] : [...icons.keys()].sort();
   const missing = wanted.filter((k) => !icons.has(k));
-  if (missing.length) throw new EmojiWorldError(`set ${set} does not draw ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}.`, { fix: `Ask only for keys in loadEmojiSet('${set}').icons.` });
+  if (missing.length)
+    throw new EmojiWorldError(
+      `set ${set} does not draw ${missing
+        .slice(0, 5)
+        .map((k) => `"${k}"`)
+        .join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}.`,
+      { fix: `Ask only for keys in loadEmojiSet('${set}').icons.` },
+    );
   const cacheDir = options.cacheDir ?? DEFAULT_EMOJI_CACHE;
   const per = size * size * 3;
   const cached = new Map<string, Uint8Array>();
@@ -152,7 +184,8 @@ export async function renderEmojiSet(set: EmojiSetName, keys?: readonly string[]
     if (fs.existsSync(file) && fs.existsSync(file + '.json')) {
       const names = JSON.parse(fs.readFileSync(file + '.json', 'utf8')) as string[];
       const bytes = fs.readFileSync(file);
-      if (bytes.length === names.length * per) names.forEach((k, i) => cached.set(k, new Uint8Array(bytes.buffer, bytes.byteOffset + i * per, per)));
+      if (bytes.length === names.length * per)
+        names.forEach((k, i) => cached.set(k, new Uint8Array(bytes.buffer, bytes.byteOffset + i * per, per)));
     }
   }
   const todo = wanted.filter((k) => !cached.has(k));

@@ -14,8 +14,16 @@
 import { EmojiWorldError } from './errors';
 
 export type EmojiSetName =
-  | 'noto' | 'noto-v1' | 'twemoji' | 'emojione' | 'fxemoji' | 'streamline-emojis'
-  | 'fluent-emoji' | 'fluent-emoji-flat' | 'openmoji' | 'emojione-v1';
+  | 'noto'
+  | 'noto-v1'
+  | 'twemoji'
+  | 'emojione'
+  | 'fxemoji'
+  | 'streamline-emojis'
+  | 'fluent-emoji'
+  | 'fluent-emoji-flat'
+  | 'openmoji'
+  | 'emojione-v1';
 
 export interface EmojiSetInfo {
   name: EmojiSetName;
@@ -29,16 +37,66 @@ export interface EmojiSetInfo {
 
 /** Every set the course knows, with its licence and attribution. */
 export const EMOJI_SETS: Readonly<Record<EmojiSetName, EmojiSetInfo>> = {
-  'noto': { name: 'noto', licence: 'Apache-2.0', attribution: 'Noto Emoji by Google Inc.', package: '@iconify-json/noto' },
-  'noto-v1': { name: 'noto-v1', licence: 'Apache-2.0', attribution: 'Noto Emoji (v1) by Google Inc.', package: '@iconify-json/noto-v1' },
-  'twemoji': { name: 'twemoji', licence: 'CC-BY-4.0', attribution: 'Twemoji by Twitter, Inc. and other contributors', package: '@iconify-json/twemoji' },
-  'emojione': { name: 'emojione', licence: 'CC-BY-4.0', attribution: 'EmojiOne by Emoji One (JoyPixels)', package: '@iconify-json/emojione' },
-  'fxemoji': { name: 'fxemoji', licence: 'Apache-2.0', attribution: 'Firefox OS Emoji (fxemoji) by Mozilla', package: '@iconify-json/fxemoji' },
-  'streamline-emojis': { name: 'streamline-emojis', licence: 'CC-BY-4.0', attribution: 'Streamline Emojis by Streamline (webalys)', package: '@iconify-json/streamline-emojis' },
-  'fluent-emoji': { name: 'fluent-emoji', licence: 'MIT', attribution: 'Fluent Emoji by Microsoft Corporation', package: '@iconify-json/fluent-emoji' },
-  'fluent-emoji-flat': { name: 'fluent-emoji-flat', licence: 'MIT', attribution: 'Fluent Emoji (flat) by Microsoft Corporation', package: '@iconify-json/fluent-emoji-flat' },
-  'openmoji': { name: 'openmoji', licence: 'CC-BY-SA-4.0', attribution: 'OpenMoji – the open-source emoji and icon project', package: '@iconify-json/openmoji' },
-  'emojione-v1': { name: 'emojione-v1', licence: 'CC-BY-SA-4.0', attribution: 'EmojiOne (v1) by Emoji One', package: '@iconify-json/emojione-v1' },
+  noto: {
+    name: 'noto',
+    licence: 'Apache-2.0',
+    attribution: 'Noto Emoji by Google Inc.',
+    package: '@iconify-json/noto',
+  },
+  'noto-v1': {
+    name: 'noto-v1',
+    licence: 'Apache-2.0',
+    attribution: 'Noto Emoji (v1) by Google Inc.',
+    package: '@iconify-json/noto-v1',
+  },
+  twemoji: {
+    name: 'twemoji',
+    licence: 'CC-BY-4.0',
+    attribution: 'Twemoji by Twitter, Inc. and other contributors',
+    package: '@iconify-json/twemoji',
+  },
+  emojione: {
+    name: 'emojione',
+    licence: 'CC-BY-4.0',
+    attribution: 'EmojiOne by Emoji One (JoyPixels)',
+    package: '@iconify-json/emojione',
+  },
+  fxemoji: {
+    name: 'fxemoji',
+    licence: 'Apache-2.0',
+    attribution: 'Firefox OS Emoji (fxemoji) by Mozilla',
+    package: '@iconify-json/fxemoji',
+  },
+  'streamline-emojis': {
+    name: 'streamline-emojis',
+    licence: 'CC-BY-4.0',
+    attribution: 'Streamline Emojis by Streamline (webalys)',
+    package: '@iconify-json/streamline-emojis',
+  },
+  'fluent-emoji': {
+    name: 'fluent-emoji',
+    licence: 'MIT',
+    attribution: 'Fluent Emoji by Microsoft Corporation',
+    package: '@iconify-json/fluent-emoji',
+  },
+  'fluent-emoji-flat': {
+    name: 'fluent-emoji-flat',
+    licence: 'MIT',
+    attribution: 'Fluent Emoji (flat) by Microsoft Corporation',
+    package: '@iconify-json/fluent-emoji-flat',
+  },
+  openmoji: {
+    name: 'openmoji',
+    licence: 'CC-BY-SA-4.0',
+    attribution: 'OpenMoji – the open-source emoji and icon project',
+    package: '@iconify-json/openmoji',
+  },
+  'emojione-v1': {
+    name: 'emojione-v1',
+    licence: 'CC-BY-SA-4.0',
+    attribution: 'EmojiOne (v1) by Emoji One',
+    package: '@iconify-json/emojione-v1',
+  },
 };
 
 export const EMOJI_SET_NAMES = Object.keys(EMOJI_SETS) as EmojiSetName[];
@@ -79,7 +137,10 @@ export function conceptKey(name: string): string {
 }
 
 interface IconifyJson {
-  icons: Record<string, { body: string; width?: number; height?: number; left?: number; top?: number; hidden?: boolean }>;
+  icons: Record<
+    string,
+    { body: string; width?: number; height?: number; left?: number; top?: number; hidden?: boolean }
+  >;
   aliases?: Record<string, { parent: string; hFlip?: boolean; vFlip?: boolean; rotate?: number }>;
   width?: number;
   height?: number;
@@ -99,15 +160,21 @@ export function loadEmojiSet(name: EmojiSetName): EmojiSet {
   const known = cache.get(name);
   if (known) return known;
   const info = EMOJI_SETS[name];
-  if (!info) throw new EmojiWorldError(`emoji set "${name}" is not a set the course knows.`, { fix: `Use one of ${EMOJI_SET_NAMES.join(', ')}.` });
+  if (!info)
+    throw new EmojiWorldError(`emoji set "${name}" is not a set the course knows.`, {
+      fix: `Use one of ${EMOJI_SET_NAMES.join(', ')}.`,
+    });
   let json: IconifyJson;
   try {
     json = require(`${info.package}/icons.json`) as IconifyJson;
   } catch (err) {
-    throw new EmojiWorldError(`emoji set "${name}": its package ${info.package} could not be loaded (${(err as Error).message.split('\n')[0]}).`, {
-      fix: 'Run `npm ci` in the course folder (the sets are pinned dependencies in package.json).',
-      cause: err,
-    });
+    throw new EmojiWorldError(
+      `emoji set "${name}": its package ${info.package} could not be loaded (${(err as Error).message.split('\n')[0]}).`,
+      {
+        fix: 'Run `npm ci` in the course folder (the sets are pinned dependencies in package.json).',
+        cause: err,
+      },
+    );
   }
   const icons = new Map<string, EmojiIcon>();
   const add = (iconName: string, sourceName: string) => {
@@ -117,9 +184,14 @@ export function loadEmojiSet(name: EmojiSetName): EmojiSet {
     const key = conceptKey(iconName);
     if (!key || icons.has(key)) return;
     icons.set(key, {
-      set: name, name: iconName, key, body: src.body,
-      left: src.left ?? json.left ?? 0, top: src.top ?? json.top ?? 0,
-      width: src.width ?? json.width ?? 16, height: src.height ?? json.height ?? 16,
+      set: name,
+      name: iconName,
+      key,
+      body: src.body,
+      left: src.left ?? json.left ?? 0,
+      top: src.top ?? json.top ?? 0,
+      width: src.width ?? json.width ?? 16,
+      height: src.height ?? json.height ?? 16,
     });
   };
   for (const iconName of Object.keys(json.icons).sort()) add(iconName, iconName);
@@ -139,6 +211,8 @@ export function loadEmojiSet(name: EmojiSetName): EmojiSet {
  *   iconSvg(loadEmojiSet('twemoji').icons.get('rocket')!, 64);   // '<svg xmlns=… width="64" height="64" viewBox="0 0 36 36">…</svg>'
  */
 export function iconSvg(icon: EmojiIcon, size: number): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${size}" height="${size}" ` +
-    `viewBox="${icon.left} ${icon.top} ${icon.width} ${icon.height}">${icon.body}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${size}" height="${size}" ` +
+    `viewBox="${icon.left} ${icon.top} ${icon.width} ${icon.height}">${icon.body}</svg>`
+  );
 }

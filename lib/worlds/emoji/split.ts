@@ -57,7 +57,8 @@ export const HELD_OUT_FRACTION = 0.08;
 
 /** The split of the training styles' icons, deterministic in `seed`. */
 export function emojiSplit(seed: number): EmojiSplit {
-  if (!Number.isInteger(seed)) throw new EmojiWorldError(`split seed ${seed} is not an integer.`, { fix: 'Pass e.g. emojiSplit(1).' });
+  if (!Number.isInteger(seed))
+    throw new EmojiWorldError(`split seed ${seed} is not an integer.`, { fix: 'Pass e.g. emojiSplit(1).' });
   const byKey = new Map<string, EmojiSetName[]>();
   for (const set of STYLE_SPLIT.train) {
     for (const key of loadEmojiSet(set).icons.keys()) {

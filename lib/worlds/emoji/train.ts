@@ -52,7 +52,10 @@ export function zeroShotLabelTexts(keys: readonly string[], template = DEFAULT_T
   const concepts = emojiConcepts();
   return keys.map((k) => {
     const c = concepts.get(k);
-    if (!c) throw new EmojiWorldError(`concept "${k}" is not drawn by any emoji set the course knows.`, { fix: 'Use keys from emojiConcepts().' });
+    if (!c)
+      throw new EmojiWorldError(`concept "${k}" is not drawn by any emoji set the course knows.`, {
+        fix: 'Use keys from emojiConcepts().',
+      });
     return fillTemplate(template, c.label);
   });
 }
@@ -76,13 +79,25 @@ export async function evalListGroups(seed: number, size: number): Promise<EvalGr
 }
 
 /** Zero-shot scores of a tf model on groups, among `labelKeys` written in `template`. */
-export function evaluateGroups(model: EmojiClip, tokenizer: MiniClipTokenizer, groups: readonly EvalGroup[], labelKeys: readonly string[], template = DEFAULT_TEMPLATE): Record<string, ZeroShotScores> {
+export function evaluateGroups(
+  model: EmojiClip,
+  tokenizer: MiniClipTokenizer,
+  groups: readonly EvalGroup[],
+  labelKeys: readonly string[],
+  template = DEFAULT_TEMPLATE,
+): Record<string, ZeroShotScores> {
   const text = embedTextsTf(model, tokenizer, zeroShotLabelTexts(labelKeys, template));
   const index = new Map(labelKeys.map((k, i) => [k, i]));
   const out: Record<string, ZeroShotScores> = {};
   for (const g of groups) {
     const img = embedImagesTf(model, g.data.pixels);
-    out[g.name] = zeroShotScores(img, text, model.config.projectionDim, g.items.map((i) => index.get(i.key)!), labelKeys);
+    out[g.name] = zeroShotScores(
+      img,
+      text,
+      model.config.projectionDim,
+      g.items.map((i) => index.get(i.key)!),
+      labelKeys,
+    );
   }
   return out;
 }
@@ -132,7 +147,14 @@ export function learningRateAt(step: number, steps: number, base: number): numbe
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The shipped model's training settings (`npm run train:emoji-clip` uses them). */
-export const EMOJI_TRAINING_DEFAULTS = { seed: 1, steps: 1900, batchSize: 128, learningRate: 3e-3, evalEvery: 100, minStyles: 2 } as const;
+export const EMOJI_TRAINING_DEFAULTS = {
+  seed: 1,
+  steps: 1900,
+  batchSize: 128,
+  learningRate: 3e-3,
+  evalEvery: 100,
+  minStyles: 2,
+} as const;
 
 export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promise<TrainEmojiClipResult> {
   const d = EMOJI_TRAINING_DEFAULTS;
@@ -144,7 +166,8 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
     evalEvery: options.evalEvery ?? d.evalEvery,
     minStyles: options.minStyles ?? d.minStyles,
   };
-  if (!(Number.isInteger(o.steps) && o.steps > 0)) throw new EmojiWorldError(`steps = ${o.steps} is not a positive whole number.`, { fix: 'Pass e.g. steps: 400.' });
+  if (!(Number.isInteger(o.steps) && o.steps > 0))
+    throw new EmojiWorldError(`steps = ${o.steps} is not a positive whole number.`, { fix: 'Pass e.g. steps: 400.' });
   const log = options.log ?? (() => undefined);
   const tokenizer = emojiTokenizer();
   const config = defaultEmojiClipConfig({ vocabSize: tokenizer.vocabSize, ...options.config });
@@ -159,9 +182,14 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
   const byConcept = new Map<string, number[]>();
   trainItems.forEach((item, i) => byConcept.set(item.key, [...(byConcept.get(item.key) ?? []), i]));
   const conceptKeys = [...byConcept.keys()];
-  if (conceptKeys.length < o.batchSize) throw new EmojiWorldError(`batchSize ${o.batchSize} exceeds the ${conceptKeys.length} training concepts.`, { fix: 'Use a smaller batch.' });
+  if (conceptKeys.length < o.batchSize)
+    throw new EmojiWorldError(`batchSize ${o.batchSize} exceeds the ${conceptKeys.length} training concepts.`, {
+      fix: 'Use a smaller batch.',
+    });
   const groups = await evalListGroups(o.seed, s);
-  log(`training data: ${trainItems.length} icons of ${conceptKeys.length} concepts (drawn by ≥ ${o.minStyles} training styles) in ${[...new Set(trainItems.map((i) => i.set))].join(', ')}; held out ${split.heldOut.length} icons`);
+  log(
+    `training data: ${trainItems.length} icons of ${conceptKeys.length} concepts (drawn by ≥ ${o.minStyles} training styles) in ${[...new Set(trainItems.map((i) => i.set))].join(', ')}; held out ${split.heldOut.length} icons`,
+  );
 
   const model = EmojiClip.create(config, o.seed);
   const optimizer = tf.train.adam(o.learningRate);
@@ -176,10 +204,21 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
   const evaluate = (step: number, loss: number) => {
     const scores = evaluateGroups(model, tokenizer, groups, EVAL_CONCEPTS);
     const evalList = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, { top1: v.top1, top5: v.top5 }]));
-    const report: TrainReport = { step, loss, logitScale: Math.min(model.logitScale.dataSync()[0], CLIP_LOGIT_SCALE_MAX), learningRate: learningRateAt(Math.min(step, o.steps - 1), o.steps, o.learningRate), evalList, seconds: (Date.now() - t0) / 1000 };
+    const report: TrainReport = {
+      step,
+      loss,
+      logitScale: Math.min(model.logitScale.dataSync()[0], CLIP_LOGIT_SCALE_MAX),
+      learningRate: learningRateAt(Math.min(step, o.steps - 1), o.steps, o.learningRate),
+      evalList,
+      seconds: (Date.now() - t0) / 1000,
+    };
     history.push(report);
-    evalLine = Object.entries(evalList).map(([k, v]) => `${k.split(' ')[0]} ${pct(v.top1)}/${pct(v.top5)}`).join(' · ');
-    log(`step ${step}/${o.steps}  loss ${loss.toFixed(3)}  top-1/top-5 on the eval list: ${evalLine}  ${report.seconds.toFixed(0)} s`);
+    evalLine = Object.entries(evalList)
+      .map(([k, v]) => `${k.split(' ')[0]} ${pct(v.top1)}/${pct(v.top5)}`)
+      .join(' · ');
+    log(
+      `step ${step}/${o.steps}  loss ${loss.toFixed(3)}  top-1/top-5 on the eval list: ${evalLine}  ${report.seconds.toFixed(0)} s`,
+    );
   };
   for (let step = 0; step < o.steps; step++) {
     const batchConcepts: EmojiConcept[] = [];
@@ -208,20 +247,33 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
     const lossValue = tf.tidy(() => {
       const images = tf.tensor4d(px, [B, 3, s, s]);
       const words = tf.tensor2d(bow, [B, V]);
-      const loss = optimizer.minimize(() => {
-        const a = model.encodeImage(images);
-        const b = model.encodeBagOfWords(words);
-        const an = tf.div(a, tf.add(tf.norm(a, 'euclidean', 1, true), 1e-12)) as tfTypes.Tensor2D;
-        const bn = tf.div(b, tf.add(tf.norm(b, 'euclidean', 1, true), 1e-12)) as tfTypes.Tensor2D;
-        const logits = tf.mul(matMulFast(an, tf.transpose(bn) as tfTypes.Tensor2D), tf.exp(tf.minimum(model.logitScale, CLIP_LOGIT_SCALE_MAX)));
-        const diagonal = tf.mul(tf.sum(tf.mul(an, bn), 1), tf.exp(tf.minimum(model.logitScale, CLIP_LOGIT_SCALE_MAX)));
-        const lossImages = tf.mean(tf.sub(tf.logSumExp(logits, 1), diagonal));
-        const lossTexts = tf.mean(tf.sub(tf.logSumExp(logits, 0), diagonal));
-        return tf.div(tf.add(lossImages, lossTexts), 2) as tfTypes.Scalar;
-      }, true, model.trainableVariables()) as tfTypes.Scalar;
+      const loss = optimizer.minimize(
+        () => {
+          const a = model.encodeImage(images);
+          const b = model.encodeBagOfWords(words);
+          const an = tf.div(a, tf.add(tf.norm(a, 'euclidean', 1, true), 1e-12)) as tfTypes.Tensor2D;
+          const bn = tf.div(b, tf.add(tf.norm(b, 'euclidean', 1, true), 1e-12)) as tfTypes.Tensor2D;
+          const logits = tf.mul(
+            matMulFast(an, tf.transpose(bn) as tfTypes.Tensor2D),
+            tf.exp(tf.minimum(model.logitScale, CLIP_LOGIT_SCALE_MAX)),
+          );
+          const diagonal = tf.mul(
+            tf.sum(tf.mul(an, bn), 1),
+            tf.exp(tf.minimum(model.logitScale, CLIP_LOGIT_SCALE_MAX)),
+          );
+          const lossImages = tf.mean(tf.sub(tf.logSumExp(logits, 1), diagonal));
+          const lossTexts = tf.mean(tf.sub(tf.logSumExp(logits, 0), diagonal));
+          return tf.div(tf.add(lossImages, lossTexts), 2) as tfTypes.Scalar;
+        },
+        true,
+        model.trainableVariables(),
+      ) as tfTypes.Scalar;
       return loss.dataSync()[0];
     });
-    if (!Number.isFinite(lossValue)) throw new EmojiWorldError(`training diverged at step ${step} (loss ${lossValue}).`, { fix: 'Lower learningRate.' });
+    if (!Number.isFinite(lossValue))
+      throw new EmojiWorldError(`training diverged at step ${step} (loss ${lossValue}).`, {
+        fix: 'Lower learningRate.',
+      });
     losses.push(lossValue);
     options.onStep?.(step + 1, lossValue, evalLine);
     if ((step + 1) % o.evalEvery === 0 || step + 1 === o.steps) {
@@ -230,5 +282,13 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
     }
   }
   optimizer.dispose();
-  return { model, tokenizer, losses, history, options: o, trainItems: trainItems.length, trainConcepts: conceptKeys.length };
+  return {
+    model,
+    tokenizer,
+    losses,
+    history,
+    options: o,
+    trainItems: trainItems.length,
+    trainConcepts: conceptKeys.length,
+  };
 }

@@ -7,7 +7,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { tf, initBackend } from '../../../lib/course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { EmojiClip, EmojiWorldError, bagOfWords, defaultEmojiClipConfig, emojiTokenizer, exportEmojiClip, loadEmojiClipWeights, matMulFast, learningRateAt } from '../../../lib/worlds/emoji';
+import {
+  EmojiClip,
+  EmojiWorldError,
+  bagOfWords,
+  defaultEmojiClipConfig,
+  emojiTokenizer,
+  exportEmojiClip,
+  loadEmojiClipWeights,
+  matMulFast,
+  learningRateAt,
+} from '../../../lib/worlds/emoji';
 
 beforeAll(async () => {
   await initBackend();
@@ -17,16 +27,31 @@ describe('emoji-CLIP building blocks', () => {
   test('matMulFast has the gradients of tf.matMul', () => {
     const x = tf.randomNormal([5, 4], 0, 1, 'float32', 1) as tfTypes.Tensor2D;
     const w = tf.randomNormal([4, 3], 0, 1, 'float32', 2) as tfTypes.Tensor2D;
-    const f = (g: (a: tfTypes.Tensor2D, b: tfTypes.Tensor2D) => tfTypes.Tensor2D) => tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) => tf.sum(tf.square(g(a as tfTypes.Tensor2D, b as tfTypes.Tensor2D))))([x, w]);
+    const f = (g: (a: tfTypes.Tensor2D, b: tfTypes.Tensor2D) => tfTypes.Tensor2D) =>
+      tf.grads((a: tfTypes.Tensor, b: tfTypes.Tensor) =>
+        tf.sum(tf.square(g(a as tfTypes.Tensor2D, b as tfTypes.Tensor2D))),
+      )([x, w]);
     const [dxFast, dwFast] = f(matMulFast);
     const [dx, dw] = f((a, b) => tf.matMul(a, b));
-    expect(Array.from(dxFast.dataSync()).map((v, i) => v - dx.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
-    expect(Array.from(dwFast.dataSync()).map((v, i) => v - dw.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
+    expect(
+      Array.from(dxFast.dataSync())
+        .map((v, i) => v - dx.dataSync()[i])
+        .every((d) => Math.abs(d) < 1e-4),
+    ).toBe(true);
+    expect(
+      Array.from(dwFast.dataSync())
+        .map((v, i) => v - dw.dataSync()[i])
+        .every((d) => Math.abs(d) < 1e-4),
+    ).toBe(true);
   });
 
   test('bagOfWords averages the real tokens and rejects ids outside the vocabulary', () => {
-    expect(Array.from(bagOfWords([[2, 7, 3, 0]], [[1, 1, 1, 0]], 8)).map((v) => Math.round(v * 1000) / 1000)).toEqual([0, 0, 0.333, 0.333, 0, 0, 0, 0.333]);
-    expect(() => bagOfWords([[9]], [[1]], 8)).toThrow(/input_ids holds 9.*Fix: Tokenize with the emoji-CLIP's own tokenizer/);
+    expect(Array.from(bagOfWords([[2, 7, 3, 0]], [[1, 1, 1, 0]], 8)).map((v) => Math.round(v * 1000) / 1000)).toEqual([
+      0, 0, 0.333, 0.333, 0, 0, 0, 0.333,
+    ]);
+    expect(() => bagOfWords([[9]], [[1]], 8)).toThrow(
+      /input_ids holds 9.*Fix: Tokenize with the emoji-CLIP's own tokenizer/,
+    );
   });
 
   test('the learning rate warms up, then decays by a cosine to 5 %', () => {
@@ -36,9 +61,24 @@ describe('emoji-CLIP building blocks', () => {
   });
 
   test('wrong input shapes are EmojiWorldErrors', () => {
-    const model = EmojiClip.create(defaultEmojiClipConfig({ imageSize: 16, c1: 4, c2: 4, c3: 4, visionHidden: 8, vocabSize: 10, textEmbed: 4, textHidden: 4, projectionDim: 4 }), 1);
+    const model = EmojiClip.create(
+      defaultEmojiClipConfig({
+        imageSize: 16,
+        c1: 4,
+        c2: 4,
+        c3: 4,
+        visionHidden: 8,
+        vocabSize: 10,
+        textEmbed: 4,
+        textHidden: 4,
+        projectionDim: 4,
+      }),
+      1,
+    );
     expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tfTypes.Tensor4D)).toThrow(EmojiWorldError);
-    expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tfTypes.Tensor4D)).toThrow(/\[1, 3, 20, 20\].*\[B, 3, 16, 16\]/);
+    expect(() => model.encodeImage(tf.zeros([1, 3, 20, 20]) as tfTypes.Tensor4D)).toThrow(
+      /\[1, 3, 20, 20\].*\[B, 3, 16, 16\]/,
+    );
     model.dispose();
   });
 });
@@ -47,12 +87,32 @@ describe('emoji-CLIP export (transformers.js layout)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emoji-clip-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const tokenizer = emojiTokenizer();
-  const config = defaultEmojiClipConfig({ imageSize: 16, c1: 8, c2: 8, c3: 8, visionHidden: 16, vocabSize: tokenizer.vocabSize, textEmbed: 8, textHidden: 8, projectionDim: 8 });
+  const config = defaultEmojiClipConfig({
+    imageSize: 16,
+    c1: 8,
+    c2: 8,
+    c3: 8,
+    visionHidden: 16,
+    vocabSize: tokenizer.vocabSize,
+    textEmbed: 8,
+    textHidden: 8,
+    projectionDim: 8,
+  });
 
   test('transformers.js computes the same embeddings as TensorFlow.js, and the weights read back', async () => {
     const model = EmojiClip.create(config, 3);
     const sizes = exportEmojiClip(model, tokenizer, dir);
-    for (const f of ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'onnx/model.onnx', 'onnx/text_model.onnx', 'onnx/vision_model.onnx', 'onnx/vision_model_fp16.onnx', 'onnx/text_model_quantized.onnx']) expect(sizes[f]).toBeGreaterThan(0);
+    for (const f of [
+      'config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'onnx/model.onnx',
+      'onnx/text_model.onnx',
+      'onnx/vision_model.onnx',
+      'onnx/vision_model_fp16.onnx',
+      'onnx/text_model_quantized.onnx',
+    ])
+      expect(sizes[f]).toBeGreaterThan(0);
     const T = await import('@huggingface/transformers');
     T.env.localModelPath = path.dirname(dir) + path.sep;
     T.env.allowRemoteModels = false;
@@ -68,12 +128,16 @@ describe('emoji-CLIP export (transformers.js layout)', () => {
     ortText.forEach((v, i) => expect(Math.abs(v - tfText[i])).toBeLessThan(1e-4));
     const pixels = tf.randomNormal([2, 3, 16, 16], 0, 1, 'float32', 4);
     const visionModel = await T.CLIPVisionModelWithProjection.from_pretrained(id, { dtype: 'fp32' });
-    const ortImage = (await visionModel({ pixel_values: new T.Tensor('float32', Float32Array.from(pixels.dataSync()), [2, 3, 16, 16]) })).image_embeds.data as Float32Array;
+    const ortImage = (
+      await visionModel({ pixel_values: new T.Tensor('float32', Float32Array.from(pixels.dataSync()), [2, 3, 16, 16]) })
+    ).image_embeds.data as Float32Array;
     const tfImage = model.encodeImage(pixels as tfTypes.Tensor4D).dataSync();
     ortImage.forEach((v, i) => expect(Math.abs(v - tfImage[i])).toBeLessThan(1e-4));
     const back = loadEmojiClipWeights(dir);
     expect(back.config).toEqual(config);
-    expect(Array.from(back.weights['vision.stem.weight'].data)).toEqual(Array.from(model.weights()['vision.stem.weight'].data));
+    expect(Array.from(back.weights['vision.stem.weight'].data)).toEqual(
+      Array.from(model.weights()['vision.stem.weight'].data),
+    );
     const json = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     expect(json.model_type).toBe('clip');
     expect(json.course_default_template).toBe('an emoji of a {}');

@@ -9,7 +9,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EMOJI_CLIP_DIR, EmojiEmbedder, SEEN_STYLES, formatQuality, measureEmojiClip, normalizeRows } from '../../../lib/worlds/emoji';
+import {
+  EMOJI_CLIP_DIR,
+  EmojiEmbedder,
+  SEEN_STYLES,
+  formatQuality,
+  measureEmojiClip,
+  normalizeRows,
+} from '../../../lib/worlds/emoji';
 import { toPixelValues } from '../../../lib/worlds/emoji';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -45,7 +52,9 @@ async function shippedEmbedder(): Promise<EmojiEmbedder & { template: string }> 
       const out = new Float32Array(n * dim);
       for (let i = 0; i < n; i += 256) {
         const idx = Array.from({ length: Math.min(256, n - i) }, (_, k) => i + k);
-        const { image_embeds } = await visionModel({ pixel_values: new T.Tensor('float32', toPixelValues(pixels, size, idx), [idx.length, 3, size, size]) });
+        const { image_embeds } = await visionModel({
+          pixel_values: new T.Tensor('float32', toPixelValues(pixels, size, idx), [idx.length, 3, size, size]),
+        });
         out.set(image_embeds.data as Float32Array, i * dim);
       }
       return normalizeRows(out, dim);
@@ -69,10 +78,14 @@ describe('shipped emoji-CLIP zero-shot quality (icons rendered now, styles never
     expect(om.n).toBe(50);
     expect(ff.n).toBe(50);
     const targets: Array<[string, number, number]> = [
-      ['openmoji top-1', om.top1, ISSUE_TARGETS.openmojiTop1], ['fluent-emoji-flat top-1', ff.top1, ISSUE_TARGETS.fluentTop1],
-      ['openmoji top-5', om.top5, ISSUE_TARGETS.top5], ['fluent-emoji-flat top-5', ff.top5, ISSUE_TARGETS.top5],
+      ['openmoji top-1', om.top1, ISSUE_TARGETS.openmojiTop1],
+      ['fluent-emoji-flat top-1', ff.top1, ISSUE_TARGETS.fluentTop1],
+      ['openmoji top-5', om.top5, ISSUE_TARGETS.top5],
+      ['fluent-emoji-flat top-5', ff.top5, ISSUE_TARGETS.top5],
     ];
-    process.stdout.write(`issue 12 targets: ${targets.map(([name, v, t]) => `${name} ${pct(v)} (target ${pct(t)}: ${v >= t ? 'met' : 'NOT MET'})`).join(', ')}\n`);
+    process.stdout.write(
+      `issue 12 targets: ${targets.map(([name, v, t]) => `${name} ${pct(v)} (target ${pct(t)}: ${v >= t ? 'met' : 'NOT MET'})`).join(', ')}\n`,
+    );
     expect(om.top1).toBeGreaterThanOrEqual(0.5);
     expect(ff.top1).toBeGreaterThanOrEqual(0.6);
     expect(om.top5).toBeGreaterThanOrEqual(0.8);
@@ -86,13 +99,18 @@ describe('shipped emoji-CLIP zero-shot quality (icons rendered now, styles never
     for (const r of Object.values(q.shared6)) expect(r.top5).toBeGreaterThan(20 * (5 / 1217));
     // the numbers agree with what the training script wrote into the model card's log
     const log = JSON.parse(fs.readFileSync(path.join(dir, 'training-log.json'), 'utf8'));
-    process.stdout.write(`training log: openmoji ${pct(log.final.eval_list.openmoji.top1)}, fluent-emoji-flat ${pct(log.final.eval_list['fluent-emoji-flat'].top1)} top-1\n`);
+    process.stdout.write(
+      `training log: openmoji ${pct(log.final.eval_list.openmoji.top1)}, fluent-emoji-flat ${pct(log.final.eval_list['fluent-emoji-flat'].top1)} top-1\n`,
+    );
     expect(Math.abs(log.final.eval_list.openmoji.top1 - om.top1)).toBeLessThanOrEqual(0.04);
     expect(Math.abs(log.final.eval_list['fluent-emoji-flat'].top1 - ff.top1)).toBeLessThanOrEqual(0.04);
   }, 120000);
 
   test('the shipped folder is ≤ 20 MB, has the model card and loads in the zero-shot pipeline', async () => {
-    const files = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const files = (d: string): string[] =>
+      fs
+        .readdirSync(d, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(d, e.name)) : [path.join(d, e.name)]));
     const total = files(dir).reduce((a, f) => a + fs.statSync(f).size, 0);
     process.stdout.write(`emoji-CLIP folder: ${(total / 1024 / 1024).toFixed(2)} MiB\n`);
     expect(total).toBeLessThanOrEqual(20 * 1024 * 1024);
@@ -102,10 +120,17 @@ describe('shipped emoji-CLIP zero-shot quality (icons rendered now, styles never
     T.env.allowRemoteModels = false;
     const classify = await T.pipeline('zero-shot-image-classification', path.basename(dir), { dtype: 'fp32' });
     const { renderIconPng, loadEmojiSet } = await import('../../../lib/worlds/emoji');
-    const png = await renderIconPng(loadEmojiSet('fluent-emoji-flat').icons.get('redapple')!, { size: 48, cacheDir: '' });
+    const png = await renderIconPng(loadEmojiSet('fluent-emoji-flat').icons.get('redapple')!, {
+      size: 48,
+      cacheDir: '',
+    });
     const image = await T.RawImage.fromBlob(new Blob([new Uint8Array(png)]));
-    const out = (await classify(image, ['a red apple', 'a rocket', 'a bicycle'], { hypothesis_template: 'an emoji of {}' })) as Array<{ label: string; score: number }>;
-    process.stdout.write(`pipeline on a fluent-emoji-flat red apple: ${out.map((o) => `${o.label} ${o.score.toFixed(3)}`).join(', ')}\n`);
+    const out = (await classify(image, ['a red apple', 'a rocket', 'a bicycle'], {
+      hypothesis_template: 'an emoji of {}',
+    })) as Array<{ label: string; score: number }>;
+    process.stdout.write(
+      `pipeline on a fluent-emoji-flat red apple: ${out.map((o) => `${o.label} ${o.score.toFixed(3)}`).join(', ')}\n`,
+    );
     expect(out).toHaveLength(3);
     expect(out.reduce((a, o) => a + o.score, 0)).toBeCloseTo(1, 4);
     expect(out[0].label).toBe('a red apple');

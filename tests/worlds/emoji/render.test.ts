@@ -3,20 +3,38 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  EmojiWorldError, augmentInto, emojiConcepts, emojiTokenizer, fillTemplate, loadEmojiSet, renderCacheKey, renderEmojiSet,
-  renderIconRgb, sampleCaption, toPixelValues, CAPTION_TEMPLATES, DEFAULT_TEMPLATE,
+  EmojiWorldError,
+  augmentInto,
+  emojiConcepts,
+  emojiTokenizer,
+  fillTemplate,
+  loadEmojiSet,
+  renderCacheKey,
+  renderEmojiSet,
+  renderIconRgb,
+  sampleCaption,
+  toPixelValues,
+  CAPTION_TEMPLATES,
+  DEFAULT_TEMPLATE,
 } from '../../../lib/worlds/emoji';
 import { seededRandom } from '../../../lib/worlds/shapes';
 
 /** The non-white box of an RGB image: [width, height]. */
 function contentBox(rgb: Uint8Array, size: number): [number, number] {
-  let x0 = size, y0 = size, x1 = -1, y1 = -1;
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const i = (y * size + x) * 3;
-    if (rgb[i] < 245 || rgb[i + 1] < 245 || rgb[i + 2] < 245) {
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+  let x0 = size,
+    y0 = size,
+    x1 = -1,
+    y1 = -1;
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 3;
+      if (rgb[i] < 245 || rgb[i + 1] < 245 || rgb[i + 2] < 245) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
     }
-  }
   return [x1 - x0 + 1, y1 - y0 + 1];
 }
 
@@ -58,7 +76,15 @@ describe('rendering', () => {
 describe('captions and tokenizer', () => {
   test('the tokenizer knows the words the chapter uses, as whole words', () => {
     const tok = emojiTokenizer();
-    for (const text of ['a photo of a cat', 'a photo of a dog', 'a photo of a remote control', 'a photo of fruit', 'an animal', 'a drawing of a cat face', 'an emoji of a red apple']) {
+    for (const text of [
+      'a photo of a cat',
+      'a photo of a dog',
+      'a photo of a remote control',
+      'a photo of fruit',
+      'an animal',
+      'a drawing of a cat face',
+      'an emoji of a red apple',
+    ]) {
       const pieces = tok.tokenize(text);
       expect(pieces).not.toContain('[UNK]');
       expect(pieces.some((p) => p.startsWith('##'))).toBe(false);
@@ -68,8 +94,20 @@ describe('captions and tokenizer', () => {
 
   test('captions are deterministic in the seed and use the templates', () => {
     const cat = emojiConcepts().get('catface')!;
-    const a = Array.from({ length: 20 }, ((r) => () => sampleCaption(cat, r))(seededRandom(3)));
-    const b = Array.from({ length: 20 }, ((r) => () => sampleCaption(cat, r))(seededRandom(3)));
+    const a = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          sampleCaption(cat, r)
+      )(seededRandom(3)),
+    );
+    const b = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          sampleCaption(cat, r)
+      )(seededRandom(3)),
+    );
     expect(a).toEqual(b);
     expect(new Set(a).size).toBeGreaterThan(5);
     expect(a.some((c) => c.includes('cat face'))).toBe(true);

@@ -1,5 +1,18 @@
 /** The emoji world's sets, concepts and eval list (lib/worlds/emoji: sets.ts, concepts.ts, eval-concepts.ts). */
-import { EMOJI_SETS, EMOJI_SET_NAMES, EmojiWorldError, conceptKey, conceptsInAtLeast, emojiConcepts, isDroppedName, loadEmojiSet, EVAL_CONCEPTS, UNSEEN_EVAL_STYLES, STYLE_SPLIT, EmojiSetName } from '../../../lib/worlds/emoji';
+import {
+  EMOJI_SETS,
+  EMOJI_SET_NAMES,
+  EmojiWorldError,
+  conceptKey,
+  conceptsInAtLeast,
+  emojiConcepts,
+  isDroppedName,
+  loadEmojiSet,
+  EVAL_CONCEPTS,
+  UNSEEN_EVAL_STYLES,
+  STYLE_SPLIT,
+  EmojiSetName,
+} from '../../../lib/worlds/emoji';
 
 describe('emoji sets', () => {
   test('every set loads from its npm package, with a licence and an attribution', () => {
@@ -16,7 +29,8 @@ describe('emoji sets', () => {
     expect(isDroppedName('flag-japan')).toBe(true);
     expect(isDroppedName('keycap-1')).toBe(true);
     expect(isDroppedName('cat-face')).toBe(false);
-    for (const name of EMOJI_SET_NAMES) for (const icon of loadEmojiSet(name).icons.values()) expect(isDroppedName(icon.name)).toBe(false);
+    for (const name of EMOJI_SET_NAMES)
+      for (const icon of loadEmojiSet(name).icons.values()) expect(isDroppedName(icon.name)).toBe(false);
   });
 
   test('an unknown set is an EmojiWorldError that names it and the known sets', () => {
@@ -46,7 +60,20 @@ describe('the eval list', () => {
   test('≥ 40 distinct everyday concepts, each drawn by both unseen styles and by ≥ 4 training styles', () => {
     expect(new Set(EVAL_CONCEPTS).size).toBe(EVAL_CONCEPTS.length);
     expect(EVAL_CONCEPTS.length).toBeGreaterThanOrEqual(40);
-    for (const key of ['catface', 'dogface', 'redapple', 'banana', 'rocket', 'hotbeverage', 'television', 'automobile', 'bicycle', 'house', 'deciduoustree']) expect(EVAL_CONCEPTS).toContain(key);
+    for (const key of [
+      'catface',
+      'dogface',
+      'redapple',
+      'banana',
+      'rocket',
+      'hotbeverage',
+      'television',
+      'automobile',
+      'bicycle',
+      'house',
+      'deciduoustree',
+    ])
+      expect(EVAL_CONCEPTS).toContain(key);
     const concepts = emojiConcepts();
     for (const key of EVAL_CONCEPTS) {
       const c = concepts.get(key);
