@@ -8,5 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const r = spawnSync(process.execPath, [tsx, join(root, 'lib', 'learner', 'check-stubs.ts')], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [tsx, join(root, 'lib', 'learner', 'check-stubs.ts')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

@@ -14,13 +14,22 @@
  *   npm run example -- assets/images/coffee.png "a cup of coffee" "a rocket" "a cat"
  *   CLIP_MODEL_DIR=/models/clip npm run example -- https://example.org/photo.jpg "a dog" "a cat"
  */
-import { CHAPTER_IMAGE, CHAPTER_LABELS, COURSE_ROOT, demoInputs, loadCourseClip, type ImageSource } from '../lib/clip/loader';
+import {
+  CHAPTER_IMAGE,
+  CHAPTER_LABELS,
+  COURSE_ROOT,
+  demoInputs,
+  loadCourseClip,
+  type ImageSource,
+} from '../lib/clip/loader';
 import { packageVersion } from '../lib/course/environment';
 import * as path from 'path';
 
 function usage(): string {
-  return 'usage: npm run example -- [image path or URL] [label …]\n' +
-    `  defaults: ${path.relative(COURSE_ROOT, CHAPTER_IMAGE)} and the labels ${CHAPTER_LABELS.map((l) => JSON.stringify(l)).join(', ')}`;
+  return (
+    'usage: npm run example -- [image path or URL] [label …]\n' +
+    `  defaults: ${path.relative(COURSE_ROOT, CHAPTER_IMAGE)} and the labels ${CHAPTER_LABELS.map((l) => JSON.stringify(l)).join(', ')}`
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -32,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
 
   console.log('versions:');
   console.log(`  Node.js                     ${process.version}`);
-  for (const name of ['@huggingface/transformers', 'onnxruntime-node', 'sharp']) console.log(`  ${name.padEnd(27)} ${packageVersion(name)}`);
+  for (const name of ['@huggingface/transformers', 'onnxruntime-node', 'sharp'])
+    console.log(`  ${name.padEnd(27)} ${packageVersion(name)}`);
 
   const clip = await loadCourseClip();
   const demo = await demoInputs(clip);
@@ -40,13 +50,19 @@ async function main(argv: string[]): Promise<number> {
   const imageName = imageArg ?? demo.imageName;
   const labels = labelArgs.length ? labelArgs : demo.labels;
   if (!clip.pretrained) {
-    console.log(imageArg === undefined && labelArgs.length === 0
-      ? '(the mini-CLIP only knows coloured shapes: the demo uses a shapes-world image and labels instead of the cat photo)'
-      : '(warning: the mini-CLIP only knows coloured shapes; for a photo or everyday labels its answer is not meaningful)');
+    console.log(
+      imageArg === undefined && labelArgs.length === 0
+        ? '(the mini-CLIP only knows coloured shapes: the demo uses a shapes-world image and labels instead of the cat photo)'
+        : '(warning: the mini-CLIP only knows coloured shapes; for a photo or everyday labels its answer is not meaningful)',
+    );
   }
 
-  console.log(`model: ${clip.modelId} (${clip.pretrained ? 'pretrained CLIP' : "the course's mini-CLIP, not pretrained on photos"}; from ${clip.source.kind}: ${clip.source.dir})`);
-  console.log(`  dtype ${clip.dtype}, device ${clip.device}, logit scale ${clip.logitScale.toFixed(2)} (${clip.logitScaleSource})`);
+  console.log(
+    `model: ${clip.modelId} (${clip.pretrained ? 'pretrained CLIP' : "the course's mini-CLIP, not pretrained on photos"}; from ${clip.source.kind}: ${clip.source.dir})`,
+  );
+  console.log(
+    `  dtype ${clip.dtype}, device ${clip.device}, logit scale ${clip.logitScale.toFixed(2)} (${clip.logitScaleSource})`,
+  );
   console.log(`image: ${imageName}`);
   console.log('candidate labels:');
   labels.forEach((l, i) => console.log(`  ${i}: ${l}`));
@@ -59,7 +75,10 @@ async function main(argv: string[]): Promise<number> {
   const [ranking] = await clip.zeroShot([image], labels);
   const byLabel = new Map(ranking.map((r) => [r.label, r.score]));
   console.log('probabilities (softmax of logit scale × cosine):');
-  for (const l of labels) console.log(`  ${l.padEnd(Math.max(...labels.map((x) => x.length)))}  ${(byLabel.get(l)! * 100).toFixed(2).padStart(6)} %`);
+  for (const l of labels)
+    console.log(
+      `  ${l.padEnd(Math.max(...labels.map((x) => x.length)))}  ${(byLabel.get(l)! * 100).toFixed(2).padStart(6)} %`,
+    );
   console.log(`predicted label: ${ranking[0].label} (${(ranking[0].score * 100).toFixed(2)} %)`);
   await clip.dispose();
   return 0;

@@ -15,7 +15,9 @@ function step(name, cmd, args, opts = {}) {
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
   const ok = r.status === 0;
-  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return ok;
 }
 
@@ -31,16 +33,37 @@ try {
   process.exit(1);
 }
 
-check('type check (TypeScript 5.9, strict): lib/ solutions/ tests/ bench/ scripts/',
-  step('type check (TypeScript 5.9, strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']));
-check('type check of lib/ under tslab\'s TypeScript 5.0',
-  step('type check of lib/ under tslab\'s TypeScript 5.0', process.execPath,
-    [join(root, 'node_modules', '@tslab', 'typescript-for-tslab', 'bin', 'tsc'), '-p', 'tsconfig.tslab.json', '--noEmit']));
+check(
+  'type check (TypeScript 5.9, strict): lib/ solutions/ tests/ bench/ scripts/',
+  step('type check (TypeScript 5.9, strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
+);
+check(
+  "type check of lib/ under tslab's TypeScript 5.0",
+  step("type check of lib/ under tslab's TypeScript 5.0", process.execPath, [
+    join(root, 'node_modules', '@tslab', 'typescript-for-tslab', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.tslab.json',
+    '--noEmit',
+  ]),
+);
 
-check('lint (ESLint, typescript-eslint): lib/ scripts/ tests/ bench/ solutions/',
-  step('lint (ESLint)', bin('eslint'), ['lib', 'scripts', 'tests', 'bench', 'solutions']));
-check('format (Prettier, checked, not rewritten; `npm run format` fixes it)',
-  step('format check (Prettier)', bin('prettier'), ['--check', '--log-level', 'warn', 'lib', 'scripts', 'tests', 'bench', 'solutions']));
+check(
+  'lint (ESLint, typescript-eslint): lib/ scripts/ tests/ bench/ solutions/',
+  step('lint (ESLint)', bin('eslint'), ['lib', 'scripts', 'tests', 'bench', 'solutions']),
+);
+check(
+  'format (Prettier, checked, not rewritten; `npm run format` fixes it)',
+  step('format check (Prettier)', bin('prettier'), [
+    '--check',
+    '--log-level',
+    'warn',
+    'lib',
+    'scripts',
+    'tests',
+    'bench',
+    'solutions',
+  ]),
+);
 
 // jest: every test counts once.
 const jestJson = join(root, 'build', 'jest-results.json');
@@ -48,7 +71,14 @@ mkdirSync(join(root, 'build'), { recursive: true });
 rmSync(jestJson, { force: true });
 // The notebook claims check (tests/notebooks/claims.test.ts) reads the executed notebooks: it runs after them, below.
 const claimsTest = 'tests/notebooks/claims\\.test\\.ts';
-step('jest', bin('jest'), ['--json', '--outputFile', jestJson, '--testPathIgnorePatterns', '/node_modules/', claimsTest]);
+step('jest', bin('jest'), [
+  '--json',
+  '--outputFile',
+  jestJson,
+  '--testPathIgnorePatterns',
+  '/node_modules/',
+  claimsTest,
+]);
 function checkJestResults(file, what) {
   if (!existsSync(file)) return check(`${what} (no results written)`, false);
   const j = JSON.parse(readFileSync(file, 'utf8'));
@@ -65,9 +95,7 @@ function checkJestResults(file, what) {
 checkJestResults(jestJson, 'jest');
 
 // Extra checks (each script prints its own report and exits non-zero on failure).
-for (const [name, script] of [
-  ['every exercise test fails on its untouched stub', 'scripts/check-stubs.mjs'],
-]) {
+for (const [name, script] of [['every exercise test fails on its untouched stub', 'scripts/check-stubs.mjs']]) {
   if (existsSync(join(root, script))) check(name, step(name, process.execPath, [join(root, script)]));
 }
 
@@ -85,8 +113,12 @@ try {
 // Every number in the notebooks' prose is printed by a cell or is an allow-listed fact (on the executed copies).
 const claimsJson = join(root, 'build', 'claims-results.json');
 rmSync(claimsJson, { force: true });
-step('notebook claims (tests/notebooks/claims.test.ts)', bin('jest'), ['--json', '--outputFile', claimsJson, claimsTest],
-  { env: { ...process.env, CLAIMS_CHECK: '1' } });
+step(
+  'notebook claims (tests/notebooks/claims.test.ts)',
+  bin('jest'),
+  ['--json', '--outputFile', claimsJson, claimsTest],
+  { env: { ...process.env, CLAIMS_CHECK: '1' } },
+);
 checkJestResults(claimsJson, 'notebook claims');
 
 const failed = results.filter((r) => !r.ok);

@@ -104,9 +104,12 @@ export async function loadCourseClip(options: LoadCourseClipOptions = {}): Promi
   const { log: logOption, deadlineMs: deadlineOption, fallback: fallbackOption, ...clipOptions } = options;
   const which = fallbackOption ?? 'emoji-clip';
   if (!(which in FALLBACKS)) {
-    throw new ClipOptionsError(`loadCourseClip: fallback = ${JSON.stringify(which)} is not one of the course's models.`, {
-      fix: "Pass fallback: 'emoji-clip' (the default) or 'mini-clip'.",
-    });
+    throw new ClipOptionsError(
+      `loadCourseClip: fallback = ${JSON.stringify(which)} is not one of the course's models.`,
+      {
+        fix: "Pass fallback: 'emoji-clip' (the default) or 'mini-clip'.",
+      },
+    );
   }
   const { dir: fallbackDir, banner } = FALLBACKS[which];
   const log = logOption ?? ((m: string) => console.log(m));

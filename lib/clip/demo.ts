@@ -55,7 +55,11 @@ export async function shapesDemoInputs(seed = 7): Promise<DemoInputs> {
  * The chapter's cat photo and four labels for a pretrained CLIP; for the course's emoji-CLIP an emoji cat in a style
  * it never saw with the chapter's labels (`emojiDemoInputs()`); for the shapes mini-CLIP `shapesDemoInputs()`.
  */
-export async function demoInputs(clip: { pretrained: boolean; source?: { dir: string }; preprocessorConfig?: { crop_size?: number | { height: number } } }): Promise<DemoInputs> {
+export async function demoInputs(clip: {
+  pretrained: boolean;
+  source?: { dir: string };
+  preprocessorConfig?: { crop_size?: number | { height: number } };
+}): Promise<DemoInputs> {
   if (!clip.pretrained) {
     const dir = clip.source?.dir ? path.resolve(clip.source.dir) : '';
     if (dir !== path.resolve(MODEL_DIRS.emojiClip)) return shapesDemoInputs();

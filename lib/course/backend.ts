@@ -55,16 +55,22 @@ async function tryBackend(name: BackendName): Promise<boolean> {
 async function pickBackend(): Promise<BackendName> {
   const wanted = process.env.TFJS_BACKEND as BackendName | undefined;
   if (wanted && !['tensorflow', 'wasm', 'cpu'].includes(wanted)) {
-    throw new BackendError(`TFJS_BACKEND=${wanted} is not a backend this course knows; use tensorflow, wasm or cpu (or unset it).`);
+    throw new BackendError(
+      `TFJS_BACKEND=${wanted} is not a backend this course knows; use tensorflow, wasm or cpu (or unset it).`,
+    );
   }
   if (loaded.nativeLoaded && (await tryBackend('tensorflow'))) return 'tensorflow';
   if (!wanted || wanted === 'wasm') {
     const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     // In Node the .wasm files are read from the package's dist folder (no network).
-    const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+    const dist =
+      path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
     wasm.setWasmPaths(dist);
     if (await tryBackend('wasm')) return 'wasm';
-    if (wanted === 'wasm') throw new BackendError('TFJS_BACKEND=wasm, but the wasm backend failed to start; unset TFJS_BACKEND to fall back to cpu.');
+    if (wanted === 'wasm')
+      throw new BackendError(
+        'TFJS_BACKEND=wasm, but the wasm backend failed to start; unset TFJS_BACKEND to fall back to cpu.',
+      );
   }
   if (await tryBackend('cpu')) return 'cpu';
   throw new BackendError('No TensorFlow.js backend could be started (tried tensorflow, wasm, cpu).');
@@ -77,7 +83,11 @@ async function pickBackend(): Promise<BackendName> {
  *   await initBackend(); // 'wasm'
  */
 export function initBackend(): Promise<BackendName> {
-  if (!ready) ready = pickBackend().then(async (name) => { await tf.ready(); return name; });
+  if (!ready)
+    ready = pickBackend().then(async (name) => {
+      await tf.ready();
+      return name;
+    });
   return ready;
 }
 

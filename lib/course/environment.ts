@@ -36,7 +36,9 @@ export function packageVersion(name: string): string {
     if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
     if (path.dirname(dir) === dir) break;
   }
-  throw new Error(`packageVersion: the package "${name}" is not installed (no node_modules/${name}/package.json above ${__dirname}); run \`npm run setup\`.`);
+  throw new Error(
+    `packageVersion: the package "${name}" is not installed (no node_modules/${name}/package.json above ${__dirname}); run \`npm run setup\`.`,
+  );
 }
 
 export async function environmentReport(): Promise<EnvironmentReport> {
@@ -60,7 +62,10 @@ export function formatEnvironmentReport(r: EnvironmentReport): string {
   const rows: [string, string][] = [
     ['Node.js', r.node],
     ['@huggingface/transformers', r.transformers],
-    ['TensorFlow.js', `${r.tfjs} (backend: ${r.backend}${r.nativeTf ? ', native tfjs-node' : ', no tfjs-node: WebAssembly/JS fallback'})`],
+    [
+      'TensorFlow.js',
+      `${r.tfjs} (backend: ${r.backend}${r.nativeTf ? ', native tfjs-node' : ', no tfjs-node: WebAssembly/JS fallback'})`,
+    ],
     ['sharp', `${r.sharp} (libvips ${r.libvips})`],
     ['tslab', r.tslab],
     ['working directory', r.cwd],

@@ -22,7 +22,10 @@ export class CourseError extends Error {
   readonly fix: string;
 
   constructor(message: string, options: CourseErrorOptions = {}) {
-    super(options.fix ? `${message} Fix: ${options.fix}` : message, 'cause' in options ? { cause: options.cause } : undefined);
+    super(
+      options.fix ? `${message} Fix: ${options.fix}` : message,
+      'cause' in options ? { cause: options.cause } : undefined,
+    );
     this.name = new.target.name;
     this.fix = options.fix ?? '';
   }

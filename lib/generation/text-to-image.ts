@@ -87,7 +87,8 @@ export interface TextToImageResult {
  *   bilinearMatrix(4, 2);   // [[1,0],[0.75,0.25],[0.25,0.75],[0,1]]
  */
 export function bilinearMatrix(out: number, inSize: number): number[][] {
-  if (!Number.isInteger(out) || !Number.isInteger(inSize) || out < 1 || inSize < 1) throw new TextToImageError(`bilinearMatrix(${out}, ${inSize}): sizes must be positive whole numbers.`);
+  if (!Number.isInteger(out) || !Number.isInteger(inSize) || out < 1 || inSize < 1)
+    throw new TextToImageError(`bilinearMatrix(${out}, ${inSize}): sizes must be positive whole numbers.`);
   return Array.from({ length: out }, (_, i) => {
     const x = Math.min(inSize - 1, Math.max(0, ((i + 0.5) * inSize) / out - 0.5));
     const lo = Math.floor(x);
@@ -105,7 +106,8 @@ function toBytes(rgb: tfTypes.Tensor4D): Uint8Array {
   const data = rgb.dataSync();
   const out = new Uint8Array(s * s * 3);
   const plane = s * s;
-  for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.round(Math.min(1, Math.max(0, data[c * plane + p])) * 255);
+  for (let p = 0; p < plane; p++)
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.round(Math.min(1, Math.max(0, data[c * plane + p])) * 255);
   return out;
 }
 
@@ -120,17 +122,25 @@ export async function optimizeImageForPrompt(options: TextToImageOptions): Promi
   const latentSize = options.latentSize ?? 12;
   const lr = options.learningRate ?? 0.2;
   const smoothness = options.smoothness ?? 1;
-  if (typeof prompt !== 'string' || prompt.trim() === '') throw new TextToImageError('prompt is empty; pass a text such as "a photo of a red circle".');
-  if (!Number.isInteger(steps) || steps < 1) throw new TextToImageError(`steps is ${steps}; pass a whole number ≥ 1 (e.g. 150).`);
-  if (!Number.isInteger(latentSize) || latentSize < 2 || latentSize > s) throw new TextToImageError(`latentSize is ${latentSize}; use a whole number in 2..${s} (the model's input size).`);
-  if (!(lr > 0) || !(smoothness >= 0) || !Number.isFinite(options.startBias ?? 0)) throw new TextToImageError(`learningRate (${lr}) must be > 0, smoothness (${smoothness}) ≥ 0 and startBias (${options.startBias}) finite.`);
+  if (typeof prompt !== 'string' || prompt.trim() === '')
+    throw new TextToImageError('prompt is empty; pass a text such as "a photo of a red circle".');
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new TextToImageError(`steps is ${steps}; pass a whole number ≥ 1 (e.g. 150).`);
+  if (!Number.isInteger(latentSize) || latentSize < 2 || latentSize > s)
+    throw new TextToImageError(`latentSize is ${latentSize}; use a whole number in 2..${s} (the model's input size).`);
+  if (!(lr > 0) || !(smoothness >= 0) || !Number.isFinite(options.startBias ?? 0))
+    throw new TextToImageError(
+      `learningRate (${lr}) must be > 0, smoothness (${smoothness}) ≥ 0 and startBias (${options.startBias}) finite.`,
+    );
   const generator = options.generator ?? 'blob';
-  if (generator !== 'blob' && generator !== 'pixels') throw new TextToImageError(`generator '${String(generator)}' is unknown; use 'blob' or 'pixels'.`);
+  if (generator !== 'blob' && generator !== 'pixels')
+    throw new TextToImageError(`generator '${String(generator)}' is unknown; use 'blob' or 'pixels'.`);
   const startBias = options.startBias ?? (generator === 'blob' ? -2 : 0);
   const frameEvery = options.frameEvery ?? Math.max(1, Math.round(steps / 5));
   const t0 = Date.now();
   const background = options.background ?? 0.5;
-  if (!(background >= 0 && background <= 1)) throw new TextToImageError(`background is ${background}; pass a grey level between 0 and 1.`);
+  if (!(background >= 0 && background <= 1))
+    throw new TextToImageError(`background is ${background}; pass a grey level between 0 and 1.`);
   const r = seededRandom(options.seed ?? 1);
   const noise = options.noise ?? 1.5;
   const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
@@ -138,7 +148,9 @@ export async function optimizeImageForPrompt(options: TextToImageOptions): Promi
   // The blob starts as scattered specks (mostly background: latent mean startBias), so the shape has room to form.
   const start = Float32Array.from({ length: channels * latentSize * latentSize }, () => gauss() * noise + startBias);
   const tag = Math.random().toString(36).slice(2);
-  const latent = tf.tidy(() => tf.variable(tf.tensor3d(start, [channels, latentSize, latentSize]), true, `t2i-latent-${tag}`));
+  const latent = tf.tidy(() =>
+    tf.variable(tf.tensor3d(start, [channels, latentSize, latentSize]), true, `t2i-latent-${tag}`),
+  );
   // The blob's colour starts random and saturated (a grey blob would be invisible to the model's colour mask).
   const colourStart = [0, 1, 2].map(() => gauss() * 2);
   const colour = tf.tidy(() => tf.variable(tf.tensor1d(colourStart), true, `t2i-colour-${tag}`));
@@ -155,8 +167,13 @@ export async function optimizeImageForPrompt(options: TextToImageOptions): Promi
   // latent [C,L,L] → [C,S,S] in 0..1: U · z · Uᵀ per channel, then a sigmoid.
   const upsample = (): tfTypes.Tensor3D => {
     const upT = tf.transpose(up) as tfTypes.Tensor2D;
-    const rows = tf.matMul(tf.tile(tf.expandDims(up, 0), [channels, 1, 1]) as tfTypes.Tensor3D, latent as tfTypes.Tensor3D); // [C, S, L]
-    return tf.sigmoid(tf.matMul(rows, tf.tile(tf.expandDims(upT, 0), [channels, 1, 1]) as tfTypes.Tensor3D)) as tfTypes.Tensor3D; // [C, S, S]
+    const rows = tf.matMul(
+      tf.tile(tf.expandDims(up, 0), [channels, 1, 1]) as tfTypes.Tensor3D,
+      latent as tfTypes.Tensor3D,
+    ); // [C, S, L]
+    return tf.sigmoid(
+      tf.matMul(rows, tf.tile(tf.expandDims(upT, 0), [channels, 1, 1]) as tfTypes.Tensor3D),
+    ) as tfTypes.Tensor3D; // [C, S, S]
   };
   // rgb [1,3,S,S] in 0..1
   const render = (): tfTypes.Tensor4D => {
@@ -193,14 +210,19 @@ export async function optimizeImageForPrompt(options: TextToImageOptions): Promi
     for (let step = 1; step <= steps; step++) {
       let sim = 0;
       tf.tidy(() => {
-        optimizer.minimize(() => {
-          const rgb = render();
-          const simT = similarityOf(rgb);
-          sim = simT.dataSync()[0];
-          return tf.add(tf.neg(simT), tf.mul(totalVariation(rgb), smoothness)) as tfTypes.Scalar;
-        }, false, variables);
+        optimizer.minimize(
+          () => {
+            const rgb = render();
+            const simT = similarityOf(rgb);
+            sim = simT.dataSync()[0];
+            return tf.add(tf.neg(simT), tf.mul(totalVariation(rgb), smoothness)) as tfTypes.Scalar;
+          },
+          false,
+          variables,
+        );
       });
-      if (!Number.isFinite(sim)) throw new TextToImageError(`the similarity became ${sim} at step ${step}; lower learningRate (e.g. 0.05).`);
+      if (!Number.isFinite(sim))
+        throw new TextToImageError(`the similarity became ${sim} at step ${step}; lower learningRate (e.g. 0.05).`);
       // `sim` is the similarity BEFORE this step's update; measure after it for an honest curve.
       const after = tf.tidy(() => similarityOf(render()).dataSync()[0]);
       similarities.push(after);
@@ -223,16 +245,28 @@ export async function optimizeImageForPrompt(options: TextToImageOptions): Promi
  *   zeroShotPixels(model, tokenizer, run.pixels, ['a photo of a red circle', 'a photo of a blue star']);
  *   // [[0.98, 0.02]]
  */
-export function zeroShotPixels(model: MiniClip, tokenizer: MiniClipTokenizer, pixels: Uint8Array, labels: string[]): number[][] {
+export function zeroShotPixels(
+  model: MiniClip,
+  tokenizer: MiniClipTokenizer,
+  pixels: Uint8Array,
+  labels: string[],
+): number[][] {
   const s = model.config.imageSize;
-  if (pixels.length === 0 || pixels.length % (s * s * 3) !== 0) throw new TextToImageError(`pixels has ${pixels.length} bytes, not a whole number of ${s}×${s}×3 images.`);
-  if (labels.length < 2) throw new TextToImageError(`labels has ${labels.length} entries; zero-shot needs at least two labels to compare.`);
+  if (pixels.length === 0 || pixels.length % (s * s * 3) !== 0)
+    throw new TextToImageError(`pixels has ${pixels.length} bytes, not a whole number of ${s}×${s}×3 images.`);
+  if (labels.length < 2)
+    throw new TextToImageError(`labels has ${labels.length} entries; zero-shot needs at least two labels to compare.`);
   const n = pixels.length / (s * s * 3);
   return tf.tidy(() => {
     const img = model.encodeImage(tf.tensor4d(toPixelValues(pixels, s), [n, 3, s, s]));
     const { inputIds, attentionMask } = tokenizer.batch(labels);
     const txt = model.encodeText(inputIds, attentionMask);
-    const cos = tf.matMul(tf.div(img, tf.norm(img, 'euclidean', 1, true)), tf.div(txt, tf.norm(txt, 'euclidean', 1, true)), false, true);
+    const cos = tf.matMul(
+      tf.div(img, tf.norm(img, 'euclidean', 1, true)),
+      tf.div(txt, tf.norm(txt, 'euclidean', 1, true)),
+      false,
+      true,
+    );
     const scale = Math.exp(Math.min(model.logitScale.dataSync()[0], Math.log(100)));
     return tf.softmax(tf.mul(cos, scale)).arraySync() as number[][];
   });
@@ -244,12 +278,20 @@ export function zeroShotPixels(model: MiniClip, tokenizer: MiniClipTokenizer, pi
  * @example
  *   const png = await framesStripPng(run.frames, 48, { cell: 128 });   // (n·128 + gaps) × 128 PNG
  */
-export async function framesStripPng(frames: ReadonlyArray<{ pixels: Uint8Array }>, imageSize: number, options: { cell?: number; gap?: number; background?: number } = {}): Promise<Buffer> {
+export async function framesStripPng(
+  frames: ReadonlyArray<{ pixels: Uint8Array }>,
+  imageSize: number,
+  options: { cell?: number; gap?: number; background?: number } = {},
+): Promise<Buffer> {
   const cell = options.cell ?? 128;
   const gap = options.gap ?? 6;
   const bg = options.background ?? 255;
   if (frames.length === 0) throw new TextToImageError('framesStripPng: no frames given.');
-  for (const f of frames) if (f.pixels.length !== imageSize * imageSize * 3) throw new TextToImageError(`a frame has ${f.pixels.length} bytes; ${imageSize}×${imageSize}×3 = ${imageSize * imageSize * 3} expected.`);
+  for (const f of frames)
+    if (f.pixels.length !== imageSize * imageSize * 3)
+      throw new TextToImageError(
+        `a frame has ${f.pixels.length} bytes; ${imageSize}×${imageSize}×3 = ${imageSize * imageSize * 3} expected.`,
+      );
   const width = frames.length * cell + (frames.length - 1) * gap;
   const out = new Uint8Array(width * cell * 3).fill(bg);
   frames.forEach((f, k) => {
@@ -266,5 +308,7 @@ export async function framesStripPng(frames: ReadonlyArray<{ pixels: Uint8Array 
       }
     }
   });
-  return sharp(Buffer.from(out.buffer, out.byteOffset, out.byteLength), { raw: { width, height: cell, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(out.buffer, out.byteOffset, out.byteLength), { raw: { width, height: cell, channels: 3 } })
+    .png()
+    .toBuffer();
 }

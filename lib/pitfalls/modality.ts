@@ -45,7 +45,8 @@ export async function errorText(fn: () => unknown): Promise<string> {
  *   const png = await wideShapeImage('circle', 'red', 144);   // 216×144 PNG
  */
 export async function wideShapeImage(shape: Shape, colour: Colour, height = 144): Promise<Buffer> {
-  if (!Number.isInteger(height) || height < 32 || height > 1024) throw new ModalityDemoError(`height is ${height}; use a whole number of pixels in 32..1024 (e.g. 144).`);
+  if (!Number.isInteger(height) || height < 32 || height > 1024)
+    throw new ModalityDemoError(`height is ${height}; use a whole number of pixels in 32..1024 (e.g. 144).`);
   const width = Math.round(height * 1.5);
   const object = makeObject(shape, colour, 'large', height * 0.3, height / 2, height);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="${width}" height="${height}" fill="rgb(150,150,150)"/>${objectSvg(object)}</svg>`;
@@ -64,8 +65,15 @@ export async function transparentShapePng(shape: Shape, colour: Colour, size = 9
 
 /** One centred object on flat grey, as a PNG (the reference the variants are compared with). */
 export async function centredShapePng(shape: Shape, colour: Colour, size = 96, grey = 0.6): Promise<Buffer> {
-  const scene = { size, background: neutralBackground(grey), objects: [makeObject(shape, colour, 'large', size / 2, size / 2, size)] };
-  return sharp(Buffer.from(sceneToSvg(scene))).removeAlpha().png().toBuffer();
+  const scene = {
+    size,
+    background: neutralBackground(grey),
+    objects: [makeObject(shape, colour, 'large', size / 2, size / 2, size)],
+  };
+  return sharp(Buffer.from(sceneToSvg(scene)))
+    .removeAlpha()
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -102,7 +110,10 @@ export interface PixelValues {
  * deviation of CLIP's training pixels, about 70 of 255 levels).
  */
 export function pixelDifference(a: PixelValues, b: PixelValues): { mean: number; max: number } {
-  if (a.data.length !== b.data.length) throw new ModalityDemoError(`the two pixel tensors have ${a.data.length} and ${b.data.length} values; preprocess both with the same crop size.`);
+  if (a.data.length !== b.data.length)
+    throw new ModalityDemoError(
+      `the two pixel tensors have ${a.data.length} and ${b.data.length} values; preprocess both with the same crop size.`,
+    );
   let sum = 0;
   let max = 0;
   for (let i = 0; i < a.data.length; i++) {
@@ -124,7 +135,10 @@ export function pixelDifference(a: PixelValues, b: PixelValues): { mean: number;
 export async function zeroShotFromPixels(clip: Clip, pixels: PixelValues, labels: string[]): Promise<number[]> {
   const pixel_values = new Tensor('float32', pixels.data, [1, ...pixels.dims]);
   const { image_embeds } = await clip.visionModel({ pixel_values });
-  const image = l2Normalize({ rows: 1, cols: image_embeds.dims[1], data: image_embeds.data as Float32Array }, 'image embedding');
+  const image = l2Normalize(
+    { rows: 1, cols: image_embeds.dims[1], data: image_embeds.data as Float32Array },
+    'image embedding',
+  );
   const text = await clip.embedLabels(labels);
   return Array.from(softmax(similarityMatrix(image, text).data, clip.logitScale));
 }
@@ -139,14 +153,23 @@ export interface PreprocessingVariant {
  * (no antialiasing), squashing the whole image to a square instead of cropping its centre, and bilinear instead
  * of bicubic resampling.
  */
-export async function preprocessingVariants(image: Buffer, config: PreprocessorConfig): Promise<PreprocessingVariant[]> {
+export async function preprocessingVariants(
+  image: Buffer,
+  config: PreprocessorConfig,
+): Promise<PreprocessingVariant[]> {
   const crop = config.crop_size;
   const side = typeof crop === 'number' ? crop : crop.height;
   return [
-    { name: 'reference (model config: bicubic, shortest edge + centre crop)', pixels: await preprocessImage(image, config) },
+    {
+      name: 'reference (model config: bicubic, shortest edge + centre crop)',
+      pixels: await preprocessImage(image, config),
+    },
     { name: 'nearest neighbour (no antialiasing)', pixels: await preprocessImage(image, { ...config, resample: 0 }) },
     { name: 'bilinear resampling', pixels: await preprocessImage(image, { ...config, resample: 2 }) },
-    { name: 'squash whole image (no crop)', pixels: await preprocessImage(image, { ...config, size: { height: side, width: side }, do_center_crop: false }) },
+    {
+      name: 'squash whole image (no crop)',
+      pixels: await preprocessImage(image, { ...config, size: { height: side, width: side }, do_center_crop: false }),
+    },
   ];
 }
 
@@ -159,12 +182,17 @@ export async function preprocessingVariants(image: Buffer, config: PreprocessorC
 export function pixelValuesToRgb(pixels: PixelValues, config: PreprocessorConfig): Uint8Array {
   const [, h, w] = pixels.dims;
   if (h !== w) throw new ModalityDemoError(`pixel values are ${w}×${h}; only square crops can be shown this way.`);
-  const mean = Array.isArray(config.image_mean) ? config.image_mean : [config.image_mean, config.image_mean, config.image_mean];
-  const std = Array.isArray(config.image_std) ? config.image_std : [config.image_std, config.image_std, config.image_std];
+  const mean = Array.isArray(config.image_mean)
+    ? config.image_mean
+    : [config.image_mean, config.image_mean, config.image_mean];
+  const std = Array.isArray(config.image_std)
+    ? config.image_std
+    : [config.image_std, config.image_std, config.image_std];
   const plane = h * w;
   const out = new Uint8Array(plane * 3);
   for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.round(Math.min(1, Math.max(0, pixels.data[c * plane + p] * std[c] + mean[c])) * 255);
+    for (let c = 0; c < 3; c++)
+      out[p * 3 + c] = Math.round(Math.min(1, Math.max(0, pixels.data[c * plane + p] * std[c] + mean[c])) * 255);
   }
   return out;
 }
@@ -179,7 +207,13 @@ export function pixelValuesToRgb(pixels: PixelValues, config: PreprocessorConfig
 export async function imageStripPng(images: Buffer[], cell = 128, gap = 6): Promise<Buffer> {
   if (images.length === 0) throw new ModalityDemoError('imageStripPng: no images given.');
   const tiles = await Promise.all(
-    images.map((img) => sharp(img).removeAlpha().resize(cell, cell, { fit: 'contain', kernel: 'nearest', background: '#ffffff' }).png().toBuffer()),
+    images.map((img) =>
+      sharp(img)
+        .removeAlpha()
+        .resize(cell, cell, { fit: 'contain', kernel: 'nearest', background: '#ffffff' })
+        .png()
+        .toBuffer(),
+    ),
   );
   const width = images.length * cell + (images.length - 1) * gap;
   return sharp({ create: { width, height: cell, channels: 3, background: '#ffffff' } })

@@ -46,7 +46,11 @@ export class ProbeInputError extends CourseError {}
  */
 export function miniClipEmbedder(model: MiniClip, tokenizer: MiniClipTokenizer): Embedder {
   const config = miniClipPreprocessorConfig(model.config) as unknown as PreprocessorConfig;
-  const rows = (t: { shape: number[]; dataSync(): unknown }): Matrix => ({ rows: t.shape[0], cols: t.shape[1], data: Float32Array.from(t.dataSync() as Float32Array) });
+  const rows = (t: { shape: number[]; dataSync(): unknown }): Matrix => ({
+    rows: t.shape[0],
+    cols: t.shape[1],
+    data: Float32Array.from(t.dataSync() as Float32Array),
+  });
   return {
     logitScale: Math.exp(Math.min(model.logitScale.dataSync()[0], Math.log(100))),
     async embedTexts(texts: string[]) {
@@ -113,15 +117,32 @@ export interface AttributeSwapResult {
  * Runs the attribute-swap probe. Throws `ProbeInputError` for a template without `{}`, fewer than two
  * attributes, or a truth list that does not match the images.
  */
-export async function attributeSwapProbe(embedder: Embedder, options: AttributeSwapOptions): Promise<AttributeSwapResult> {
+export async function attributeSwapProbe(
+  embedder: Embedder,
+  options: AttributeSwapOptions,
+): Promise<AttributeSwapResult> {
   const { images, truth, template, attributes } = options;
-  if (!template.includes('{}')) throw new ProbeInputError(`template "${template}" has no {}; put {} where the attribute word goes, e.g. 'a photo of a {} star'.`);
-  if (attributes.length < 2) throw new ProbeInputError(`attributes has ${attributes.length} word(s); a swap needs at least two to compare (e.g. ['red', 'yellow']).`);
-  if (new Set(attributes).size !== attributes.length) throw new ProbeInputError(`attributes contains duplicates (${attributes.join(', ')}); give each word once.`);
-  if (images.length === 0) throw new ProbeInputError('images is empty; pass the images to probe (ideally balanced across the attributes).');
-  if (truth.length !== images.length) throw new ProbeInputError(`truth has ${truth.length} entries for ${images.length} images; give one true attribute per image.`);
+  if (!template.includes('{}'))
+    throw new ProbeInputError(
+      `template "${template}" has no {}; put {} where the attribute word goes, e.g. 'a photo of a {} star'.`,
+    );
+  if (attributes.length < 2)
+    throw new ProbeInputError(
+      `attributes has ${attributes.length} word(s); a swap needs at least two to compare (e.g. ['red', 'yellow']).`,
+    );
+  if (new Set(attributes).size !== attributes.length)
+    throw new ProbeInputError(`attributes contains duplicates (${attributes.join(', ')}); give each word once.`);
+  if (images.length === 0)
+    throw new ProbeInputError('images is empty; pass the images to probe (ideally balanced across the attributes).');
+  if (truth.length !== images.length)
+    throw new ProbeInputError(
+      `truth has ${truth.length} entries for ${images.length} images; give one true attribute per image.`,
+    );
   const unknown = truth.find((t) => !attributes.includes(t));
-  if (unknown !== undefined) throw new ProbeInputError(`truth contains "${unknown}", which is not among the attributes (${attributes.join(', ')}); add it or fix the truth list.`);
+  if (unknown !== undefined)
+    throw new ProbeInputError(
+      `truth contains "${unknown}", which is not among the attributes (${attributes.join(', ')}); add it or fix the truth list.`,
+    );
 
   const prompts = attributes.map((a) => template.replace('{}', a));
   const [imageEmb, textEmb] = [await embedder.embedImages(images), await embedder.embedTexts(prompts)];
@@ -179,7 +200,9 @@ export function formatProbeTable(result: AttributeSwapResult): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(11);
   const lines = ['attribute   true share  top-1 share   mean P  mean cos'];
   for (const r of result.rows) {
-    lines.push(`${r.attribute.padEnd(10)} ${pct(r.trueShare)}  ${pct(r.topShare)}  ${r.meanProbability.toFixed(3).padStart(7)}  ${r.meanCosine.toFixed(3).padStart(8)}`);
+    lines.push(
+      `${r.attribute.padEnd(10)} ${pct(r.trueShare)}  ${pct(r.topShare)}  ${r.meanProbability.toFixed(3).padStart(7)}  ${r.meanCosine.toFixed(3).padStart(8)}`,
+    );
   }
   return lines.join('\n');
 }

@@ -13,7 +13,17 @@
  *   report.favouredColourShare;   // e.g. 0.41: share of non-yellow stars whose top colour prompt is "yellow"
  */
 import { tf } from '../course/backend';
-import { CAPTION_TEMPLATES, COLOURS, SHAPES, Colour, Shape, WeightedPair, allPairs, generateShapePixels, seededRandom } from '../worlds/shapes';
+import {
+  CAPTION_TEMPLATES,
+  COLOURS,
+  SHAPES,
+  Colour,
+  Shape,
+  WeightedPair,
+  allPairs,
+  generateShapePixels,
+  seededRandom,
+} from '../worlds/shapes';
 import { MiniClip, VisionVariant, defaultMiniClipConfig } from '../mini-clip/model';
 import { MiniClipTokenizer } from '../mini-clip/tokenizer';
 import { contrastiveStep, embedImages, embedTexts } from '../mini-clip/train';
@@ -37,16 +47,30 @@ export function balancedPairs(): WeightedPair[] {
  *   skewedPairs('star', 'yellow', 0.9).filter((p) => p.shape === 'star');
  *   // yellow star weight 5.4, each other colour's star 0.12 (the star total stays 6, like every other shape)
  */
-export function skewedPairs(shape: Shape, colour: Colour, share: number, options: { colourShare?: number } = {}): WeightedPair[] {
-  if (!SHAPES.includes(shape)) throw new SkewOptionError(`shape '${shape}' is not a shapes-world shape; use one of ${SHAPES.join(', ')}.`);
-  if (!COLOURS.includes(colour)) throw new SkewOptionError(`colour '${colour}' is not a shapes-world colour; use one of ${COLOURS.join(', ')}.`);
-  if (!(share >= 0 && share <= 1)) throw new SkewOptionError(`share is ${share}; pass the fraction of ${shape}s that are ${colour}, between 0 and 1 (e.g. 0.9).`);
+export function skewedPairs(
+  shape: Shape,
+  colour: Colour,
+  share: number,
+  options: { colourShare?: number } = {},
+): WeightedPair[] {
+  if (!SHAPES.includes(shape))
+    throw new SkewOptionError(`shape '${shape}' is not a shapes-world shape; use one of ${SHAPES.join(', ')}.`);
+  if (!COLOURS.includes(colour))
+    throw new SkewOptionError(`colour '${colour}' is not a shapes-world colour; use one of ${COLOURS.join(', ')}.`);
+  if (!(share >= 0 && share <= 1))
+    throw new SkewOptionError(
+      `share is ${share}; pass the fraction of ${shape}s that are ${colour}, between 0 and 1 (e.g. 0.9).`,
+    );
   const colourShare = options.colourShare;
-  if (colourShare !== undefined && !(colourShare > 0 && colourShare < 1)) throw new SkewOptionError(`colourShare is ${colourShare}; pass the fraction of ${colour} objects that are ${shape}s, strictly between 0 and 1 (e.g. 0.9).`);
+  if (colourShare !== undefined && !(colourShare > 0 && colourShare < 1))
+    throw new SkewOptionError(
+      `colourShare is ${colourShare}; pass the fraction of ${colour} objects that are ${shape}s, strictly between 0 and 1 (e.g. 0.9).`,
+    );
   const total = COLOURS.length; // each shape's total weight in the balanced world
   const favoured = share * total;
   // With colourShare, the other shapes in `colour` get weight w such that favoured / (favoured + 3w) = colourShare.
-  const otherInColour = colourShare === undefined ? 1 : (favoured * (1 - colourShare)) / colourShare / (SHAPES.length - 1);
+  const otherInColour =
+    colourShare === undefined ? 1 : (favoured * (1 - colourShare)) / colourShare / (SHAPES.length - 1);
   return allPairs().map((p) => {
     if (p.shape !== shape) return { ...p, weight: p.colour === colour ? otherInColour : 1 };
     return { ...p, weight: p.colour === colour ? favoured : ((1 - share) * total) / (COLOURS.length - 1) };
@@ -57,7 +81,13 @@ export function skewedPairs(shape: Shape, colour: Colour, share: number, options
  * Caption templates that leave the colour out ("a photo of a star"), as real captions often leave out attributes
  * that seem obvious to the writer. Where the data is skewed, the bare word then absorbs the skew.
  */
-export const COLOURLESS_TEMPLATES: readonly string[] = ['{a} {shape}', 'a photo of {a} {shape}', '{a} {size} {shape}', 'a picture of {a} {shape}', 'there is {a} {shape}'];
+export const COLOURLESS_TEMPLATES: readonly string[] = [
+  '{a} {shape}',
+  'a photo of {a} {shape}',
+  '{a} {size} {shape}',
+  'a picture of {a} {shape}',
+  'there is {a} {shape}',
+];
 
 /** The course's caption templates plus the colourless ones: a third of the captions do not name the colour. */
 export const SKEW_EXPERIMENT_TEMPLATES: readonly string[] = [...CAPTION_TEMPLATES, ...COLOURLESS_TEMPLATES];
@@ -98,17 +128,27 @@ export interface TrainOnPairsResult {
 export async function trainOnPairs(options: TrainOnPairsOptions): Promise<TrainOnPairsResult> {
   const steps = options.steps ?? 150;
   const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(steps) || steps < 1) throw new SkewOptionError(`steps is ${steps}; pass a whole number ≥ 1 (e.g. 150).`);
-  if (!Number.isInteger(batchSize) || batchSize < 2) throw new SkewOptionError(`batchSize is ${batchSize}; a contrastive batch needs at least 2 pairs (e.g. 64).`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new SkewOptionError(`steps is ${steps}; pass a whole number ≥ 1 (e.g. 150).`);
+  if (!Number.isInteger(batchSize) || batchSize < 2)
+    throw new SkewOptionError(`batchSize is ${batchSize}; a contrastive batch needs at least 2 pairs (e.g. 64).`);
   const seed = options.seed ?? 1;
   const trainImages = options.trainImages ?? Math.min(6000, Math.max(batchSize, Math.round((steps * batchSize) / 2)));
   const t0 = Date.now();
   const tokenizer = MiniClipTokenizer.default();
   const config = defaultMiniClipConfig({ variant: options.variant ?? 'factored', vocabSize: tokenizer.vocabSize });
   const s = config.imageSize;
-  const train = await generateShapePixels({ seed, count: trainImages, pairs: options.pairs, heldOut: 'include', imageSize: s, templates: options.templates ?? SKEW_EXPERIMENT_TEMPLATES });
+  const train = await generateShapePixels({
+    seed,
+    count: trainImages,
+    pairs: options.pairs,
+    heldOut: 'include',
+    imageSize: s,
+    templates: options.templates ?? SKEW_EXPERIMENT_TEMPLATES,
+  });
   const pairCounts: Record<string, number> = {};
-  for (const e of train.examples) pairCounts[`${e.colour} ${e.shape}`] = (pairCounts[`${e.colour} ${e.shape}`] ?? 0) + 1;
+  for (const e of train.examples)
+    pairCounts[`${e.colour} ${e.shape}`] = (pairCounts[`${e.colour} ${e.shape}`] ?? 0) + 1;
   const tokens = tokenizer.batch(train.examples.map((e) => e.caption));
   const model = MiniClip.create(config, seed);
   const optimizer = tf.train.adam(options.learningRate ?? 3e-3);
@@ -118,7 +158,8 @@ export async function trainOnPairs(options: TrainOnPairsOptions): Promise<TrainO
   for (let step = 0; step < steps; step++) {
     const idx = Array.from({ length: batchSize }, () => Math.floor(rng() * trainImages));
     const loss = contrastiveStep(model, optimizer, train.pixels, s, tokens, idx);
-    if (!Number.isFinite(loss)) throw new SkewOptionError(`training diverged at step ${step} (loss ${loss}); lower learningRate (e.g. 1e-3).`);
+    if (!Number.isFinite(loss))
+      throw new SkewOptionError(`training diverged at step ${step} (loss ${loss}); lower learningRate (e.g. 1e-3).`);
     losses.push(loss);
     if (options.log && ((step + 1) % logEvery === 0 || step === steps - 1)) {
       options.log(`step ${step + 1}/${steps}  loss ${loss.toFixed(3)}  (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -177,15 +218,30 @@ export async function measureSkew(
   options: { shape: Shape; colour: Colour; perColour?: number; seed?: number },
 ): Promise<SkewReport> {
   const { shape, colour } = options;
-  if (!SHAPES.includes(shape) || !COLOURS.includes(colour)) throw new SkewOptionError(`measureSkew: (${colour}, ${shape}) is not a shapes-world pair; colours are ${COLOURS.join(', ')}, shapes ${SHAPES.join(', ')}.`);
+  if (!SHAPES.includes(shape) || !COLOURS.includes(colour))
+    throw new SkewOptionError(
+      `measureSkew: (${colour}, ${shape}) is not a shapes-world pair; colours are ${COLOURS.join(', ')}, shapes ${SHAPES.join(', ')}.`,
+    );
   const per = options.perColour ?? 24;
   const seed = options.seed ?? 4242;
   const s = model.config.imageSize;
   const logitScale = Math.exp(Math.min(model.logitScale.dataSync()[0], Math.log(100)));
   const otherColours = COLOURS.filter((c) => c !== colour);
   const otherShapes = SHAPES.filter((x) => x !== shape);
-  const starSet = await generateShapePixels({ seed, count: per * otherColours.length, pairs: otherColours.map((c) => ({ colour: c, shape })), heldOut: 'include', imageSize: s });
-  const colourSet = await generateShapePixels({ seed: seed + 1, count: per * otherShapes.length, pairs: otherShapes.map((x) => ({ colour, shape: x })), heldOut: 'include', imageSize: s });
+  const starSet = await generateShapePixels({
+    seed,
+    count: per * otherColours.length,
+    pairs: otherColours.map((c) => ({ colour: c, shape })),
+    heldOut: 'include',
+    imageSize: s,
+  });
+  const colourSet = await generateShapePixels({
+    seed: seed + 1,
+    count: per * otherShapes.length,
+    pairs: otherShapes.map((x) => ({ colour, shape: x })),
+    heldOut: 'include',
+    imageSize: s,
+  });
 
   const probabilities = (pixels: Uint8Array, count: number, prompts: string[]) =>
     tf.tidy(() => {
@@ -230,7 +286,13 @@ export async function measureSkew(
   const textAssociation = cos[fav] - others.reduce((a, b) => a + b, 0) / others.length;
 
   // Retrieval: the bare shape word against stars of every colour (the favoured colour included).
-  const allColourSet = await generateShapePixels({ seed: seed + 2, count: per * COLOURS.length, pairs: COLOURS.map((c) => ({ colour: c, shape })), heldOut: 'include', imageSize: s });
+  const allColourSet = await generateShapePixels({
+    seed: seed + 2,
+    count: per * COLOURS.length,
+    pairs: COLOURS.map((c) => ({ colour: c, shape })),
+    heldOut: 'include',
+    imageSize: s,
+  });
   const bare = tf.tidy(() => {
     const img = embedImages(model, allColourSet.pixels, allColourSet.examples.length);
     const txt = embedTexts(model, tokenizer, [`a photo of ${article(shape)} ${shape}`]);
@@ -246,13 +308,16 @@ export async function measureSkew(
     } else otherCos += bare[i];
   });
   const retrievalGap = favCos / Math.max(1, favCount) - otherCos / Math.max(1, allColourSet.examples.length - favCount);
-  const ranked = Array.from(bare, (v, i) => ({ v, i })).sort((a, b) => b.v - a.v).slice(0, per);
+  const ranked = Array.from(bare, (v, i) => ({ v, i }))
+    .sort((a, b) => b.v - a.v)
+    .slice(0, per);
   const retrievalTopShare = ranked.filter((r) => allColourSet.examples[r.i].colour === colour).length / per;
 
   const n = starSet.examples.length;
   const m = colourSet.examples.length;
   return {
-    shape, colour,
+    shape,
+    colour,
     otherColourImages: n,
     favouredColourShare: favouredTop / n,
     meanFavouredProbability: favSum / n,

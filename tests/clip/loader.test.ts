@@ -366,12 +366,19 @@ describe('each rule of the resolution order loads a working model', () => {
 
   test("loadCourseClip({ fallback: 'mini-clip' }): notebooks built on the shapes world fall back to the mini-CLIP, with its own banner", async () => {
     const logged: string[] = [];
-    const fallback = await loadCourseClip({ cacheDir: path.join(tmp, 'empty-cache'), hubUrl: await closedPort(), log: (m) => logged.push(m), fallback: 'mini-clip' });
+    const fallback = await loadCourseClip({
+      cacheDir: path.join(tmp, 'empty-cache'),
+      hubUrl: await closedPort(),
+      log: (m) => logged.push(m),
+      fallback: 'mini-clip',
+    });
     expect(fallback.source.dir).toBe(MODEL_DIRS.miniClip);
     expect(logged[0]).toContain(MINI_CLIP_BANNER);
     expect(COURSE_FALLBACK_DIR).toBe(MODEL_DIRS.emojiClip);
     await fallback.dispose();
-    await expect(loadCourseClip({ fallback: 'shapes' as never })).rejects.toThrow(/fallback = "shapes" is not one of the course's models.*Fix: Pass fallback: 'emoji-clip'/);
+    await expect(loadCourseClip({ fallback: 'shapes' as never })).rejects.toThrow(
+      /fallback = "shapes" is not one of the course's models.*Fix: Pass fallback: 'emoji-clip'/,
+    );
   });
 });
 

@@ -5,7 +5,8 @@ import { initBackend, backendInfo, tf } from '../../lib/course/backend';
 const root = path.join(__dirname, '..', '..');
 
 function backendIn(env: Record<string, string>): { status: number | null; out: string } {
-  const code = "require('tsx/cjs'); require('./lib/course/backend').initBackend().then(b => console.log('BACKEND=' + b), e => { console.log('ERROR=' + e.name + ': ' + e.message); process.exit(3); })";
+  const code =
+    "require('tsx/cjs'); require('./lib/course/backend').initBackend().then(b => console.log('BACKEND=' + b), e => { console.log('ERROR=' + e.name + ': ' + e.message); process.exit(3); })";
   const r = spawnSync(process.execPath, ['-e', code], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
   return { status: r.status, out: r.stdout + r.stderr };
 }
@@ -24,7 +25,11 @@ describe('lib/backend', () => {
 
   test('without tfjs-node the wasm backend is chosen (the offline default)', () => {
     let hasNative = true;
-    try { require.resolve('@tensorflow/tfjs-node'); } catch { hasNative = false; }
+    try {
+      require.resolve('@tensorflow/tfjs-node');
+    } catch {
+      hasNative = false;
+    }
     const r = backendIn({ TFJS_BACKEND: '' });
     expect(r.out).toContain(hasNative ? 'BACKEND=tensorflow' : 'BACKEND=wasm');
   });

@@ -1,11 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { environmentReport, formatEnvironmentReport, packageVersion, runtimeSummary } from '../../lib/course/environment';
+import {
+  environmentReport,
+  formatEnvironmentReport,
+  packageVersion,
+  runtimeSummary,
+} from '../../lib/course/environment';
 
 const root = path.join(__dirname, '..', '..');
 const lockVersion = (name: string): string =>
-  (JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> })
-    .packages[`node_modules/${name}`].version;
+  (
+    JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    }
+  ).packages[`node_modules/${name}`].version;
 
 describe('environmentReport', () => {
   test('reports the versions that are installed (as locked in package-lock.json)', async () => {

@@ -3,7 +3,13 @@ import { initBackend, tf } from '../../lib/course/backend';
 import { loadMiniClip } from '../../lib/mini-clip/export';
 import type { MiniClip } from '../../lib/mini-clip/model';
 import type { MiniClipTokenizer } from '../../lib/mini-clip/tokenizer';
-import { bilinearMatrix, framesStripPng, optimizeImageForPrompt, TextToImageError, zeroShotPixels } from '../../lib/generation/text-to-image';
+import {
+  bilinearMatrix,
+  framesStripPng,
+  optimizeImageForPrompt,
+  TextToImageError,
+  zeroShotPixels,
+} from '../../lib/generation/text-to-image';
 
 jest.setTimeout(60_000);
 
@@ -19,7 +25,12 @@ afterAll(() => model?.dispose());
 
 describe('bilinearMatrix', () => {
   it('interpolates with half-pixel centres and keeps rows summing to 1', () => {
-    expect(bilinearMatrix(4, 2)).toEqual([[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]]);
+    expect(bilinearMatrix(4, 2)).toEqual([
+      [1, 0],
+      [0.75, 0.25],
+      [0.25, 0.75],
+      [0, 1],
+    ]);
     const m = bilinearMatrix(48, 12);
     expect(m).toHaveLength(48);
     for (const row of m) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -44,23 +55,41 @@ describe('optimizeImageForPrompt', () => {
     expect(again.similarities[10]).toBeCloseTo(run.similarities[10], 4);
     // The model reads the final image as the prompt more than the starting noise.
     const labels = ['a photo of a red circle', 'a photo of a blue star', 'a photo of a green square'];
-    const [start, end] = zeroShotPixels(model, tokenizer, new Uint8Array([...run.frames[0].pixels, ...run.pixels]), labels);
+    const [start, end] = zeroShotPixels(
+      model,
+      tokenizer,
+      new Uint8Array([...run.frames[0].pixels, ...run.pixels]),
+      labels,
+    );
     expect(end[0]).toBeGreaterThan(start[0]);
     expect(end.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
   it('the pixels generator also climbs, and no tensors leak', async () => {
     const before = tf.memory().numTensors;
-    const run = await optimizeImageForPrompt({ model, tokenizer, prompt: 'a photo of a blue star', steps: 10, generator: 'pixels', seed: 2 });
+    const run = await optimizeImageForPrompt({
+      model,
+      tokenizer,
+      prompt: 'a photo of a blue star',
+      steps: 10,
+      generator: 'pixels',
+      seed: 2,
+    });
     expect(run.similarities[10]).toBeGreaterThan(run.similarities[0]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects bad options with TextToImageError', async () => {
     await expect(optimizeImageForPrompt({ model, tokenizer, prompt: '  ' })).rejects.toThrow(TextToImageError);
-    await expect(optimizeImageForPrompt({ model, tokenizer, prompt: 'a star', latentSize: 100 })).rejects.toThrow(/latentSize is 100/);
-    await expect(optimizeImageForPrompt({ model, tokenizer, prompt: 'a star', generator: 'gan' as never })).rejects.toThrow(/generator 'gan'/);
-    await expect(optimizeImageForPrompt({ model, tokenizer, prompt: 'a star', steps: 0 })).rejects.toThrow(/steps is 0/);
+    await expect(optimizeImageForPrompt({ model, tokenizer, prompt: 'a star', latentSize: 100 })).rejects.toThrow(
+      /latentSize is 100/,
+    );
+    await expect(
+      optimizeImageForPrompt({ model, tokenizer, prompt: 'a star', generator: 'gan' as never }),
+    ).rejects.toThrow(/generator 'gan'/);
+    await expect(optimizeImageForPrompt({ model, tokenizer, prompt: 'a star', steps: 0 })).rejects.toThrow(
+      /steps is 0/,
+    );
     expect(() => zeroShotPixels(model, tokenizer, new Uint8Array(10), ['a', 'b'])).toThrow(/not a whole number/);
   });
 });

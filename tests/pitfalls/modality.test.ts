@@ -3,8 +3,20 @@ import { loadClip, MINI_CLIP_DIR } from '../../lib/clip/loader';
 import type { Clip } from '../../lib/clip/loader';
 import { preprocessImage } from '../../lib/image/preprocess';
 import {
-  centredShapePng, colourManagedPng, errorText, flattenedPng, grayscalePng, imageStripPng, ModalityDemoError, p3Jpeg,
-  pixelDifference, pixelValuesToRgb, preprocessingVariants, transparentShapePng, wideShapeImage, zeroShotFromPixels,
+  centredShapePng,
+  colourManagedPng,
+  errorText,
+  flattenedPng,
+  grayscalePng,
+  imageStripPng,
+  ModalityDemoError,
+  p3Jpeg,
+  pixelDifference,
+  pixelValuesToRgb,
+  preprocessingVariants,
+  transparentShapePng,
+  wideShapeImage,
+  zeroShotFromPixels,
 } from '../../lib/pitfalls/modality';
 
 jest.setTimeout(30_000);
@@ -27,7 +39,10 @@ describe('modality helpers', () => {
     const asDecoded = await preprocessImage(rgba, clip.preprocessorConfig);
     const corner = pixelValuesToRgb(asDecoded, clip.preprocessorConfig).subarray(0, 3);
     expect(Array.from(corner)).toEqual([0, 0, 0]);
-    const flat = pixelValuesToRgb(await preprocessImage(await flattenedPng(rgba), clip.preprocessorConfig), clip.preprocessorConfig);
+    const flat = pixelValuesToRgb(
+      await preprocessImage(await flattenedPng(rgba), clip.preprocessorConfig),
+      clip.preprocessorConfig,
+    );
     expect(Array.from(flat.subarray(0, 3))).toEqual([255, 255, 255]);
   });
 
@@ -39,7 +54,10 @@ describe('modality helpers', () => {
     const ignored = pixelDifference(await preprocessImage(jpeg, clip.preprocessorConfig), ref);
     const managed = pixelDifference(await preprocessImage(await colourManagedPng(jpeg), clip.preprocessorConfig), ref);
     expect(ignored.mean).toBeGreaterThan(2 * managed.mean);
-    const gray = pixelValuesToRgb(await preprocessImage(await grayscalePng(png), clip.preprocessorConfig), clip.preprocessorConfig);
+    const gray = pixelValuesToRgb(
+      await preprocessImage(await grayscalePng(png), clip.preprocessorConfig),
+      clip.preprocessorConfig,
+    );
     const mid = (24 * 48 + 24) * 3;
     expect(gray[mid]).toBe(gray[mid + 1]);
     expect(gray[mid + 1]).toBe(gray[mid + 2]);
@@ -67,6 +85,8 @@ describe('modality helpers', () => {
     expect([meta.width, meta.height]).toEqual([130, 40]);
     await expect(imageStripPng([])).rejects.toThrow(ModalityDemoError);
     await expect(wideShapeImage('circle', 'red', 10)).rejects.toThrow(/height is 10/);
-    expect(() => pixelDifference({ data: new Float32Array(3), dims: [3, 1, 1] }, { data: new Float32Array(12), dims: [3, 2, 2] })).toThrow(ModalityDemoError);
+    expect(() =>
+      pixelDifference({ data: new Float32Array(3), dims: [3, 1, 1] }, { data: new Float32Array(12), dims: [3, 2, 2] }),
+    ).toThrow(ModalityDemoError);
   });
 });

@@ -9,7 +9,10 @@ const msgId = randomUUID();
 const out = { status: null, stdout: '', stderr: '' };
 let replied = false;
 let idle = false;
-const timer = setTimeout(() => { console.log(JSON.stringify({ ...out, status: 'timeout' })); process.exit(2); }, 60000);
+const timer = setTimeout(() => {
+  console.log(JSON.stringify({ ...out, status: 'timeout' }));
+  process.exit(2);
+}, 60000);
 const finish = () => {
   if (!replied || !idle) return;
   clearTimeout(timer);
@@ -18,18 +21,42 @@ const finish = () => {
   process.exit(0);
 };
 ws.onopen = () => {
-  ws.send(JSON.stringify({
-    header: { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
-    parent_header: {}, metadata: {}, channel: 'shell',
-    content: { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
-  }));
+  ws.send(
+    JSON.stringify({
+      header: {
+        msg_id: msgId,
+        username: 'test',
+        session: randomUUID(),
+        msg_type: 'execute_request',
+        version: '5.3',
+        date: new Date().toISOString(),
+      },
+      parent_header: {},
+      metadata: {},
+      channel: 'shell',
+      content: {
+        code,
+        silent: false,
+        store_history: true,
+        user_expressions: {},
+        allow_stdin: false,
+        stop_on_error: true,
+      },
+    }),
+  );
 };
 ws.onmessage = (event) => {
   const msg = JSON.parse(event.data);
   if (msg.parent_header?.msg_id !== msgId) return;
   if (msg.msg_type === 'stream') out[msg.content.name] += msg.content.text;
-  if (msg.msg_type === 'execute_reply') { out.status = msg.content.status; replied = true; }
+  if (msg.msg_type === 'execute_reply') {
+    out.status = msg.content.status;
+    replied = true;
+  }
   if (msg.msg_type === 'status' && msg.content.execution_state === 'idle') idle = true;
   finish();
 };
-ws.onerror = (e) => { console.log(JSON.stringify({ ...out, status: 'websocket-error', stderr: String(e.message ?? e) })); process.exit(3); };
+ws.onerror = (e) => {
+  console.log(JSON.stringify({ ...out, status: 'websocket-error', stderr: String(e.message ?? e) }));
+  process.exit(3);
+};

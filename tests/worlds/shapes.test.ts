@@ -1,7 +1,24 @@
 import sharp from 'sharp';
 import {
-  generateShapes, generateShapePixels, sampleShapes, renderScenes, renderScenePng, captionScene, makeObject, neutralBackground,
-  seededRandom, isHeldOut, shapesMontage, allPairs, HELD_OUT_PAIRS, COLOURS, SHAPES, SIZES, COLOUR_RGB, SHAPES_IMAGE_SIZE, ShapesOptionError,
+  generateShapes,
+  generateShapePixels,
+  sampleShapes,
+  renderScenes,
+  renderScenePng,
+  captionScene,
+  makeObject,
+  neutralBackground,
+  seededRandom,
+  isHeldOut,
+  shapesMontage,
+  allPairs,
+  HELD_OUT_PAIRS,
+  COLOURS,
+  SHAPES,
+  SIZES,
+  COLOUR_RGB,
+  SHAPES_IMAGE_SIZE,
+  ShapesOptionError,
   Scene,
 } from '../../lib/worlds/shapes';
 
@@ -16,8 +33,12 @@ describe('lib/shapes', () => {
     expect(HELD_OUT_PAIRS.length).toBeGreaterThanOrEqual(4);
     // each held-out pair's colour and shape are still seen in training, with other partners
     for (const p of HELD_OUT_PAIRS) {
-      expect(allPairs().some((q) => q.colour === p.colour && q.shape !== p.shape && !isHeldOut(q.colour, q.shape))).toBe(true);
-      expect(allPairs().some((q) => q.shape === p.shape && q.colour !== p.colour && !isHeldOut(q.colour, q.shape))).toBe(true);
+      expect(
+        allPairs().some((q) => q.colour === p.colour && q.shape !== p.shape && !isHeldOut(q.colour, q.shape)),
+      ).toBe(true);
+      expect(
+        allPairs().some((q) => q.shape === p.shape && q.colour !== p.colour && !isHeldOut(q.colour, q.shape)),
+      ).toBe(true);
     }
   });
 
@@ -61,7 +82,11 @@ describe('lib/shapes', () => {
   });
 
   test('pixels: the background is neutral grey, the shape carries its colour', async () => {
-    const scene: Scene = { size: S, background: neutralBackground(0.5), objects: [makeObject('circle', 'blue', 'large', 24, 24)] };
+    const scene: Scene = {
+      size: S,
+      background: neutralBackground(0.5),
+      objects: [makeObject('circle', 'blue', 'large', 24, 24)],
+    };
     const px = await renderScenes([scene]);
     const at = (x: number, y: number) => Array.from(px.subarray((y * S + x) * 3, (y * S + x) * 3 + 3));
     expect(at(1, 1)).toEqual([128, 128, 128]);
@@ -96,9 +121,16 @@ describe('lib/shapes', () => {
   });
 
   test('scenes with several objects: captions with "and" and counts', () => {
-    const two: Scene = { size: S, background: neutralBackground(0.9), objects: [makeObject('circle', 'red', 'small', 12, 12), makeObject('square', 'blue', 'small', 36, 36)] };
+    const two: Scene = {
+      size: S,
+      background: neutralBackground(0.9),
+      objects: [makeObject('circle', 'red', 'small', 12, 12), makeObject('square', 'blue', 'small', 36, 36)],
+    };
     expect(captionScene(two)).toBe('a red circle and a blue square');
-    const count: Scene = { ...two, objects: [makeObject('square', 'orange', 'small', 12, 12), makeObject('square', 'orange', 'small', 36, 36)] };
+    const count: Scene = {
+      ...two,
+      objects: [makeObject('square', 'orange', 'small', 12, 12), makeObject('square', 'orange', 'small', 36, 36)],
+    };
     expect(captionScene(count)).toBe('two orange squares');
   });
 
@@ -109,8 +141,11 @@ describe('lib/shapes', () => {
     expect([info.width, info.height]).toEqual([3 * 2 * S + 2 * 2, 2 * 2 * S + 2]);
     // image 4 sits in row 1, column 1; its pixel (10, 20) is montage pixel (cell + 2·10, cell + 2·20)
     const cell = 2 * S + 2;
-    const at = (x: number, y: number) => Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
-    expect(at(cell + 21, cell + 41)).toEqual(Array.from(pixels.subarray(4 * S * S * 3 + (20 * S + 10) * 3, 4 * S * S * 3 + (20 * S + 10) * 3 + 3)));
+    const at = (x: number, y: number) =>
+      Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
+    expect(at(cell + 21, cell + 41)).toEqual(
+      Array.from(pixels.subarray(4 * S * S * 3 + (20 * S + 10) * 3, 4 * S * S * 3 + (20 * S + 10) * 3 + 3)),
+    );
     expect(at(2 * S, 0)).toEqual([255, 255, 255]); // the gap
     await expect(shapesMontage(new Uint8Array(7), S)).rejects.toThrow(ShapesOptionError);
   });
@@ -118,8 +153,12 @@ describe('lib/shapes', () => {
   test('bad options get a ShapesOptionError that names the option', () => {
     expect(() => sampleShapes({ seed: 1, count: -1 })).toThrow(ShapesOptionError);
     expect(() => sampleShapes({ seed: 1, count: 1.5 })).toThrow(/count is 1.5/);
-    expect(() => sampleShapes({ seed: 1, count: 1, heldOut: 'only', pairs: [{ colour: 'red', shape: 'circle' }] })).toThrow(/no \(colour, shape\) pair is left/);
-    expect(() => sampleShapes({ seed: 1, count: 1, pairs: [{ colour: 'pink' as never, shape: 'circle' }] })).toThrow(/pairs contains \(pink, circle\)/);
+    expect(() =>
+      sampleShapes({ seed: 1, count: 1, heldOut: 'only', pairs: [{ colour: 'red', shape: 'circle' }] }),
+    ).toThrow(/no \(colour, shape\) pair is left/);
+    expect(() => sampleShapes({ seed: 1, count: 1, pairs: [{ colour: 'pink' as never, shape: 'circle' }] })).toThrow(
+      /pairs contains \(pink, circle\)/,
+    );
     expect(() => sampleShapes({ seed: 1, count: 1, imageSize: 5 })).toThrow(/imageSize is 5/);
     expect(() => sampleShapes({ seed: NaN, count: 1 })).toThrow(/seed is NaN/);
   });

@@ -26,6 +26,10 @@ export function captionScene(scene: Scene, template: string = CAPTION_TEMPLATES[
     else groups.set(key, { colour: o.colour, shape: o.shape, n: 1 });
   }
   return [...groups.values()]
-    .map((g) => (g.n === 1 ? `${article(g.colour)} ${g.colour} ${g.shape}` : `${COUNT_WORDS[g.n] ?? String(g.n)} ${g.colour} ${g.shape}s`))
+    .map((g) =>
+      g.n === 1
+        ? `${article(g.colour)} ${g.colour} ${g.shape}`
+        : `${COUNT_WORDS[g.n] ?? String(g.n)} ${g.colour} ${g.shape}s`,
+    )
     .join(' and ');
 }

@@ -3,7 +3,15 @@
  */
 import sharp from 'sharp';
 import { seededRandom, uniform } from '../../course/random';
-import { COLOUR_RGB, SHAPES_IMAGE_SIZE, ShapesOptionError, type Colour, type RGB, type Shape, type Size } from './vocab';
+import {
+  COLOUR_RGB,
+  SHAPES_IMAGE_SIZE,
+  ShapesOptionError,
+  type Colour,
+  type RGB,
+  type Shape,
+  type Size,
+} from './vocab';
 
 /** A neutral (grey) background: flat or a linear gradient, with optional luminance grain. Levels are 0..1. */
 export interface Background {
@@ -45,10 +53,21 @@ export function neutralBackground(level: number): Background {
 }
 
 /** Radius range (as a fraction of the image side) of each size word. */
-export const SIZE_RADIUS: Readonly<Record<Size, readonly [number, number]>> = { small: [0.11, 0.16], large: [0.25, 0.33] };
+export const SIZE_RADIUS: Readonly<Record<Size, readonly [number, number]>> = {
+  small: [0.11, 0.16],
+  large: [0.25, 0.33],
+};
 
 /** An object at a position, with its colour's base RGB and its size's middle radius (no jitter). */
-export function makeObject(shape: Shape, colour: Colour, size: Size, cx: number, cy: number, imageSize = SHAPES_IMAGE_SIZE, rotation = 0): ShapeObject {
+export function makeObject(
+  shape: Shape,
+  colour: Colour,
+  size: Size,
+  cx: number,
+  cy: number,
+  imageSize = SHAPES_IMAGE_SIZE,
+  rotation = 0,
+): ShapeObject {
   const [lo, hi] = SIZE_RADIUS[size];
   return { shape, colour, size, rgb: COLOUR_RGB[colour], cx, cy, radius: ((lo + hi) / 2) * imageSize, rotation };
 }
@@ -63,14 +82,24 @@ export function sampleBackground(r: () => number): Background {
 }
 
 /** Draws one object of the given kind at a random size within its range, position, rotation and colour jitter. */
-export function sampleObject(r: () => number, shape: Shape, colour: Colour, size: Size, imageSize = SHAPES_IMAGE_SIZE): ShapeObject {
+export function sampleObject(
+  r: () => number,
+  shape: Shape,
+  colour: Colour,
+  size: Size,
+  imageSize = SHAPES_IMAGE_SIZE,
+): ShapeObject {
   const [lo, hi] = SIZE_RADIUS[size];
   const radius = uniform(r, lo, hi) * imageSize;
   const margin = radius * 1.15 + 1;
   const base = COLOUR_RGB[colour];
   const rgb = base.map((c) => Math.round(Math.min(255, Math.max(0, c + uniform(r, -14, 14))))) as unknown as RGB;
   return {
-    shape, colour, size, rgb, radius,
+    shape,
+    colour,
+    size,
+    rgb,
+    radius,
     cx: uniform(r, margin, imageSize - margin),
     cy: uniform(r, margin, imageSize - margin),
     rotation: shape === 'circle' ? 0 : uniform(r, -30, 30),
@@ -83,17 +112,28 @@ const fmt = (v: number) => (Math.round(v * 100) / 100).toString();
 export function objectSvg(o: ShapeObject): string {
   const fill = `rgb(${o.rgb[0]},${o.rgb[1]},${o.rgb[2]})`;
   const rot = o.rotation !== 0 ? ` transform="rotate(${fmt(o.rotation)} ${fmt(o.cx)} ${fmt(o.cy)})"` : '';
-  const poly = (pts: Array<[number, number]>) => `<polygon points="${pts.map(([x, y]) => `${fmt(o.cx + x)},${fmt(o.cy + y)}`).join(' ')}" fill="${fill}"${rot}/>`;
+  const poly = (pts: Array<[number, number]>) =>
+    `<polygon points="${pts.map(([x, y]) => `${fmt(o.cx + x)},${fmt(o.cy + y)}`).join(' ')}" fill="${fill}"${rot}/>`;
   switch (o.shape) {
     case 'circle':
       return `<circle cx="${fmt(o.cx)}" cy="${fmt(o.cy)}" r="${fmt(o.radius)}" fill="${fill}"/>`;
     case 'square': {
       const h = o.radius * 0.85; // side 1.7 r: area 2.9 r², close to the circle's 3.14 r²
-      return poly([[-h, -h], [h, -h], [h, h], [-h, h]]);
+      return poly([
+        [-h, -h],
+        [h, -h],
+        [h, h],
+        [-h, h],
+      ]);
     }
     case 'triangle': {
       const R = o.radius * 1.2; // equilateral, circumradius 1.2 r (area 1.87 r²·… drawn a little larger to look balanced)
-      return poly([0, 1, 2].map((k) => [R * Math.sin((2 * Math.PI * k) / 3), -R * Math.cos((2 * Math.PI * k) / 3) + R * 0.15] as [number, number]));
+      return poly(
+        [0, 1, 2].map(
+          (k) =>
+            [R * Math.sin((2 * Math.PI * k) / 3), -R * Math.cos((2 * Math.PI * k) / 3) + R * 0.15] as [number, number],
+        ),
+      );
     }
     case 'star': {
       const outer = o.radius * 1.2;
@@ -113,7 +153,8 @@ function backgroundSvg(scene: Scene, id: string): string {
   const { from, to, angle } = scene.background;
   const s = scene.size;
   const c = (v: RGB) => `rgb(${v[0]},${v[1]},${v[2]})`;
-  if (from[0] === to[0] && from[1] === to[1] && from[2] === to[2]) return `<rect width="${s}" height="${s}" fill="${c(from)}"/>`;
+  if (from[0] === to[0] && from[1] === to[1] && from[2] === to[2])
+    return `<rect width="${s}" height="${s}" fill="${c(from)}"/>`;
   const rad = (angle * Math.PI) / 180;
   const dx = Math.cos(rad) / 2;
   const dy = Math.sin(rad) / 2;
@@ -153,8 +194,10 @@ function addGrain(pixels: Uint8Array, offset: number, scene: Scene): void {
 export async function renderScenes(scenes: readonly Scene[]): Promise<Uint8Array> {
   if (scenes.length === 0) return new Uint8Array(0);
   const size = scenes[0].size;
-  if (!Number.isInteger(size) || size < 8 || size > 1024) throw new ShapesOptionError(`scene size ${size} is not an integer in 8..1024; use e.g. 48.`);
-  if (scenes.some((s) => s.size !== size)) throw new ShapesOptionError('renderScenes: scenes have different sizes; render each size in its own call.');
+  if (!Number.isInteger(size) || size < 8 || size > 1024)
+    throw new ShapesOptionError(`scene size ${size} is not an integer in 8..1024; use e.g. 48.`);
+  if (scenes.some((s) => s.size !== size))
+    throw new ShapesOptionError('renderScenes: scenes have different sizes; render each size in its own call.');
   const perImage = size * size * 3;
   const out = new Uint8Array(scenes.length * perImage);
   const grid = Math.max(1, Math.min(16, Math.floor(2048 / size)));
@@ -162,8 +205,9 @@ export async function renderScenes(scenes: readonly Scene[]): Promise<Uint8Array
     const group = scenes.slice(start, start + grid * grid);
     const cols = Math.min(grid, group.length);
     const rows = Math.ceil(group.length / cols);
-    const tiles = group.map((scene, k) =>
-      `<svg x="${(k % cols) * size}" y="${Math.floor(k / cols) * size}" width="${size}" height="${size}">${backgroundSvg(scene, `bg${k}`)}${scene.objects.map(objectSvg).join('')}</svg>`,
+    const tiles = group.map(
+      (scene, k) =>
+        `<svg x="${(k % cols) * size}" y="${Math.floor(k / cols) * size}" width="${size}" height="${size}">${backgroundSvg(scene, `bg${k}`)}${scene.objects.map(objectSvg).join('')}</svg>`,
     );
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${cols * size}" height="${rows * size}">${tiles.join('')}</svg>`;
     const raw = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer();
@@ -184,7 +228,11 @@ export async function renderScenes(scenes: readonly Scene[]): Promise<Uint8Array
 
 /** Encodes raw RGB bytes of one size×size image as PNG. */
 export async function pixelsToPng(pixels: Uint8Array, size: number): Promise<Buffer> {
-  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+    raw: { width: size, height: size, channels: 3 },
+  })
+    .png()
+    .toBuffer();
 }
 
 /** One scene as PNG bytes (the same pixels `renderScenes` gives). */

@@ -14,9 +14,31 @@ export type RGB = readonly [number, number, number];
 
 /** Every word the generator writes in a caption, for tokenizers to include. */
 export const SHAPES_WORLD_WORDS: readonly string[] = [
-  ...SHAPES, ...COLOURS, ...SIZES,
-  'a', 'an', 'the', 'photo', 'picture', 'image', 'of', 'this', 'is', 'there', 'that', 'in', 'and', 'with',
-  'one', 'two', 'three', 'four', 'circles', 'squares', 'triangles', 'stars',
+  ...SHAPES,
+  ...COLOURS,
+  ...SIZES,
+  'a',
+  'an',
+  'the',
+  'photo',
+  'picture',
+  'image',
+  'of',
+  'this',
+  'is',
+  'there',
+  'that',
+  'in',
+  'and',
+  'with',
+  'one',
+  'two',
+  'three',
+  'four',
+  'circles',
+  'squares',
+  'triangles',
+  'stars',
 ];
 
 /** The base colour of each colour word (each sample jitters it a little). All are saturated: max − min ≥ 140. */
