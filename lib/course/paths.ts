@@ -61,4 +61,10 @@ export const ENV = {
   gradeTimeoutMs: 'GRADE_TIMEOUT_MS',
   /** The Python that runs Jupyter. */
   jupyterPython: 'JUPYTER_PYTHON',
+  /** Set by `grade()` for the grader it starts: the report then says `await grade('NN')` instead of an npm command. */
+  gradeFrom: 'GRADE_FROM',
+  /** The folder where a grade run records the process groups it started (so its deadline can end them all). */
+  learnerRunDir: 'LEARNER_RUN_DIR',
+  /** Force the engine of embedding products: js | onnx | tfjs (default: the fastest installed for the size). */
+  matmulEngine: 'MATMUL_ENGINE',
 } as const;

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { resetCommand } from './compile';
 import type { Exercise, Hint } from './catalog';
 import { runExerciseTests, type FileOutcome } from './harness';
+import { ENV } from '../course/paths';
 import { typeCheck, type TypeProblem } from './typecheck';
 
 /** The verdict on one exercise. */
@@ -154,7 +155,7 @@ export async function gradeExercises(exercises: readonly Exercise[], options: Gr
 
 /** How the learner runs the grader again: from a terminal, or (GRADE_FROM=notebook, set by lib/learner/grade.ts) a notebook. */
 function command(action: 'grade' | 'hint', exercise: string): string {
-  if (process.env.GRADE_FROM === 'notebook') return `await ${action}('${exercise}')`;
+  if (process.env[ENV.gradeFrom] === 'notebook') return `await ${action}('${exercise}')`;
   return action === 'grade' ? `npm run grade -- ${exercise}` : `npm run grade -- --hint ${exercise}`;
 }
 

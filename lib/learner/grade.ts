@@ -12,7 +12,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { COURSE_ROOT } from '../course/paths';
+import { COURSE_ROOT, ENV } from '../course/paths';
 import { RUN_DIR_ENV, killRegistered } from './sandbox';
 
 /** How long a whole grading run may take by default, in ms (the grader's --deadline). */
@@ -101,7 +101,7 @@ function runGrader(graderArgs: string[], options: GradeOptions): Promise<GradeSu
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true, // its own process group, so that a kill reaches everything it started
-        env: { ...process.env, FORCE_COLOR: '0', GRADE_FROM: 'notebook', [RUN_DIR_ENV]: runDir },
+        env: { ...process.env, FORCE_COLOR: '0', [ENV.gradeFrom]: 'notebook', [RUN_DIR_ENV]: runDir },
       });
     } catch (error) {
       fs.rmSync(runDir, { recursive: true, force: true });

@@ -20,6 +20,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENV } from '../course/paths';
 import { CourseError } from '../course/errors';
 
 /** A hints file that is missing or malformed (a course author's error). */
@@ -119,12 +120,12 @@ function writeProgress(dir: string, progress: Record<string, number>): void {
 /** How the learner asks for the next hint: from a terminal, or (GRADE_FROM=notebook) a notebook. */
 export function hintCommand(exercise: string): string {
   const nn = exercise.slice(0, 2);
-  return process.env.GRADE_FROM === 'notebook' ? `await hint('${nn}')` : `npm run grade -- --hint ${nn}`;
+  return process.env[ENV.gradeFrom] === 'notebook' ? `await hint('${nn}')` : `npm run grade -- --hint ${nn}`;
 }
 
 function gradeCommand(exercise: string): string {
   const nn = exercise.slice(0, 2);
-  return process.env.GRADE_FROM === 'notebook' ? `await grade('${nn}')` : `npm run grade -- ${nn}`;
+  return process.env[ENV.gradeFrom] === 'notebook' ? `await grade('${nn}')` : `npm run grade -- ${nn}`;
 }
 
 const indent = (text: string) =>

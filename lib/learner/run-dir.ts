@@ -8,6 +8,7 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
+import { ENV } from '../course/paths';
 import * as path from 'path';
 
 /**
@@ -15,7 +16,7 @@ import * as path from 'path';
  * is registered (`pgids/<pgid>`): `grade()` and the grader CLI set it, and `killRegistered` ends whatever a
  * stopped run left behind.
  */
-export const RUN_DIR_ENV = 'LEARNER_RUN_DIR';
+export const RUN_DIR_ENV = ENV.learnerRunDir;
 
 /** Process groups this process (or worker thread) started and that have not ended yet. */
 const live = new Map<number, string>();

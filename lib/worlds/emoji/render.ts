@@ -16,6 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { EmojiWorldError } from './errors';
+import { PATHS } from '../../course/paths';
 import { EmojiIcon, EmojiSetName, iconSvg, loadEmojiSet } from './sets';
 
 export interface RenderOptions {
@@ -29,9 +30,7 @@ export interface RenderOptions {
 
 export const DEFAULT_RENDER_SIZE = 48;
 export const DEFAULT_FILL = 0.9;
-/** The course root (two folders above lib/worlds/emoji). */
-const COURSE_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const DEFAULT_EMOJI_CACHE = path.join(COURSE_ROOT, '.cache', 'emoji');
+export const DEFAULT_EMOJI_CACHE = path.join(PATHS.cache, 'emoji');
 
 /** The side at which the SVG is rasterized before its content box is measured. */
 const RASTER = 128;
