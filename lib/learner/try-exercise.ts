@@ -62,7 +62,7 @@ export async function tryExercise<N extends ExerciseName, F extends ExerciseFunc
     lines.push(`  ! ${problemText(p)} (types are not checked at run time, so your code runs anyway)`);
   if (run.standIns.length > 0)
     lines.push(
-      `  (it ran with the course's ${run.standIns.join(', ')}, because yours still throw NotImplementedError)`,
+      `  (it ran with the course's ${run.standIns.join(', ')}, because yours still ${run.standIns.length === 1 ? 'throws' : 'throw'} NotImplementedError)`,
     );
   if (run.output) {
     const outputLines = run.output.split('\n');

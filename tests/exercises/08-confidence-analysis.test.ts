@@ -93,6 +93,8 @@ test('reliabilityBins: which bin a confidence falls in', () => {
   const edges = run('reliabilityBins([0, 0.5, 1], [true, true, false], 2)', () => reliabilityBins([0, 0.5, 1], [true, true, false], 2));
   expectEqual('the counts of reliabilityBins([0, 0.5, 1], …, 2)', () => edges.map((b) => b.count), [1, 2], '0 is in [0, 0.5); 0.5 starts the second bin [0.5, 1), and 1 goes to the last bin too');
   // 0.29 × 100 is 28.999999999999996 in float64: the contract's Math.floor(c × binCount) puts it in bin 28
+  const tenths = run('reliabilityBins([0.3], [true], 10)', () => reliabilityBins([0.3], [true], 10));
+  expectThat(tenths.length === 10 && tenths[3].count === 1, `reliabilityBins([0.3], [true], 10) should put 0.3 in bin 3 ([0.3, 0.4)): the contract's bin is Math.floor(c × binCount), and 0.3 × 10 = 3 in float64 (dividing by the bin width instead gives 0.3 / 0.1 = 2.9999999999999996). Yours has counts ${show(tenths.map((b) => b.count).filter((n) => n > 0))} at bins ${show(tenths.map((b, i) => (b.count > 0 ? i : -1)).filter((i) => i >= 0))}.`);
   const fine = run('reliabilityBins([0.29], [true], 100)', () => reliabilityBins([0.29], [true], 100));
   expectThat(fine.length === 100 && fine[28].count === 1, `reliabilityBins([0.29], [true], 100) should put 0.29 in bin 28: the contract defines the bin as Math.floor(c × binCount) in float64, and 0.29 × 100 = 28.999999999999996. Yours has counts ${show(fine.map((b) => b.count).filter((n) => n > 0))} at bins ${show(fine.map((b, i) => (b.count > 0 ? i : -1)).filter((i) => i >= 0))}.`);
 });
@@ -102,6 +104,7 @@ test('expectedCalibrationError: the count-weighted gap between accuracy and conf
   expectClose('expectedCalibrationError([0.9, 0.95, 0.6], [true, false, true], 2)', () => expectedCalibrationError([0.9, 0.95, 0.6], [true, false, true], 2), 0.15000000000000013, 'the one non-empty bin has accuracy 2/3 and mean confidence 0.81667', 1e-12);
   expectClose('expectedCalibrationError([0.75 × 4], [right × 3, wrong], 10)', () => expectedCalibrationError([0.75, 0.75, 0.75, 0.75], [true, true, false, true], 10), 0, '75 % confident and 75 % right: perfectly calibrated', 1e-12);
   // bins [0, 0.5): 0.2, 0.4 → mean 0.3, accuracy 0 (gap 0.3); [0.5, 1]: 0.6, 1 → mean 0.8, accuracy 1 (gap 0.2); ECE = ½·0.3 + ½·0.2
+  expectClose('expectedCalibrationError([0.2, 0.6, 0.6, 0.6], [false, true, true, false], 2)', () => expectedCalibrationError([0.2, 0.6, 0.6, 0.6], [false, true, true, false], 2), 0.1, 'bin [0, 0.5) holds 1 prediction with gap |0 − 0.2| = 0.2, bin [0.5, 1] holds 3 with gap |2/3 − 0.6| = 1/15; weighted by count: (1 × 0.2 + 3 × 1/15) / 4 = 0.1 (an unweighted mean of the two gaps would give 0.1333)', 1e-12);
   expectClose('expectedCalibrationError([0.2, 0.4, 0.6, 1], [false, false, true, true], 2)', () => expectedCalibrationError([0.2, 0.4, 0.6, 1], [false, false, true, true], 2), 0.25, 'the gaps are 0.3 and 0.2, each bin holding half the predictions', 1e-12);
 });
 
