@@ -19,7 +19,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CLIP_LOGIT_SCALE_MAX } from '../embeddings/contrastive';
-import { MiniClip, MiniClipConfig, Weights, CLIP_IMAGE_MEAN, CLIP_IMAGE_STD, CENTRE_EPSILON, parameterShapes, MiniClipInputError } from './model';
+import {
+  MiniClip,
+  MiniClipConfig,
+  Weights,
+  CLIP_IMAGE_MEAN,
+  CLIP_IMAGE_STD,
+  CENTRE_EPSILON,
+  parameterShapes,
+  MiniClipInputError,
+} from './model';
 import { OnnxGraph, parseOnnxModel } from './onnx';
 import { MiniClipTokenizer } from './tokenizer';
 import { DTYPE_FILE_SUFFIX, reducedPrecisionModel } from './quantize';
@@ -39,16 +48,37 @@ function addWeights(g: OnnxGraph, weights: Weights, names: string[]): void {
 
 /** The foreground mask (model.ts `foreground`) as ONNX nodes. */
 function addForeground(g: OnnxGraph, c: MiniClipConfig, pixelValues: string): { rgb: string; mask: string } {
-  const rgb = g.op('Add', [g.op('Mul', [pixelValues, g.constFloat([...CLIP_IMAGE_STD], [1, 3, 1, 1])]), g.constFloat([...CLIP_IMAGE_MEAN], [1, 3, 1, 1])], {}, 'vision_rgb');
-  const saturation = g.op('Sub', [g.op('ReduceMax', [rgb], { axes: [1], keepdims: 1 }), g.op('ReduceMin', [rgb], { axes: [1], keepdims: 1 })]);
-  const scaled = g.op('Mul', [g.op('Sub', [saturation, g.constFloat([c.maskThreshold], [])]), g.constFloat([c.maskGain], [])]);
+  const rgb = g.op(
+    'Add',
+    [
+      g.op('Mul', [pixelValues, g.constFloat([...CLIP_IMAGE_STD], [1, 3, 1, 1])]),
+      g.constFloat([...CLIP_IMAGE_MEAN], [1, 3, 1, 1]),
+    ],
+    {},
+    'vision_rgb',
+  );
+  const saturation = g.op('Sub', [
+    g.op('ReduceMax', [rgb], { axes: [1], keepdims: 1 }),
+    g.op('ReduceMin', [rgb], { axes: [1], keepdims: 1 }),
+  ]);
+  const scaled = g.op('Mul', [
+    g.op('Sub', [saturation, g.constFloat([c.maskThreshold], [])]),
+    g.constFloat([c.maskGain], []),
+  ]);
   const mask = g.op('Clip', [scaled, g.constFloat([0], []), g.constFloat([1], [])], {}, 'vision_foreground_mask');
   return { rgb, mask };
 }
 
 /** Adds the image encoder to `g`; returns the names of the projected (unnormalized) embeddings and patch hiddens. */
-export function addVisionGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights, pixelValues: string): { embeds: string; hidden: string } {
-  const names = Object.keys(parameterShapes(c)).filter((n) => n.startsWith('vision.') || n === 'visual_projection.weight');
+export function addVisionGraph(
+  g: OnnxGraph,
+  c: MiniClipConfig,
+  weights: Weights,
+  pixelValues: string,
+): { embeds: string; hidden: string } {
+  const names = Object.keys(parameterShapes(c)).filter(
+    (n) => n.startsWith('vision.') || n === 'visual_projection.weight',
+  );
   addWeights(g, weights, names);
   const p = c.patchSize;
   const grid = c.imageSize / p;
@@ -76,8 +106,18 @@ export function addVisionGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights
     hidden = shape.hidden;
     const axes = g.constInt64([2, 3]);
     const area = g.op('ReduceSum', [mask, axes], { keepdims: 0 });
-    const meanColour = g.op('Div', [g.op('ReduceSum', [g.op('Mul', [mask, rgb]), axes], { keepdims: 0 }), g.op('Add', [area, g.constFloat([1], [])])], {}, 'vision_mean_colour');
-    const hc = g.op('Relu', [g.op('Add', [g.op('MatMul', [meanColour, 'vision.colour1.weight']), 'vision.colour1.bias'])]);
+    const meanColour = g.op(
+      'Div',
+      [
+        g.op('ReduceSum', [g.op('Mul', [mask, rgb]), axes], { keepdims: 0 }),
+        g.op('Add', [area, g.constFloat([1], [])]),
+      ],
+      {},
+      'vision_mean_colour',
+    );
+    const hc = g.op('Relu', [
+      g.op('Add', [g.op('MatMul', [meanColour, 'vision.colour1.weight']), 'vision.colour1.bias']),
+    ]);
     const colour = g.op('Add', [g.op('MatMul', [hc, 'vision.colour2.weight']), 'vision.colour2.bias']);
     features = g.op('Concat', [shape.features, colour], { axis: 1 });
   }
@@ -88,14 +128,30 @@ export function addVisionGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights
 function addCentreOn(g: OnnxGraph, x: string, mask: string, channels: number, s: number): string {
   const m = g.op('Reshape', [mask, g.constInt64([-1, s, s])]);
   const coords = Array.from({ length: s }, (_, i) => i);
-  const area = g.op('Add', [g.op('ReduceSum', [m, g.constInt64([1, 2])], { keepdims: 1 }), g.constFloat([CENTRE_EPSILON], [])]); // [B,1,1]
-  const cx = g.op('Div', [g.op('ReduceSum', [g.op('Mul', [m, g.constFloat(coords, [1, 1, s])]), g.constInt64([1, 2])], { keepdims: 1 }), area]);
-  const cy = g.op('Div', [g.op('ReduceSum', [g.op('Mul', [m, g.constFloat(coords, [1, s, 1])]), g.constInt64([1, 2])], { keepdims: 1 }), area]);
-  const jMinusI = g.constFloat(coords.flatMap((i) => coords.map((j) => j - i)), [1, s, s]);
+  const area = g.op('Add', [
+    g.op('ReduceSum', [m, g.constInt64([1, 2])], { keepdims: 1 }),
+    g.constFloat([CENTRE_EPSILON], []),
+  ]); // [B,1,1]
+  const cx = g.op('Div', [
+    g.op('ReduceSum', [g.op('Mul', [m, g.constFloat(coords, [1, 1, s])]), g.constInt64([1, 2])], { keepdims: 1 }),
+    area,
+  ]);
+  const cy = g.op('Div', [
+    g.op('ReduceSum', [g.op('Mul', [m, g.constFloat(coords, [1, s, 1])]), g.constInt64([1, 2])], { keepdims: 1 }),
+    area,
+  ]);
+  const jMinusI = g.constFloat(
+    coords.flatMap((i) => coords.map((j) => j - i)),
+    [1, s, s],
+  );
   const centre = g.constFloat([(s - 1) / 2], []);
   const one = g.constFloat([1], []);
   // [B, 1, S, S]: broadcast over the channels by MatMul
-  const shiftMatrix = (c: string) => g.op('Unsqueeze', [g.op('Relu', [g.op('Sub', [one, g.op('Abs', [g.op('Sub', [jMinusI, g.op('Sub', [c, centre])])])])]), g.constInt64([1])]);
+  const shiftMatrix = (c: string) =>
+    g.op('Unsqueeze', [
+      g.op('Relu', [g.op('Sub', [one, g.op('Abs', [g.op('Sub', [jMinusI, g.op('Sub', [c, centre])])])])]),
+      g.constInt64([1]),
+    ]);
   const ay = shiftMatrix(cy);
   const ax = shiftMatrix(cx);
   const centred = g.op('MatMul', [g.op('MatMul', [ay, x]), g.op('Transpose', [ax], { perm: [0, 1, 3, 2] })]);
@@ -103,7 +159,13 @@ function addCentreOn(g: OnnxGraph, x: string, mask: string, channels: number, s:
 }
 
 /** Adds the text encoder to `g`; returns the names of the projected (unnormalized) embeddings and token hiddens. */
-export function addTextGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights, inputIds: string, attentionMask: string): { embeds: string; hidden: string } {
+export function addTextGraph(
+  g: OnnxGraph,
+  c: MiniClipConfig,
+  weights: Weights,
+  inputIds: string,
+  attentionMask: string,
+): { embeds: string; hidden: string } {
   addWeights(g, weights, ['text.token_embedding', 'text_projection.weight']);
   const tokens = g.op('Gather', ['text.token_embedding', inputIds], { axis: 0 }, 'text_token_hidden');
   const mask = g.op('Cast', [attentionMask], { to: 1 });
@@ -115,9 +177,15 @@ export function addTextGraph(g: OnnxGraph, c: MiniClipConfig, weights: Weights, 
 }
 
 const normalizeRows = (g: OnnxGraph, x: string, name: string) =>
-  g.op('Div', [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])], {}, name);
+  g.op(
+    'Div',
+    [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])],
+    {},
+    name,
+  );
 
-const DOC = 'The vlm-course-ts mini-CLIP, trained on the synthetic shapes world with clipLoss (lib/embeddings/contrastive.ts) and written by lib/mini-clip/onnx.ts.';
+const DOC =
+  'The vlm-course-ts mini-CLIP, trained on the synthetic shapes world with clipLoss (lib/embeddings/contrastive.ts) and written by lib/mini-clip/onnx.ts.';
 
 /** onnx/vision_model.onnx: pixel_values → image_embeds (not normalized), last_hidden_state. */
 export function visionModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array {
@@ -152,7 +220,12 @@ export function fullModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array 
   const imageEmbeds = normalizeRows(g, vision.embeds, 'image_embeds');
   const scale = Math.min(weights['logit_scale'].data[0], CLIP_LOGIT_SCALE_MAX);
   g.initializer('logit_scale', Float32Array.of(scale), []);
-  const logitsPerText = g.op('Mul', [g.op('MatMul', [textEmbeds, g.op('Transpose', [imageEmbeds], { perm: [1, 0] })]), g.op('Exp', ['logit_scale'])], {}, 'logits_per_text');
+  const logitsPerText = g.op(
+    'Mul',
+    [g.op('MatMul', [textEmbeds, g.op('Transpose', [imageEmbeds], { perm: [1, 0] })]), g.op('Exp', ['logit_scale'])],
+    {},
+    'logits_per_text',
+  );
   const logitsPerImage = g.op('Transpose', [logitsPerText], { perm: [1, 0] }, 'logits_per_image');
   g.output(logitsPerImage, 'float', ['image_batch_size', 'text_batch_size']);
   g.output(logitsPerText, 'float', ['text_batch_size', 'image_batch_size']);
@@ -162,7 +235,12 @@ export function fullModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array 
 }
 
 /** config.json in the layout transformers.js reads for model_type "clip", plus the course's own fields. */
-export function miniClipConfigJson(c: MiniClipConfig, tokenizer: MiniClipTokenizer, learnedLogitScale: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function miniClipConfigJson(
+  c: MiniClipConfig,
+  tokenizer: MiniClipTokenizer,
+  learnedLogitScale: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     architectures: ['CLIPModel'],
     model_type: 'clip',
@@ -223,11 +301,17 @@ export function miniClipPreprocessorConfig(c: MiniClipConfig): Record<string, un
  *   exportMiniClip(model, tokenizer, 'assets/models/mini-clip');
  *   // { 'config.json': 2210, 'onnx/model.onnx': 812345, …, 'onnx/vision_model_quantized.onnx': 190000 }
  */
-export function exportMiniClip(model: MiniClip, tokenizer: MiniClipTokenizer, dir: string, extra: Record<string, unknown> = {}): Record<string, number> {
+export function exportMiniClip(
+  model: MiniClip,
+  tokenizer: MiniClipTokenizer,
+  dir: string,
+  extra: Record<string, unknown> = {},
+): Record<string, number> {
   const c = model.config;
   const weights = model.weights();
   const files: Record<string, string | Uint8Array> = {
-    'config.json': JSON.stringify(miniClipConfigJson(c, tokenizer, weights['logit_scale'].data[0], extra), null, 2) + '\n',
+    'config.json':
+      JSON.stringify(miniClipConfigJson(c, tokenizer, weights['logit_scale'].data[0], extra), null, 2) + '\n',
     'preprocessor_config.json': JSON.stringify(miniClipPreprocessorConfig(c), null, 2) + '\n',
     ...tokenizer.files(),
     'onnx/model.onnx': fullModelBytes(c, weights),
@@ -238,7 +322,8 @@ export function exportMiniClip(model: MiniClip, tokenizer: MiniClipTokenizer, di
   // weight-only fp16 and int8 (q8) versions; the arithmetic stays fp32 (see ./quantize.ts).
   for (const part of ['text_model', 'vision_model'] as const) {
     const fp32 = files[`onnx/${part}.onnx`] as Uint8Array;
-    for (const dtype of ['fp16', 'q8'] as const) files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
+    for (const dtype of ['fp16', 'q8'] as const)
+      files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
   }
   const sizes: Record<string, number> = {};
   fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
@@ -259,21 +344,32 @@ export class MiniClipFilesError extends CourseError {}
  *   const { model, tokenizer, config } = loadMiniClip('assets/models/mini-clip');
  *   config.course_logit_scale;   // the learned log scale, e.g. 3.9
  */
-export function loadMiniClip(dir: string = MINI_CLIP_DIR): { model: MiniClip; tokenizer: MiniClipTokenizer; config: Record<string, unknown> } {
+export function loadMiniClip(dir: string = MINI_CLIP_DIR): {
+  model: MiniClip;
+  tokenizer: MiniClipTokenizer;
+  config: Record<string, unknown>;
+} {
   const need = (name: string) => {
     const file = path.join(dir, name);
-    if (!fs.existsSync(file)) throw new MiniClipFilesError(`${file} does not exist; run \`npm run train:mini-clip\` to train and export the mini-CLIP, or check the path (relative to the course root).`);
+    if (!fs.existsSync(file))
+      throw new MiniClipFilesError(
+        `${file} does not exist; run \`npm run train:mini-clip\` to train and export the mini-CLIP, or check the path (relative to the course root).`,
+      );
     return file;
   };
   const config = JSON.parse(fs.readFileSync(need('config.json'), 'utf8')) as Record<string, unknown>;
   const miniConfig = config.mini_clip as MiniClipConfig | undefined;
-  if (!miniConfig) throw new MiniClipFilesError(`${path.join(dir, 'config.json')} has no "mini_clip" section: it is not a course mini-CLIP.`);
+  if (!miniConfig)
+    throw new MiniClipFilesError(
+      `${path.join(dir, 'config.json')} has no "mini_clip" section: it is not a course mini-CLIP.`,
+    );
   const tokenizer = MiniClipTokenizer.fromTokenizerJson(JSON.parse(fs.readFileSync(need('tokenizer.json'), 'utf8')));
   const parsed = parseOnnxModel(fs.readFileSync(need('onnx/model.onnx')));
   const weights: Weights = {};
   for (const [name, shape] of Object.entries(parameterShapes(miniConfig))) {
     const t = parsed.initializers.get(name);
-    if (!t || !(t.data instanceof Float32Array)) throw new MiniClipFilesError(`onnx/model.onnx has no float weight "${name}"; re-export the model.`);
+    if (!t || !(t.data instanceof Float32Array))
+      throw new MiniClipFilesError(`onnx/model.onnx has no float weight "${name}"; re-export the model.`);
     weights[name] = { shape, data: t.data };
   }
   return { model: MiniClip.fromWeights(miniConfig, weights), tokenizer, config };

@@ -30,7 +30,8 @@ export { onnx };
 /** An int64 field as protobufjs decodes it (a number, or a Long when the `long` package is present). */
 type Int64 = number | { toNumber(): number };
 /** A protobufjs int64 as a JavaScript number. */
-export const int64 = (v: Int64 | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : v.toNumber());
+export const int64 = (v: Int64 | null | undefined): number =>
+  v == null ? 0 : typeof v === 'number' ? v : v.toNumber();
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -44,11 +45,16 @@ export function decodeOnnxModel(bytes: Uint8Array): onnx.ModelProto {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new OnnxFormatError(`these bytes are not an ONNX model (${(e as Error).message}).`, { fix: 'pass the contents of a .onnx file.', cause: e });
+    throw new OnnxFormatError(`these bytes are not an ONNX model (${(e as Error).message}).`, {
+      fix: 'pass the contents of a .onnx file.',
+      cause: e,
+    });
   }
   const opset = (model.opsetImport ?? []).find((o) => !o.domain);
   if (!model.graph || !opset || int64(opset.version as Int64) === 0) {
-    throw new OnnxFormatError('these bytes are not an ONNX model (no graph or no opset_import).', { fix: 'pass the contents of a .onnx file.' });
+    throw new OnnxFormatError('these bytes are not an ONNX model (no graph or no opset_import).', {
+      fix: 'pass the contents of a .onnx file.',
+    });
   }
   return model;
 }
@@ -96,7 +102,10 @@ export class OnnxGraph {
   }
 
   private claim(name: string): string {
-    if (this.names.has(name)) throw new OnnxFormatError(`graph ${this.name}: the name "${name}" is used twice; every value in an ONNX graph needs a unique name.`);
+    if (this.names.has(name))
+      throw new OnnxFormatError(
+        `graph ${this.name}: the name "${name}" is used twice; every value in an ONNX graph needs a unique name.`,
+      );
     this.names.add(name);
     return name;
   }
@@ -125,9 +134,13 @@ export class OnnxGraph {
   /** A float32 initializer (a weight). */
   initializer(name: string, data: Float32Array, dims: number[]): string {
     const n = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== n) throw new OnnxFormatError(`initializer ${name}: dims [${dims.join(', ')}] need ${n} values, got ${data.length}.`);
+    if (data.length !== n)
+      throw new OnnxFormatError(`initializer ${name}: dims [${dims.join(', ')}] need ${n} values, got ${data.length}.`);
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new OnnxFormatError(`initializer ${name}: value ${i} is ${data[i]}; a trained weight must be finite (the training diverged?).`);
+      if (!Number.isFinite(data[i]))
+        throw new OnnxFormatError(
+          `initializer ${name}: value ${i} is ${data[i]}; a trained weight must be finite (the training diverged?).`,
+        );
     }
     const raw = new Uint8Array(data.length * 4);
     const view = new DataView(raw.buffer);
@@ -162,12 +175,26 @@ export class OnnxGraph {
   }
 
   /** Serialises the graph as a ModelProto. */
-  toModelBytes(options: { irVersion?: number; opset?: number; producer?: string; docString?: string; metadata?: Record<string, string> } = {}): Uint8Array {
+  toModelBytes(
+    options: {
+      irVersion?: number;
+      opset?: number;
+      producer?: string;
+      docString?: string;
+      metadata?: Record<string, string>;
+    } = {},
+  ): Uint8Array {
     const model: onnx.IModelProto = {
       irVersion: options.irVersion ?? 8,
       producerName: options.producer ?? 'vlm-course-ts mini-clip',
       producerVersion: '1',
-      graph: { node: this.nodes, name: this.name, initializer: this.initializers, input: this.inputs, output: this.outputs },
+      graph: {
+        node: this.nodes,
+        name: this.name,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+      },
       opsetImport: [{ domain: '', version: options.opset ?? 17 }],
       metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
     };
@@ -253,7 +280,12 @@ export function parseOnnxModel(bytes: Uint8Array): ParsedModel {
   const g = m.graph!;
   const initializers = new Map<string, ParsedTensor>();
   for (const t of g.initializer ?? []) {
-    initializers.set(t.name ?? '', { name: t.name ?? '', dims: (t.dims ?? []).map((d) => int64(d as Int64)), dataType: t.dataType ?? 0, data: tensorValues(t) });
+    initializers.set(t.name ?? '', {
+      name: t.name ?? '',
+      dims: (t.dims ?? []).map((d) => int64(d as Int64)),
+      dataType: t.dataType ?? 0,
+      data: tensorValues(t),
+    });
   }
   return {
     irVersion: int64(m.irVersion as Int64),

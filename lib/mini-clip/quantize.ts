@@ -19,14 +19,22 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeOnnxModel, encodeOnnxModel, int64, onnx, OnnxFormatError, ONNX_FLOAT, ONNX_FLOAT16, ONNX_INT8 } from './onnx';
+import {
+  decodeOnnxModel,
+  encodeOnnxModel,
+  int64,
+  onnx,
+  OnnxFormatError,
+  ONNX_FLOAT,
+  ONNX_FLOAT16,
+  ONNX_INT8,
+} from './onnx';
 import { CourseError } from '../course/errors';
 
 /** Raised for a model file this rewriter cannot handle; the message names the file or tensor, the cause and the fix. */
 export class QuantizeError extends CourseError {}
 
 export type ReducedDtype = 'fp16' | 'q8';
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // float16
@@ -96,8 +104,17 @@ function tensor(name: string, dims: number[], dataType: number, raw: Uint8Array)
   return { dims, dataType, name, rawData: raw };
 }
 
-function node(opType: string, inputs: string[], output: string, attributes: Record<string, number> = {}): onnx.INodeProto {
-  const attribute = Object.entries(attributes).map(([name, i]) => ({ name, i, type: onnx.AttributeProto.AttributeType.INT }));
+function node(
+  opType: string,
+  inputs: string[],
+  output: string,
+  attributes: Record<string, number> = {},
+): onnx.INodeProto {
+  const attribute = Object.entries(attributes).map(([name, i]) => ({
+    name,
+    i,
+    type: onnx.AttributeProto.AttributeType.INT,
+  }));
   return { input: inputs, output: [output], name: `${opType}_${output}`, opType, attribute };
 }
 
@@ -116,17 +133,26 @@ export interface ReducedPrecisionReport {
  *   const { bytes, report } = reducedPrecisionModelWithReport(fp32Bytes, 'fp16');
  *   report.bytesAfter / report.bytesBefore;   // about 0.5
  */
-export function reducedPrecisionModelWithReport(model: Uint8Array, dtype: ReducedDtype, options: { minElements?: number } = {}): { bytes: Uint8Array; report: ReducedPrecisionReport } {
+export function reducedPrecisionModelWithReport(
+  model: Uint8Array,
+  dtype: ReducedDtype,
+  options: { minElements?: number } = {},
+): { bytes: Uint8Array; report: ReducedPrecisionReport } {
   try {
     return rewriteWeights(model, dtype, options);
   } catch (e) {
     // The protobuf reader's own error, in this module's terms.
-    if (e instanceof OnnxFormatError) throw new QuantizeError(`${e.message} Pass an fp32 .onnx file as exported by the course.`);
+    if (e instanceof OnnxFormatError)
+      throw new QuantizeError(`${e.message} Pass an fp32 .onnx file as exported by the course.`);
     throw e;
   }
 }
 
-function rewriteWeights(model: Uint8Array, dtype: ReducedDtype, options: { minElements?: number }): { bytes: Uint8Array; report: ReducedPrecisionReport } {
+function rewriteWeights(
+  model: Uint8Array,
+  dtype: ReducedDtype,
+  options: { minElements?: number },
+): { bytes: Uint8Array; report: ReducedPrecisionReport } {
   if (dtype !== 'fp16' && dtype !== 'q8') throw new QuantizeError(`dtype '${String(dtype)}' is not 'fp16' or 'q8'.`);
   const minElements = options.minElements ?? 16;
   const decoded = decodeOnnxModel(model);
@@ -147,7 +173,12 @@ function rewriteWeights(model: Uint8Array, dtype: ReducedDtype, options: { minEl
     const dims = (t.dims ?? []).map((d) => int64(d as number));
     const n = dims.reduce((a, b) => a * b, 1);
     const raw = t.rawData;
-    const eligible = t.dataType === ONNX_FLOAT && raw && raw.length === n * 4 && n >= minElements && (dtype === 'fp16' || weightInputs.has(t.name ?? ''));
+    const eligible =
+      t.dataType === ONNX_FLOAT &&
+      raw &&
+      raw.length === n * 4 &&
+      n >= minElements &&
+      (dtype === 'fp16' || weightInputs.has(t.name ?? ''));
     if (!eligible) {
       initializers.push(t);
       continue;
@@ -168,7 +199,10 @@ function rewriteWeights(model: Uint8Array, dtype: ReducedDtype, options: { minEl
       newNodes.push(node('DequantizeLinear', [`${name}__q8`, `${name}__scale`, `${name}__zero`], name));
     }
   }
-  if (Object.keys(converted).length === 0) throw new QuantizeError(`no float initializer qualified for ${dtype} (none with ≥ ${minElements} values${dtype === 'q8' ? ' read by MatMul or Gather' : ''}); is this an fp32 model?`);
+  if (Object.keys(converted).length === 0)
+    throw new QuantizeError(
+      `no float initializer qualified for ${dtype} (none with ≥ ${minElements} values${dtype === 'q8' ? ' read by MatMul or Gather' : ''}); is this an fp32 model?`,
+    );
   // New nodes first: they produce the weights the original nodes read (ONNX wants nodes in topological order).
   graph.node = [...newNodes, ...(graph.node ?? [])] as onnx.NodeProto[];
   graph.initializer = initializers as onnx.TensorProto[];
@@ -177,7 +211,11 @@ function rewriteWeights(model: Uint8Array, dtype: ReducedDtype, options: { minEl
 }
 
 /** `reducedPrecisionModelWithReport(...).bytes`. */
-export function reducedPrecisionModel(model: Uint8Array, dtype: ReducedDtype, options: { minElements?: number } = {}): Uint8Array {
+export function reducedPrecisionModel(
+  model: Uint8Array,
+  dtype: ReducedDtype,
+  options: { minElements?: number } = {},
+): Uint8Array {
   return reducedPrecisionModelWithReport(model, dtype, options).bytes;
 }
 
@@ -193,10 +231,24 @@ export const DTYPE_FILE_SUFFIX = { fp32: '', fp16: '_fp16', q8: '_quantized' } a
  *   writeReducedPrecisionCopy('assets/models/mini-clip', '/tmp/mini-clip-dtypes');
  *   // { 'config.json': 1580, …, 'onnx/vision_model.onnx': 668760, 'onnx/vision_model_fp16.onnx': 335012, … }
  */
-export function writeReducedPrecisionCopy(srcDir: string, outDir: string, dtypes: ReducedDtype[] = ['fp16', 'q8']): Record<string, number> {
-  const need = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/text_model.onnx', 'onnx/vision_model.onnx'];
+export function writeReducedPrecisionCopy(
+  srcDir: string,
+  outDir: string,
+  dtypes: ReducedDtype[] = ['fp16', 'q8'],
+): Record<string, number> {
+  const need = [
+    'config.json',
+    'preprocessor_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'onnx/text_model.onnx',
+    'onnx/vision_model.onnx',
+  ];
   for (const f of need) {
-    if (!fs.existsSync(path.join(srcDir, f))) throw new QuantizeError(`${path.join(srcDir, f)} does not exist; point srcDir at a model folder in the transformers.js layout (e.g. assets/models/mini-clip).`);
+    if (!fs.existsSync(path.join(srcDir, f)))
+      throw new QuantizeError(
+        `${path.join(srcDir, f)} does not exist; point srcDir at a model folder in the transformers.js layout (e.g. assets/models/mini-clip).`,
+      );
   }
   fs.mkdirSync(path.join(outDir, 'onnx'), { recursive: true });
   const sizes: Record<string, number> = {};

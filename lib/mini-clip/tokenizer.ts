@@ -55,7 +55,15 @@ export function buildMiniClipVocab(): string[] {
   const words = [...SHAPES_WORLD_WORDS, ...COMMON_WORDS.split(/\s+/).filter((w) => w.length > 1)];
   const vocab: string[] = [];
   const seen = new Set<string>();
-  for (const t of [...SPECIAL_TOKENS, ...punctuation, ...digits, ...letters, ...words, ...letters.map((l) => `##${l}`), ...digits.map((d) => `##${d}`)]) {
+  for (const t of [
+    ...SPECIAL_TOKENS,
+    ...punctuation,
+    ...digits,
+    ...letters,
+    ...words,
+    ...letters.map((l) => `##${l}`),
+    ...digits.map((d) => `##${d}`),
+  ]) {
     if (!seen.has(t)) {
       seen.add(t);
       vocab.push(t);
@@ -75,7 +83,10 @@ export class MiniClipTokenizer {
 
   constructor(vocab: readonly string[], maxLength = MINI_CLIP_MAX_LENGTH) {
     for (const [i, t] of SPECIAL_TOKENS.entries()) {
-      if (vocab[i] !== t) throw new TokenizerFileError(`vocab: id ${i} must be ${t} (got ${vocab[i]}); the mini-CLIP expects ${SPECIAL_TOKENS.join(' ')} first.`);
+      if (vocab[i] !== t)
+        throw new TokenizerFileError(
+          `vocab: id ${i} must be ${t} (got ${vocab[i]}); the mini-CLIP expects ${SPECIAL_TOKENS.join(' ')} first.`,
+        );
     }
     this.vocab = vocab;
     this.ids = new Map(vocab.map((t, i) => [t, i]));
@@ -90,7 +101,10 @@ export class MiniClipTokenizer {
   /** Reads the vocabulary from a tokenizer.json object (the WordPiece model's vocab). */
   static fromTokenizerJson(json: unknown): MiniClipTokenizer {
     const model = (json as { model?: { type?: string; vocab?: Record<string, number> } }).model;
-    if (!model || model.type !== 'WordPiece' || !model.vocab) throw new TokenizerFileError('tokenizer.json: expected model.type "WordPiece" with a vocab; write it with miniClipTokenizerFiles().');
+    if (!model || model.type !== 'WordPiece' || !model.vocab)
+      throw new TokenizerFileError(
+        'tokenizer.json: expected model.type "WordPiece" with a vocab; write it with miniClipTokenizerFiles().',
+      );
     const vocab: string[] = [];
     for (const [t, i] of Object.entries(model.vocab)) vocab[i] = t;
     return new MiniClipTokenizer(vocab);
@@ -113,7 +127,10 @@ export class MiniClipTokenizer {
       if (ch !== '\t' && ch !== '\n' && ch !== '\r' && /^\p{Cc}|\p{Cf}|\p{Co}|\p{Cs}$/u.test(ch)) continue;
       out += /^\s$/.test(ch) ? ' ' : ch;
     }
-    return out.toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
+    return out
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/\p{Mn}/gu, '');
   }
 
   /** Word pieces of a text (no [CLS]/[SEP]). */
@@ -166,12 +183,18 @@ export class MiniClipTokenizer {
    * @example
    *   tok.batch(['a red star', 'star']);   // { inputIds: [[2, …, 3], [2, id('star'), 3, 0, 0]], attentionMask: [[1,1,1,1,1], [1,1,1,0,0]], length: 5 }
    */
-  batch(texts: readonly string[], length?: number): { inputIds: number[][]; attentionMask: number[][]; length: number } {
+  batch(
+    texts: readonly string[],
+    length?: number,
+  ): { inputIds: number[][]; attentionMask: number[][]; length: number } {
     const encoded = texts.map((t) => this.encode(t));
     const L = length ?? Math.max(1, ...encoded.map((e) => e.length));
     return {
       inputIds: encoded.map((e) => [...e.slice(0, L), ...new Array(Math.max(0, L - e.length)).fill(0)]),
-      attentionMask: encoded.map((e) => [...new Array(Math.min(L, e.length)).fill(1), ...new Array(Math.max(0, L - e.length)).fill(0)]),
+      attentionMask: encoded.map((e) => [
+        ...new Array(Math.min(L, e.length)).fill(1),
+        ...new Array(Math.max(0, L - e.length)).fill(0),
+      ]),
       length: L,
     };
   }
@@ -180,25 +203,54 @@ export class MiniClipTokenizer {
   files(): Record<string, string> {
     const vocabObject: Record<string, number> = {};
     this.vocab.forEach((t, i) => (vocabObject[t] = i));
-    const special = (t: string) => ({ id: this.idOf(t), content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    const special = (t: string) => ({
+      id: this.idOf(t),
+      content: t,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    });
     const tokenizerJson = {
       version: '1.0',
       truncation: null,
       padding: null,
       added_tokens: SPECIAL_TOKENS.map(special),
-      normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+      normalizer: {
+        type: 'BertNormalizer',
+        clean_text: true,
+        handle_chinese_chars: true,
+        strip_accents: null,
+        lowercase: true,
+      },
       pre_tokenizer: { type: 'BertPreTokenizer' },
       post_processor: {
         type: 'TemplateProcessing',
-        single: [{ SpecialToken: { id: CLS_TOKEN, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: SEP_TOKEN, type_id: 0 } }],
-        pair: [
-          { SpecialToken: { id: CLS_TOKEN, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: SEP_TOKEN, type_id: 0 } },
-          { Sequence: { id: 'B', type_id: 1 } }, { SpecialToken: { id: SEP_TOKEN, type_id: 1 } },
+        single: [
+          { SpecialToken: { id: CLS_TOKEN, type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: SEP_TOKEN, type_id: 0 } },
         ],
-        special_tokens: Object.fromEntries([CLS_TOKEN, SEP_TOKEN].map((t) => [t, { id: t, ids: [this.idOf(t)], tokens: [t] }])),
+        pair: [
+          { SpecialToken: { id: CLS_TOKEN, type_id: 0 } },
+          { Sequence: { id: 'A', type_id: 0 } },
+          { SpecialToken: { id: SEP_TOKEN, type_id: 0 } },
+          { Sequence: { id: 'B', type_id: 1 } },
+          { SpecialToken: { id: SEP_TOKEN, type_id: 1 } },
+        ],
+        special_tokens: Object.fromEntries(
+          [CLS_TOKEN, SEP_TOKEN].map((t) => [t, { id: t, ids: [this.idOf(t)], tokens: [t] }]),
+        ),
       },
       decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-      model: { type: 'WordPiece', unk_token: UNK_TOKEN, continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: vocabObject },
+      model: {
+        type: 'WordPiece',
+        unk_token: UNK_TOKEN,
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 100,
+        vocab: vocabObject,
+      },
     };
     const tokenizerConfig = {
       tokenizer_class: 'BertTokenizer',
@@ -216,12 +268,20 @@ export class MiniClipTokenizer {
       sep_token: SEP_TOKEN,
       mask_token: MASK_TOKEN,
       processor_class: 'CLIPProcessor',
-      added_tokens_decoder: Object.fromEntries(SPECIAL_TOKENS.map((t) => {
-        const { id, ...rest } = special(t);
-        return [String(id), rest];
-      })),
+      added_tokens_decoder: Object.fromEntries(
+        SPECIAL_TOKENS.map((t) => {
+          const { id, ...rest } = special(t);
+          return [String(id), rest];
+        }),
+      ),
     };
-    const specialMap = { pad_token: PAD_TOKEN, unk_token: UNK_TOKEN, cls_token: CLS_TOKEN, sep_token: SEP_TOKEN, mask_token: MASK_TOKEN };
+    const specialMap = {
+      pad_token: PAD_TOKEN,
+      unk_token: UNK_TOKEN,
+      cls_token: CLS_TOKEN,
+      sep_token: SEP_TOKEN,
+      mask_token: MASK_TOKEN,
+    };
     return {
       'tokenizer.json': JSON.stringify(tokenizerJson, null, 2) + '\n',
       'tokenizer_config.json': JSON.stringify(tokenizerConfig, null, 2) + '\n',

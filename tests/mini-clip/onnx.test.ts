@@ -3,15 +3,22 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { initBackend, tf } from '../../lib/course/backend';
 import { OnnxGraph, parseOnnxModel, OnnxFormatError } from '../../lib/mini-clip/onnx';
-import { MiniClip, defaultMiniClipConfig, initialWeights, toPixelValues, VisionVariant } from '../../lib/mini-clip/model';
+import {
+  MiniClip,
+  defaultMiniClipConfig,
+  initialWeights,
+  toPixelValues,
+  VisionVariant,
+} from '../../lib/mini-clip/model';
 import { visionModelBytes, textModelBytes, fullModelBytes } from '../../lib/mini-clip/export';
 import { MiniClipTokenizer } from '../../lib/mini-clip/tokenizer';
 import { generateShapePixels } from '../../lib/worlds/shapes';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ort = require('onnxruntime-node');
 
-beforeAll(async () => { await initBackend(); });
+beforeAll(async () => {
+  await initBackend();
+});
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
@@ -66,18 +73,30 @@ describe('mini-CLIP in TensorFlow.js and in ONNX compute the same embeddings (fr
       const { inputIds, attentionMask } = tokenizer.batch(texts);
       const tfImage = model.encodeImage(tf.tensor4d(pv, [5, 3, 48, 48])).dataSync();
       const tfText = model.encodeText(inputIds, attentionMask).dataSync();
-      const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
+      const i64 = (rows: number[][]) =>
+        new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
       const pixelTensor = new ort.Tensor('float32', pv, [5, 3, 48, 48]);
-      const vision = await (await ort.InferenceSession.create(visionModelBytes(config, weights))).run({ pixel_values: pixelTensor });
-      const text = await (await ort.InferenceSession.create(textModelBytes(config, weights))).run({ input_ids: i64(inputIds), attention_mask: i64(attentionMask) });
+      const vision = await (
+        await ort.InferenceSession.create(visionModelBytes(config, weights))
+      ).run({ pixel_values: pixelTensor });
+      const text = await (
+        await ort.InferenceSession.create(textModelBytes(config, weights))
+      ).run({ input_ids: i64(inputIds), attention_mask: i64(attentionMask) });
       expect(maxAbsDiff(vision.image_embeds.data as Float32Array, tfImage)).toBeLessThan(1e-4);
       expect(maxAbsDiff(text.text_embeds.data as Float32Array, tfText)).toBeLessThan(1e-4);
-      const full = await (await ort.InferenceSession.create(fullModelBytes(config, weights))).run({ pixel_values: pixelTensor, input_ids: i64(inputIds), attention_mask: i64(attentionMask) });
+      const full = await (
+        await ort.InferenceSession.create(fullModelBytes(config, weights))
+      ).run({ pixel_values: pixelTensor, input_ids: i64(inputIds), attention_mask: i64(attentionMask) });
       expect(full.logits_per_image.dims).toEqual([5, 3]);
       expect(full.logits_per_text.dims).toEqual([3, 5]);
       // logits = exp(logit scale) · cosine
-      const norm = (v: ArrayLike<number>, i: number, d: number) => Math.hypot(...Array.from(v).slice(i * d, (i + 1) * d));
-      const cos = Array.from(tfText).slice(0, 64).reduce((s, v, k) => s + v * tfImage[k], 0) / (norm(tfText, 0, 64) * norm(tfImage, 0, 64));
+      const norm = (v: ArrayLike<number>, i: number, d: number) =>
+        Math.hypot(...Array.from(v).slice(i * d, (i + 1) * d));
+      const cos =
+        Array.from(tfText)
+          .slice(0, 64)
+          .reduce((s, v, k) => s + v * tfImage[k], 0) /
+        (norm(tfText, 0, 64) * norm(tfImage, 0, 64));
       expect((full.logits_per_text.data as Float32Array)[0]).toBeCloseTo(Math.exp(config.logitScaleInit) * cos, 3);
       model.dispose();
     });
@@ -87,17 +106,31 @@ describe('mini-CLIP in TensorFlow.js and in ONNX compute the same embeddings (fr
 describe('the shipped mini-CLIP after the switch to onnx-proto', () => {
   // The fixture was computed from the files the hand-written protobuf encoder wrote (read with its own reader);
   // the files now in assets/ were re-encoded with onnx-proto. Same graph, same tensors, bit for bit.
-  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'mini-clip-graph-manifest.json'), 'utf8'));
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'mini-clip-graph-manifest.json'), 'utf8'),
+  );
   const dir = path.join(__dirname, '..', '..', 'assets', 'models', 'mini-clip', 'onnx');
   const hash = (x: string | Uint8Array) => createHash('sha256').update(x).digest('hex').slice(0, 16);
   test.each(Object.keys(manifest.files))('%s holds the same graph and the same tensors', (file) => {
     const m = parseOnnxModel(fs.readFileSync(path.join(dir, file)));
     const tensors: Record<string, string> = {};
     for (const [name, t] of [...m.initializers.entries()].sort()) {
-      const bytes = t.data instanceof Float32Array ? new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) : JSON.stringify(t.data);
+      const bytes =
+        t.data instanceof Float32Array
+          ? new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)
+          : JSON.stringify(t.data);
       tensors[name] = `${t.dataType}:${t.dims.join('x')}:${hash(bytes)}`;
     }
     const nodes = createHash('sha256').update(JSON.stringify(m.nodes)).digest('hex').slice(0, 16);
-    expect({ irVersion: m.irVersion, opset: m.opset, graph: m.graphName, inputs: m.inputs, outputs: m.outputs, nodes, nodeCount: m.nodes.length, tensors }).toEqual(manifest.files[file]);
+    expect({
+      irVersion: m.irVersion,
+      opset: m.opset,
+      graph: m.graphName,
+      inputs: m.inputs,
+      outputs: m.outputs,
+      nodes,
+      nodeCount: m.nodes.length,
+      tensors,
+    }).toEqual(manifest.files[file]);
   });
 });

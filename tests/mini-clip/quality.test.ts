@@ -16,7 +16,10 @@ async function zeroShot(samples: ShapeSample[]) {
   const processor = await T.AutoProcessor.from_pretrained('mini-clip');
   const model = await T.CLIPModel.from_pretrained('mini-clip', { dtype: 'fp32' });
   const labels = zeroShotLabels();
-  const textInputs = tokenizer(labels.map((l) => l.text), { padding: true, truncation: true });
+  const textInputs = tokenizer(
+    labels.map((l) => l.text),
+    { padding: true, truncation: true },
+  );
   const images = await Promise.all(samples.map((s) => T.RawImage.fromBlob(new Blob([new Uint8Array(s.png)]))));
   const { logits_per_image } = await model({ ...textInputs, ...(await processor(images)) });
   const logits = logits_per_image.data as Float32Array;
@@ -25,7 +28,8 @@ async function zeroShot(samples: ShapeSample[]) {
   let shape = 0;
   samples.forEach((s, i) => {
     let best = 0;
-    for (let j = 1; j < labels.length; j++) if (logits[i * labels.length + j] > logits[i * labels.length + best]) best = j;
+    for (let j = 1; j < labels.length; j++)
+      if (logits[i * labels.length + j] > logits[i * labels.length + best]) best = j;
     right += Number(labels[best].colour === s.colour && labels[best].shape === s.shape);
     colour += Number(labels[best].colour === s.colour);
     shape += Number(labels[best].shape === s.shape);

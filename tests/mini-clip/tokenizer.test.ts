@@ -1,6 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { MiniClipTokenizer, buildMiniClipVocab, TokenizerFileError, MINI_CLIP_MAX_LENGTH } from '../../lib/mini-clip/tokenizer';
+import {
+  MiniClipTokenizer,
+  buildMiniClipVocab,
+  TokenizerFileError,
+  MINI_CLIP_MAX_LENGTH,
+} from '../../lib/mini-clip/tokenizer';
 import { sampleShapes, SHAPES_WORLD_WORDS } from '../../lib/worlds/shapes';
 import { zeroShotLabels } from '../../lib/mini-clip/train';
 
@@ -42,8 +47,14 @@ describe('mini-CLIP tokenizer', () => {
     const texts = [
       ...sampleShapes({ seed: 5, count: 40 }).map((e) => e.caption),
       ...zeroShotLabels().map((l) => l.text),
-      'This is a photo of red circle', 'A PHOTO of an Orange   star.', "a dog's crimson frisbee, (blurry)!", 'zebra-striped hexagons',
-      'naïve café', 'x', '', 'star '.repeat(40),
+      'This is a photo of red circle',
+      'A PHOTO of an Orange   star.',
+      "a dog's crimson frisbee, (blurry)!",
+      'zebra-striped hexagons',
+      'naïve café',
+      'x',
+      '',
+      'star '.repeat(40),
     ];
     for (const t of texts) {
       const ids = (auto(t, { truncation: true }).input_ids.tolist() as bigint[][])[0].map(Number);
