@@ -44,7 +44,10 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-async function timeOnce(fn: () => unknown | Promise<unknown>, reps: number): Promise<{ wallMs: number; cpuMs: number }> {
+async function timeOnce(
+  fn: () => unknown | Promise<unknown>,
+  reps: number,
+): Promise<{ wallMs: number; cpuMs: number }> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) await fn();
@@ -57,7 +60,11 @@ async function timeOnce(fn: () => unknown | Promise<unknown>, reps: number): Pro
  * Runs `warmup` calls of each side, then `rounds` alternating rounds (the side going first alternates too), each
  * round timing `reps` calls of one side.
  */
-export async function pairedRounds(ours: Side, peer: Side, options: { rounds?: number; reps?: number; warmup?: number } = {}): Promise<PairedResult> {
+export async function pairedRounds(
+  ours: Side,
+  peer: Side,
+  options: { rounds?: number; reps?: number; warmup?: number } = {},
+): Promise<PairedResult> {
   const rounds = options.rounds ?? Number(process.env.BENCH_ROUNDS ?? 7);
   const reps = options.reps ?? 1;
   for (let i = 0; i < (options.warmup ?? 1); i++) {
@@ -67,7 +74,16 @@ export async function pairedRounds(ours: Side, peer: Side, options: { rounds?: n
   const o: RoundTimes = { wallMs: [], cpuMs: [] };
   const p: RoundTimes = { wallMs: [], cpuMs: [] };
   for (let r = 0; r < rounds; r++) {
-    const order: [Side, RoundTimes][] = r % 2 === 0 ? [[ours, o], [peer, p]] : [[peer, p], [ours, o]];
+    const order: [Side, RoundTimes][] =
+      r % 2 === 0
+        ? [
+            [ours, o],
+            [peer, p],
+          ]
+        : [
+            [peer, p],
+            [ours, o],
+          ];
     for (const [side, times] of order) {
       const t = await timeOnce(side.run, reps);
       times.wallMs.push(t.wallMs);
@@ -77,9 +93,16 @@ export async function pairedRounds(ours: Side, peer: Side, options: { rounds?: n
   const cpuRatios = o.cpuMs.map((c, i) => p.cpuMs[i] / c);
   const wallRatios = o.wallMs.map((w, i) => p.wallMs[i] / w);
   return {
-    ours: o, peer: p, cpuRatios, wallRatios,
-    cpuRatio: median(cpuRatios), wallRatio: median(wallRatios),
-    oursCpuMs: median(o.cpuMs), peerCpuMs: median(p.cpuMs), oursWallMs: median(o.wallMs), peerWallMs: median(p.wallMs),
+    ours: o,
+    peer: p,
+    cpuRatios,
+    wallRatios,
+    cpuRatio: median(cpuRatios),
+    wallRatio: median(wallRatios),
+    oursCpuMs: median(o.cpuMs),
+    peerCpuMs: median(p.cpuMs),
+    oursWallMs: median(o.wallMs),
+    peerWallMs: median(p.wallMs),
   };
 }
 
@@ -99,7 +122,9 @@ export function target(name: string, ratio: number, goal: number, measure: 'cpu'
 
 export function printTargets(targets: Target[]): void {
   for (const t of targets) {
-    console.log(`target ${t.name} ≥ ${t.target}× (${t.measure === 'cpu' ? 'per CPU-second' : 'wall clock'}): ${t.met ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)}×)`);
+    console.log(
+      `target ${t.name} ≥ ${t.target}× (${t.measure === 'cpu' ? 'per CPU-second' : 'wall clock'}): ${t.met ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)}×)`,
+    );
   }
 }
 

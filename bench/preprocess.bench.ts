@@ -71,7 +71,10 @@ async function main(): Promise<void> {
   const tfjs = transformersJsPreprocessor();
   const python = findPillowPython();
   const pillow = python ? new PillowPeer(python) : null;
-  if (!pillow) console.log("Pillow peer skipped: no python3 with Pillow and numpy. Install Debian's: apt-get install -y python3-pil python3-numpy");
+  if (!pillow)
+    console.log(
+      "Pillow peer skipped: no python3 with Pillow and numpy. Install Debian's: apt-get install -y python3-pil python3-numpy",
+    );
 
   for (const file of IMAGES) {
     await ours(file);
@@ -92,10 +95,28 @@ async function main(): Promise<void> {
     'CPU ms/image': round2(median(xs.map((x) => (1000 * x.cpu) / x.images))),
     'images/s (wall)': round2(median(xs.map((x) => x.images / x.wall))),
   });
-  const table = [row('lib/image preprocessImage', rounds.map((r) => r.ours))];
-  if (pillow) table.push(row(`peer: Pillow ${python} (bench/pillow_preprocess.py)`, rounds.map((r) => r.pillow!)));
-  table.push(row('transformers.js AutoProcessor (CLIPImageProcessor)', rounds.map((r) => r.transformersJs)));
-  console.log(`CLIP image preprocessing, ${IMAGES.length} reference images, ${ROUNDS} alternating rounds of ${SECONDS_PER_ROUND} s each; machine shared (timings under load)`);
+  const table = [
+    row(
+      'lib/image preprocessImage',
+      rounds.map((r) => r.ours),
+    ),
+  ];
+  if (pillow)
+    table.push(
+      row(
+        `peer: Pillow ${python} (bench/pillow_preprocess.py)`,
+        rounds.map((r) => r.pillow!),
+      ),
+    );
+  table.push(
+    row(
+      'transformers.js AutoProcessor (CLIPImageProcessor)',
+      rounds.map((r) => r.transformersJs),
+    ),
+  );
+  console.log(
+    `CLIP image preprocessing, ${IMAGES.length} reference images, ${ROUNDS} alternating rounds of ${SECONDS_PER_ROUND} s each; machine shared (timings under load)`,
+  );
   console.table(table);
 
   const targets: Target[] = [];
@@ -114,13 +135,31 @@ async function main(): Promise<void> {
     const ref = readFloat32File(path.join(REF_DIR, `${name}.f32`));
     const a = pixelDifference(await ours(file), ref);
     const b = pixelDifference(await tfjs(file), ref);
-    parity.push({ image: name, 'ours max |diff|': a.max, 'Pillow peer max |diff|': pillowParity[name] ?? 'n/a', 'transformers.js mean': round2(b.mean * 1000) / 1000, 'transformers.js max': round2(b.max * 1000) / 1000 });
+    parity.push({
+      image: name,
+      'ours max |diff|': a.max,
+      'Pillow peer max |diff|': pillowParity[name] ?? 'n/a',
+      'transformers.js mean': round2(b.mean * 1000) / 1000,
+      'transformers.js max': round2(b.max * 1000) / 1000,
+    });
   }
   pillow?.close();
-  console.log('Parity with the Python reference (HF CLIPImageProcessor + Pillow), |diff| in normalized units (0 = bit-identical)');
+  console.log(
+    'Parity with the Python reference (HF CLIPImageProcessor + Pillow), |diff| in normalized units (0 = bit-identical)',
+  );
   console.table(parity);
   printTargets(targets);
-  writeResult('preprocess', { images: NAMES, secondsPerRound: SECONDS_PER_ROUND, pillow: python ?? null, implementations: table, rounds, ratiosVsPillow: vsPillow, ratiosVsTransformersJs: vsTfjs, parity, targets });
+  writeResult('preprocess', {
+    images: NAMES,
+    secondsPerRound: SECONDS_PER_ROUND,
+    pillow: python ?? null,
+    implementations: table,
+    rounds,
+    ratiosVsPillow: vsPillow,
+    ratiosVsTransformersJs: vsTfjs,
+    parity,
+    targets,
+  });
 }
 
 main().catch((e) => {

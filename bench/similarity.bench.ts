@@ -40,7 +40,20 @@ function randomMatrix(rows: number, cols: number, seed: number): Matrix {
 function crossover(): { rows: Record<string, number>[]; firstWin: number | null } {
   const m = 24;
   const rows: Record<string, number>[] = [];
-  const shapes = [[1, 64], [2, 64], [4, 64], [8, 64], [16, 64], [1, 512], [32, 64], [4, 512], [64, 64], [8, 512], [16, 512], [64, 512]];
+  const shapes = [
+    [1, 64],
+    [2, 64],
+    [4, 64],
+    [8, 64],
+    [16, 64],
+    [1, 512],
+    [32, 64],
+    [4, 512],
+    [64, 64],
+    [8, 512],
+    [16, 512],
+    [64, 512],
+  ];
   for (const [n, d] of shapes) {
     const A = randomMatrix(n, d, n).data;
     const B = randomMatrix(m, d, 99).data;
@@ -59,7 +72,15 @@ function crossover(): { rows: Record<string, number>[]; firstWin: number | null 
     }
     const ratios = js.map((t, i) => t / ort[i]).sort((a, b) => a - b);
     const ratio = ratios[2];
-    rows.push({ n, m, d, work: n * m * d, 'js µs': round2(js.sort((a, b) => a - b)[2]), 'onnxruntime µs': round2(ort.sort((a, b) => a - b)[2]), 'js/ort': round2(ratio) });
+    rows.push({
+      n,
+      m,
+      d,
+      work: n * m * d,
+      'js µs': round2(js.sort((a, b) => a - b)[2]),
+      'onnxruntime µs': round2(ort.sort((a, b) => a - b)[2]),
+      'js/ort': round2(ratio),
+    });
   }
   rows.sort((x, y) => x.work - y.work);
   let firstWin: number | null = null;
@@ -77,7 +98,10 @@ async function main(): Promise<void> {
   const gflop = (2 * a.rows * b.rows * a.cols) / 1e9;
   const engine = matmulEngine();
 
-  const ours = { name: `lib/embeddings similarityMatrix (normalise + ${engine.detail})`, run: () => similarityMatrix(a, b) };
+  const ours = {
+    name: `lib/embeddings similarityMatrix (normalise + ${engine.detail})`,
+    run: () => similarityMatrix(a, b),
+  };
   const tfBest = {
     name: `peer: TensorFlow.js '${backend}': â = a/‖a‖, tf.matMul(â, b̂ᵀ) (XNNPACK; b̂ᵀ prepared once) + dataSync`,
     run: () => tf.tidy(() => tf.matMul(tf.div(ta, tf.norm(ta, 'euclidean', 1, true)), tbT).dataSync().length),
@@ -86,7 +110,9 @@ async function main(): Promise<void> {
     name: 'previous kernel: normalise + plain-JS blocked loop (multiplyByTransposeJs)',
     run: () => multiplyByTransposeJs(l2Normalize(a).data, a.rows, l2Normalize(b).data, b.rows, a.cols),
   };
-  console.log(`similarityMatrix 10,000×512 · (1,000×512)ᵀ = ${gflop.toFixed(2)} GFLOP per call; TensorFlow.js backend '${backend}'; alternating paired rounds, machine shared (timings under load)`);
+  console.log(
+    `similarityMatrix 10,000×512 · (1,000×512)ᵀ = ${gflop.toFixed(2)} GFLOP per call; TensorFlow.js backend '${backend}'; alternating paired rounds, machine shared (timings under load)`,
+  );
   const vsTf = await pairedRounds(ours, tfBest, { rounds: Number(process.env.BENCH_ROUNDS ?? 7) });
   const vsJs = await pairedRounds(ours, previous, { rounds: Number(process.env.BENCH_ROUNDS_SLOW ?? 3), warmup: 0 });
   ta.dispose();
@@ -108,14 +134,21 @@ async function main(): Promise<void> {
   ];
   console.table(table);
   console.log(`peak: ${PEAK_GFLOPS} GFLOP per CPU-second (one core, AVX2 FMA loop; BENCH_PEAK_GFLOPS overrides)`);
-  console.log(`ratios (median of paired rounds, CPU time): vs TensorFlow.js ${vsTf.cpuRatios.map(round2).join(', ')}; vs previous kernel ${vsJs.cpuRatios.map(round2).join(', ')}`);
+  console.log(
+    `ratios (median of paired rounds, CPU time): vs TensorFlow.js ${vsTf.cpuRatios.map(round2).join(', ')}; vs previous kernel ${vsJs.cpuRatios.map(round2).join(', ')}`,
+  );
 
   const cross = crossover();
   console.log(`crossover, n × 24 × d (zero-shot shapes), µs per call, median of 5 alternating rounds:`);
   console.table(cross.rows);
-  console.log(`onnxruntime first wins at ${cross.firstWin ?? 'none of these'} multiply-adds; lib/embeddings/matmul.ts switches at ENGINE_MIN_WORK = ${ENGINE_MIN_WORK}`);
+  console.log(
+    `onnxruntime first wins at ${cross.firstWin ?? 'none of these'} multiply-adds; lib/embeddings/matmul.ts switches at ENGINE_MIN_WORK = ${ENGINE_MIN_WORK}`,
+  );
 
-  const targets = [target('similarityMatrix vs best TensorFlow.js path', vsTf.cpuRatio, 1.5), target('similarityMatrix vs previous kernel', vsJs.cpuRatio, 10)];
+  const targets = [
+    target('similarityMatrix vs best TensorFlow.js path', vsTf.cpuRatio, 1.5),
+    target('similarityMatrix vs previous kernel', vsJs.cpuRatio, 10),
+  ];
   printTargets(targets);
   writeResult('similarity', {
     shape: '10000x512 · (1000x512)^T',

@@ -39,7 +39,9 @@ async function main(): Promise<number> {
   return 0; // like the other benches: the verdict is printed; only an error fails the run
 }
 
-async function benchModel(fallback: 'mini-clip' | 'emoji-clip'): Promise<{ result: Record<string, unknown>; target: Target } | null> {
+async function benchModel(
+  fallback: 'mini-clip' | 'emoji-clip',
+): Promise<{ result: Record<string, unknown>; target: Target } | null> {
   const clip = await loadCourseClip({ log: (m) => console.log(m), cacheTexts: false, fallback });
   if (clip.pretrained && fallback !== 'mini-clip') {
     await clip.dispose(); // the real CLIP is cached: it was measured once already
@@ -57,14 +59,24 @@ async function benchModel(fallback: 'mini-clip' | 'emoji-clip'): Promise<{ resul
     });
     let clipResult: Ranking[] = [];
     let pipeResult: Ranking[] = [];
-    const ours = { name: 'lib/clip zeroShot(files, labels), one call', run: async () => { clipResult = await clip.zeroShot(files, labels); } };
+    const ours = {
+      name: 'lib/clip zeroShot(files, labels), one call',
+      run: async () => {
+        clipResult = await clip.zeroShot(files, labels);
+      },
+    };
     const peer = {
       name: 'peer: transformers.js zero-shot-image-classification pipeline, one batched call (files, labels)',
-      run: async () => { pipeResult = (await classify(files, labels, { hypothesis_template: '{}' })) as unknown as Ranking[]; },
+      run: async () => {
+        pipeResult = (await classify(files, labels, { hypothesis_template: '{}' })) as unknown as Ranking[];
+      },
     };
     const r = await pairedRounds(ours, peer, { rounds: Number(process.env.BENCH_ROUNDS ?? 7), reps: 3, warmup: 2 });
     const pre = await pairedRounds(
-      { name: 'inside zeroShot: lib/image preprocessImages of the 64 files', run: () => preprocessImages(files, clip.preprocessorConfig) },
+      {
+        name: 'inside zeroShot: lib/image preprocessImages of the 64 files',
+        run: () => preprocessImages(files, clip.preprocessorConfig),
+      },
       { name: '(same, again)', run: () => undefined },
       { rounds: 3, warmup: 1 },
     );
@@ -77,23 +89,63 @@ async function benchModel(fallback: 'mini-clip' | 'emoji-clip'): Promise<{ resul
       const pScore = new Map(p.map((x) => [x.label, x.score]));
       for (const x of ranking) maxDiff = Math.max(maxDiff, Math.abs(x.score - pScore.get(x.label)!));
     });
-    const correct = clipResult.filter((ranking, i) => ranking[0].label === `a photo of a ${samples[i].colour} ${samples[i].shape}`).length;
+    const correct = clipResult.filter(
+      (ranking, i) => ranking[0].label === `a photo of a ${samples[i].colour} ${samples[i].shape}`,
+    ).length;
 
-    console.log(`model: ${clip.modelId} (${clip.pretrained ? 'pretrained' : "a course model, loadCourseClip({ fallback: '" + fallback + "' })"}), ${IMAGES} images × ${labels.length} labels, alternating paired rounds, model load excluded, machine shared (timings under load)`);
+    console.log(
+      `model: ${clip.modelId} (${clip.pretrained ? 'pretrained' : "a course model, loadCourseClip({ fallback: '" + fallback + "' })"}), ${IMAGES} images × ${labels.length} labels, alternating paired rounds, model load excluded, machine shared (timings under load)`,
+    );
     const table = [
-      { implementation: peer.name, 'CPU ms': Math.round(r.peerCpuMs), 'CPU ms/image': round2(r.peerCpuMs / IMAGES), 'images/CPU-s': round2((1000 * IMAGES) / r.peerCpuMs), 'wall ms': Math.round(r.peerWallMs) },
-      { implementation: ours.name, 'CPU ms': Math.round(r.oursCpuMs), 'CPU ms/image': round2(r.oursCpuMs / IMAGES), 'images/CPU-s': round2((1000 * IMAGES) / r.oursCpuMs), 'wall ms': Math.round(r.oursWallMs) },
-      { implementation: '(inside zeroShot: reading + decoding + preprocessing with lib/image)', 'CPU ms': Math.round(pre.oursCpuMs), 'CPU ms/image': round2(pre.oursCpuMs / IMAGES), 'images/CPU-s': round2((1000 * IMAGES) / pre.oursCpuMs), 'wall ms': Math.round(pre.oursWallMs) },
+      {
+        implementation: peer.name,
+        'CPU ms': Math.round(r.peerCpuMs),
+        'CPU ms/image': round2(r.peerCpuMs / IMAGES),
+        'images/CPU-s': round2((1000 * IMAGES) / r.peerCpuMs),
+        'wall ms': Math.round(r.peerWallMs),
+      },
+      {
+        implementation: ours.name,
+        'CPU ms': Math.round(r.oursCpuMs),
+        'CPU ms/image': round2(r.oursCpuMs / IMAGES),
+        'images/CPU-s': round2((1000 * IMAGES) / r.oursCpuMs),
+        'wall ms': Math.round(r.oursWallMs),
+      },
+      {
+        implementation: '(inside zeroShot: reading + decoding + preprocessing with lib/image)',
+        'CPU ms': Math.round(pre.oursCpuMs),
+        'CPU ms/image': round2(pre.oursCpuMs / IMAGES),
+        'images/CPU-s': round2((1000 * IMAGES) / pre.oursCpuMs),
+        'wall ms': Math.round(pre.oursWallMs),
+      },
     ];
     console.table(table);
-    console.log(`ratios per round: CPU ${r.cpuRatios.map(round2).join(', ')}; wall ${r.wallRatios.map(round2).join(', ')} (median wall ${round2(r.wallRatio)}×)`);
-    console.log(`top-1 agreement with the pipeline: ${agree}/${IMAGES}; largest probability difference ${maxDiff.toFixed(4)} (the pipeline preprocesses with transformers.js, zeroShot with lib/image)`);
-    if (!clip.pretrained && fallback === 'mini-clip') console.log(`zeroShot top-1 accuracy on the drawn colour and shape: ${correct}/${IMAGES}`);
+    console.log(
+      `ratios per round: CPU ${r.cpuRatios.map(round2).join(', ')}; wall ${r.wallRatios.map(round2).join(', ')} (median wall ${round2(r.wallRatio)}×)`,
+    );
+    console.log(
+      `top-1 agreement with the pipeline: ${agree}/${IMAGES}; largest probability difference ${maxDiff.toFixed(4)} (the pipeline preprocesses with transformers.js, zeroShot with lib/image)`,
+    );
+    if (!clip.pretrained && fallback === 'mini-clip')
+      console.log(`zeroShot top-1 accuracy on the drawn colour and shape: ${correct}/${IMAGES}`);
     const t = target(`zeroShot vs one batched pipeline call (${clip.modelId})`, r.cpuRatio, TARGET);
     printTargets([t]);
     await clip.dispose();
     await classify.dispose();
-    return { result: { model: clip.modelId, pretrained: clip.pretrained, images: IMAGES, labels: labels.length, implementations: table, paired: r, agreement: agree, maxProbabilityDifference: maxDiff, correct }, target: t };
+    return {
+      result: {
+        model: clip.modelId,
+        pretrained: clip.pretrained,
+        images: IMAGES,
+        labels: labels.length,
+        implementations: table,
+        paired: r,
+        agreement: agree,
+        maxProbabilityDifference: maxDiff,
+        correct,
+      },
+      target: t,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

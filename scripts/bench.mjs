@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { root } from './setup.mjs';
 
 const filter = process.argv[2] ?? '';
-const benches = readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+const benches = readdirSync(join(root, 'bench'))
+  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .sort();
 if (!benches.length) {
   console.error(`no bench/*.bench.ts matches "${filter}"`);
   process.exit(2);
@@ -17,9 +19,13 @@ if (!benches.length) {
 
 // The preprocessing bench's peer is Pillow (Debian's python3-pil with python3-numpy); say so up front when missing.
 if (benches.some((b) => b.startsWith('preprocess'))) {
-  const hasPillow = ['/usr/bin/python3', 'python3'].some((py) => spawnSync(py, ['-c', 'import PIL, numpy'], { stdio: 'ignore' }).status === 0);
+  const hasPillow = ['/usr/bin/python3', 'python3'].some(
+    (py) => spawnSync(py, ['-c', 'import PIL, numpy'], { stdio: 'ignore' }).status === 0,
+  );
   if (!hasPillow) {
-    console.log("note: python3-pil (with python3-numpy) is not installed, so bench/preprocess skips its Pillow peer and cannot check the ≥ 1.1× Pillow target. Install Debian's: sudo apt-get install -y python3-pil python3-numpy");
+    console.log(
+      "note: python3-pil (with python3-numpy) is not installed, so bench/preprocess skips its Pillow peer and cannot check the ≥ 1.1× Pillow target. Install Debian's: sudo apt-get install -y python3-pil python3-numpy",
+    );
   }
 }
 
@@ -40,6 +46,9 @@ for (const b of benches) {
     continue;
   }
   const { targets = [] } = JSON.parse(readFileSync(file, 'utf8'));
-  for (const t of targets) console.log(`${t.met ? 'met    ' : 'NOT met'} ${t.name}: ${t.ratio.toFixed(2)}× (target ≥ ${t.target}×, ${t.measure === 'cpu' ? 'per CPU-second' : 'wall clock'})`);
+  for (const t of targets)
+    console.log(
+      `${t.met ? 'met    ' : 'NOT met'} ${t.name}: ${t.ratio.toFixed(2)}× (target ≥ ${t.target}×, ${t.measure === 'cpu' ? 'per CPU-second' : 'wall clock'})`,
+    );
 }
 process.exit(failed ? 1 : 0);

@@ -18,8 +18,22 @@ import { CourseError } from '../lib/course/errors';
 /** Raised for a command-line argument the script does not understand. */
 class TrainArgumentError extends CourseError {}
 
-function parseArgs(argv: string[]): { seed: number; epochs: number; images: number; out: string; baseline: boolean; variant: VisionVariant } {
-  const args = { seed: 1, epochs: 6, images: 8000, out: MINI_CLIP_DIR, baseline: false, variant: 'factored' as VisionVariant };
+function parseArgs(argv: string[]): {
+  seed: number;
+  epochs: number;
+  images: number;
+  out: string;
+  baseline: boolean;
+  variant: VisionVariant;
+} {
+  const args = {
+    seed: 1,
+    epochs: 6,
+    images: 8000,
+    out: MINI_CLIP_DIR,
+    baseline: false,
+    variant: 'factored' as VisionVariant,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -38,7 +52,10 @@ function parseArgs(argv: string[]): { seed: number; epochs: number; images: numb
     else if (a === '--out') args.out = value();
     else if (a === '--baseline') args.baseline = true;
     else if (a === '--variant') args.variant = value() as VisionVariant;
-    else throw new TrainArgumentError(`unknown argument ${a}; use --seed N, --epochs N, --images N, --out DIR, --variant factored|centred|plain, --baseline.`);
+    else
+      throw new TrainArgumentError(
+        `unknown argument ${a}; use --seed N, --epochs N, --images N, --out DIR, --variant factored|centred|plain, --baseline.`,
+      );
   }
   return args;
 }
@@ -47,8 +64,10 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function summary(label: string, r: TrainMiniClipResult): string {
   const { seen, heldOut } = r.final;
-  return `${label}: seen pairs ${pct(seen.accuracy)} (colour ${pct(seen.colourAccuracy)}, shape ${pct(seen.shapeAccuracy)}), ` +
-    `held-out pairs ${pct(heldOut.accuracy)} (colour ${pct(heldOut.colourAccuracy)}, shape ${pct(heldOut.shapeAccuracy)}); chance 1/24 = 4.2%`;
+  return (
+    `${label}: seen pairs ${pct(seen.accuracy)} (colour ${pct(seen.colourAccuracy)}, shape ${pct(seen.shapeAccuracy)}), ` +
+    `held-out pairs ${pct(heldOut.accuracy)} (colour ${pct(heldOut.colourAccuracy)}, shape ${pct(heldOut.shapeAccuracy)}); chance 1/24 = 4.2%`
+  );
 }
 
 /**
@@ -65,29 +84,49 @@ function earlierBaseline(out: string, options: TrainMiniClipResult['options']): 
   }
   const t = previous.course_training;
   if (!t || t.baseline_centred_variant === undefined) return undefined;
-  const same = (['seed', 'trainImages', 'epochs', 'batchSize', 'learningRate', 'evalImages'] as const).every((k) => t[k] === options[k]);
+  const same = (['seed', 'trainImages', 'epochs', 'batchSize', 'learningRate', 'evalImages'] as const).every(
+    (k) => t[k] === options[k],
+  );
   if (!same) {
-    console.log(`note: the earlier config.json's baseline_centred_variant was measured with other settings; it is not kept (add --baseline to measure it again).`);
+    console.log(
+      `note: the earlier config.json's baseline_centred_variant was measured with other settings; it is not kept (add --baseline to measure it again).`,
+    );
     return undefined;
   }
-  console.log(`kept the earlier config.json's baseline_centred_variant (same seed and budget; --baseline measures it again)`);
+  console.log(
+    `kept the earlier config.json's baseline_centred_variant (same seed and budget; --baseline measures it again)`,
+  );
   return t.baseline_centred_variant;
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const backend = await initBackend();
-  console.log(`backend ${backend}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `backend ${backend}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const wall0 = Date.now();
   const cpu0 = process.cpuUsage();
-  const common = { seed: args.seed, epochs: args.epochs, trainImages: args.images, log: (line: string) => console.log('  ' + line) };
+  const common = {
+    seed: args.seed,
+    epochs: args.epochs,
+    trainImages: args.images,
+    log: (line: string) => console.log('  ' + line),
+  };
   let baseline: TrainMiniClipResult | undefined;
   if (args.baseline) {
-    console.log(`baseline: the 'centred' variant (shape and colour read from the same pixels), ${args.images} images × ${args.epochs} epochs`);
+    console.log(
+      `baseline: the 'centred' variant (shape and colour read from the same pixels), ${args.images} images × ${args.epochs} epochs`,
+    );
     baseline = await trainMiniClip({ ...common, variant: 'centred' });
     baseline.model.dispose();
   }
-  console.log(`mini-CLIP '${args.variant}': ${args.images} training images (held-out pairs excluded) × ${args.epochs} epochs, seed ${args.seed}`);
+  console.log(
+    `mini-CLIP '${args.variant}': ${args.images} training images (held-out pairs excluded) × ${args.epochs} epochs, seed ${args.seed}`,
+  );
   const run = await trainMiniClip({ ...common, variant: args.variant });
   const keptBaseline = baseline ? undefined : earlierBaseline(args.out, run.options);
   const sizes = exportMiniClip(run.model, run.tokenizer, args.out, {
@@ -97,16 +136,29 @@ async function main(): Promise<void> {
       final_logit_scale: run.history[run.history.length - 1].logitScale,
       zero_shot_template: 'a photo of a {colour} {shape}',
       final: run.final,
-      ...(baseline ? { baseline_centred_variant: { note: "the 'centred' variant, same data and budget: shape and colour read from the same pixels (the shortcut)", final: baseline.final } } : {}),
+      ...(baseline
+        ? {
+            baseline_centred_variant: {
+              note: "the 'centred' variant, same data and budget: shape and colour read from the same pixels (the shortcut)",
+              final: baseline.final,
+            },
+          }
+        : {}),
       ...(keptBaseline ? { baseline_centred_variant: keptBaseline } : {}),
     },
   });
   const cpu = process.cpuUsage(cpu0);
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
-  console.log(`exported to ${args.out}: ${Object.entries(sizes).map(([f, n]) => `${f} ${(n / 1024).toFixed(0)} KiB`).join(', ')}; total ${(total / 1024 / 1024).toFixed(2)} MiB`);
+  console.log(
+    `exported to ${args.out}: ${Object.entries(sizes)
+      .map(([f, n]) => `${f} ${(n / 1024).toFixed(0)} KiB`)
+      .join(', ')}; total ${(total / 1024 / 1024).toFixed(2)} MiB`,
+  );
   if (baseline) console.log(summary("baseline 'centred' (shortcut)", baseline));
   console.log(summary(`mini-CLIP '${args.variant}'`, run));
-  console.log(`time: ${((Date.now() - wall0) / 1000).toFixed(1)} s wall, ${(cpu.user / 1e6).toFixed(1)} s user CPU, ${(cpu.system / 1e6).toFixed(1)} s system CPU; load average now ${os.loadavg()[0].toFixed(2)}`);
+  console.log(
+    `time: ${((Date.now() - wall0) / 1000).toFixed(1)} s wall, ${(cpu.user / 1e6).toFixed(1)} s user CPU, ${(cpu.system / 1e6).toFixed(1)} s system CPU; load average now ${os.loadavg()[0].toFixed(2)}`,
+  );
 }
 
 main().catch((err: Error) => {

@@ -103,7 +103,10 @@ export function parameterShapes(c: MiniClipConfig): Record<string, number[]> {
     shapes['vision.colour2.weight'] = [c.colourHidden, c.colourFeatures];
     shapes['vision.colour2.bias'] = [c.colourFeatures];
   }
-  shapes['visual_projection.weight'] = [c.shapeFeatures + (c.variant === 'factored' ? c.colourFeatures : 0), c.projectionDim];
+  shapes['visual_projection.weight'] = [
+    c.shapeFeatures + (c.variant === 'factored' ? c.colourFeatures : 0),
+    c.projectionDim,
+  ];
   shapes['text.token_embedding'] = [c.vocabSize, c.textHidden];
   shapes['text_projection.weight'] = [c.textHidden, c.projectionDim];
   shapes['logit_scale'] = [];
@@ -111,9 +114,16 @@ export function parameterShapes(c: MiniClipConfig): Record<string, number[]> {
 }
 
 function checkConfig(c: MiniClipConfig): void {
-  if (c.imageSize % c.patchSize !== 0) throw new MiniClipInputError(`config: imageSize ${c.imageSize} is not a multiple of patchSize ${c.patchSize}; pick sizes that tile.`);
-  if (!(c.vocabSize > 4)) throw new MiniClipInputError(`config: vocabSize is ${c.vocabSize}; set it to the tokenizer's vocabulary size (MiniClipTokenizer.default().vocabSize).`);
-  if (!['plain', 'centred', 'factored'].includes(c.variant)) throw new MiniClipInputError(`config: variant '${c.variant}' is unknown; use 'plain', 'centred' or 'factored'.`);
+  if (c.imageSize % c.patchSize !== 0)
+    throw new MiniClipInputError(
+      `config: imageSize ${c.imageSize} is not a multiple of patchSize ${c.patchSize}; pick sizes that tile.`,
+    );
+  if (!(c.vocabSize > 4))
+    throw new MiniClipInputError(
+      `config: vocabSize is ${c.vocabSize}; set it to the tokenizer's vocabulary size (MiniClipTokenizer.default().vocabSize).`,
+    );
+  if (!['plain', 'centred', 'factored'].includes(c.variant))
+    throw new MiniClipInputError(`config: variant '${c.variant}' is unknown; use 'plain', 'centred' or 'factored'.`);
 }
 
 /** Deterministic initial weights: He-normal for layers followed by ReLU, 1/√fan_in for linear ones, zero biases. */
@@ -130,7 +140,8 @@ export function initialWeights(c: MiniClipConfig, seed: number): Weights {
     else if (name.endsWith('.bias')) std = 0;
     else if (name === 'vision.position') std = 0.1;
     else if (name === 'text.token_embedding') std = 0.5;
-    else if (name.includes('projection') || name === 'vision.fc2.weight' || name === 'vision.colour2.weight') std = 1 / Math.sqrt(shape[0]);
+    else if (name.includes('projection') || name === 'vision.fc2.weight' || name === 'vision.colour2.weight')
+      std = 1 / Math.sqrt(shape[0]);
     else std = Math.sqrt(2 / shape[0]);
     if (std > 0) for (let i = 0; i < n; i++) data[i] = normal() * std;
     out[name] = { shape, data };
@@ -149,10 +160,20 @@ export class MiniClip {
     this.variables = {};
     for (const [name, shape] of Object.entries(parameterShapes(config))) {
       const w = weights[name];
-      if (!w) throw new MiniClipInputError(`weights: "${name}" is missing; the weights do not belong to a ${config.variant} mini-CLIP with this config.`);
+      if (!w)
+        throw new MiniClipInputError(
+          `weights: "${name}" is missing; the weights do not belong to a ${config.variant} mini-CLIP with this config.`,
+        );
       const n = shape.reduce((a, b) => a * b, 1);
-      if (w.data.length !== n) throw new MiniClipInputError(`weights: "${name}" has ${w.data.length} values, the config needs [${shape.join(', ')}] = ${n}; use the config.json saved with these weights.`);
-      this.variables[name] = tf.variable(tf.tensor(w.data, shape), true, `miniclip/${name}/${Math.random().toString(36).slice(2)}`);
+      if (w.data.length !== n)
+        throw new MiniClipInputError(
+          `weights: "${name}" has ${w.data.length} values, the config needs [${shape.join(', ')}] = ${n}; use the config.json saved with these weights.`,
+        );
+      this.variables[name] = tf.variable(
+        tf.tensor(w.data, shape),
+        true,
+        `miniclip/${name}/${Math.random().toString(36).slice(2)}`,
+      );
     }
   }
 
@@ -168,7 +189,8 @@ export class MiniClip {
   /** The current weights as plain arrays (a copy). */
   weights(): Weights {
     const out: Weights = {};
-    for (const [name, v] of Object.entries(this.variables)) out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
+    for (const [name, v] of Object.entries(this.variables))
+      out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
     return out;
   }
 
@@ -215,7 +237,11 @@ export class MiniClip {
     const patches = this.patchify(x);
     const [b, n, d] = patches.shape;
     const flatPatches = tf.reshape(patches, [b * n, d]) as tfTypes.Tensor2D;
-    const projected = tf.reshape(this.linear(flatPatches, 'vision.patch.weight', 'vision.patch.bias'), [b, n, c.patchHidden]);
+    const projected = tf.reshape(this.linear(flatPatches, 'vision.patch.weight', 'vision.patch.bias'), [
+      b,
+      n,
+      c.patchHidden,
+    ]);
     const hidden = tf.relu(tf.add(projected, this.variables['vision.position'])) as tfTypes.Tensor3D;
     const flat = tf.reshape(hidden, [b, n * c.patchHidden]) as tfTypes.Tensor2D;
     const h1 = tf.relu(this.linear(flat, 'vision.fc1.weight', 'vision.fc1.bias')) as tfTypes.Tensor2D;
@@ -244,8 +270,15 @@ export class MiniClip {
    */
   encodeImage(pixelValues: tfTypes.Tensor4D): tfTypes.Tensor2D {
     const { imageSize: s } = this.config;
-    if (pixelValues.rank !== 4 || pixelValues.shape[1] !== 3 || pixelValues.shape[2] !== s || pixelValues.shape[3] !== s) {
-      throw new MiniClipInputError(`pixel_values has shape [${pixelValues.shape.join(', ')}]; the mini-CLIP needs [B, 3, ${s}, ${s}] (CLIP-normalized, channels first) — use toPixelValues().`);
+    if (
+      pixelValues.rank !== 4 ||
+      pixelValues.shape[1] !== 3 ||
+      pixelValues.shape[2] !== s ||
+      pixelValues.shape[3] !== s
+    ) {
+      throw new MiniClipInputError(
+        `pixel_values has shape [${pixelValues.shape.join(', ')}]; the mini-CLIP needs [B, 3, ${s}, ${s}] (CLIP-normalized, channels first) — use toPixelValues().`,
+      );
     }
     return tf.tidy(() => this.linear(this.imageFeatures(pixelValues), 'visual_projection.weight'));
   }
@@ -259,15 +292,25 @@ export class MiniClip {
   encodeText(inputIds: tfTypes.Tensor2D | number[][], attentionMask: tfTypes.Tensor2D | number[][]): tfTypes.Tensor2D {
     return tf.tidy(() => {
       const ids = Array.isArray(inputIds) ? tf.tensor2d(inputIds, undefined, 'int32') : tf.cast(inputIds, 'int32');
-      const mask = Array.isArray(attentionMask) ? tf.tensor2d(attentionMask, undefined, 'float32') : tf.cast(attentionMask, 'float32');
+      const mask = Array.isArray(attentionMask)
+        ? tf.tensor2d(attentionMask, undefined, 'float32')
+        : tf.cast(attentionMask, 'float32');
       const [b, l] = ids.shape;
-      if (mask.shape[0] !== b || mask.shape[1] !== l) throw new MiniClipInputError(`attention_mask is [${mask.shape.join(', ')}] but input_ids is [${b}, ${l}]; they must have the same shape.`);
+      if (mask.shape[0] !== b || mask.shape[1] !== l)
+        throw new MiniClipInputError(
+          `attention_mask is [${mask.shape.join(', ')}] but input_ids is [${b}, ${l}]; they must have the same shape.`,
+        );
       const maxId = tf.max(ids).dataSync()[0];
       if (maxId >= this.config.vocabSize || tf.min(ids).dataSync()[0] < 0) {
-        throw new MiniClipInputError(`input_ids contains id ${maxId}, outside the vocabulary 0..${this.config.vocabSize - 1}; tokenize with the mini-CLIP's own tokenizer.`);
+        throw new MiniClipInputError(
+          `input_ids contains id ${maxId}, outside the vocabulary 0..${this.config.vocabSize - 1}; tokenize with the mini-CLIP's own tokenizer.`,
+        );
       }
       const oneHot = tf.oneHot(tf.reshape(ids, [b * l]) as tfTypes.Tensor1D, this.config.vocabSize);
-      const tokens = tf.reshape(tf.matMul(tf.cast(oneHot, 'float32'), this.variables['text.token_embedding'] as tfTypes.Tensor2D), [b, l, this.config.textHidden]);
+      const tokens = tf.reshape(
+        tf.matMul(tf.cast(oneHot, 'float32'), this.variables['text.token_embedding'] as tfTypes.Tensor2D),
+        [b, l, this.config.textHidden],
+      );
       const summed = tf.sum(tf.mul(tokens, tf.expandDims(mask, 2)), 1);
       const count = tf.maximum(tf.sum(mask, 1, true), 1);
       const pooled = tf.div(summed, count) as tfTypes.Tensor2D;
@@ -298,7 +341,11 @@ export function centreOn(x: tfTypes.Tensor4D, mask: tfTypes.Tensor4D): tfTypes.T
     const jMinusI = tf.sub(tf.reshape(coords, [1, 1, s]), tf.reshape(coords, [1, s, 1])); // [1, S, S]: j − i
     const shiftMatrix = (c: tfTypes.Tensor) => {
       const a = tf.relu(tf.sub(1, tf.abs(tf.sub(jMinusI, tf.reshape(tf.sub(c, centre), [b, 1, 1])))));
-      return tf.reshape(tf.tile(tf.reshape(a, [b, 1, s, s]), [1, channels, 1, 1]), [b * channels, s, s]) as tfTypes.Tensor3D;
+      return tf.reshape(tf.tile(tf.reshape(a, [b, 1, s, s]), [1, channels, 1, 1]), [
+        b * channels,
+        s,
+        s,
+      ]) as tfTypes.Tensor3D;
     };
     const planes = tf.reshape(x, [b * channels, s, s]) as tfTypes.Tensor3D;
     const centred = tf.matMul(tf.matMul(shiftMatrix(cy), planes), shiftMatrix(cx), false, true);
@@ -319,14 +366,16 @@ export const CENTRE_EPSILON = 1e-3;
 export function toPixelValues(pixels: Uint8Array, size: number, indices?: readonly number[]): Float32Array {
   const per = size * size * 3;
   const count = indices ? indices.length : pixels.length / per;
-  if (!Number.isInteger(count)) throw new MiniClipInputError(`pixels has ${pixels.length} bytes, not a whole number of ${size}×${size}×3 images.`);
+  if (!Number.isInteger(count))
+    throw new MiniClipInputError(`pixels has ${pixels.length} bytes, not a whole number of ${size}×${size}×3 images.`);
   const out = new Float32Array(count * per);
   const plane = size * size;
   const scale = [0, 1, 2].map((c) => 1 / (255 * CLIP_IMAGE_STD[c]));
   const shift = [0, 1, 2].map((c) => CLIP_IMAGE_MEAN[c] / CLIP_IMAGE_STD[c]);
   for (let k = 0; k < count; k++) {
     const src = (indices ? indices[k] : k) * per;
-    if (src + per > pixels.length || src < 0) throw new MiniClipInputError(`image index ${indices?.[k]} is outside the ${pixels.length / per} images given.`);
+    if (src + per > pixels.length || src < 0)
+      throw new MiniClipInputError(`image index ${indices?.[k]} is outside the ${pixels.length / per} images given.`);
     const dst = k * per;
     for (let p = 0; p < plane; p++) {
       for (let c = 0; c < 3; c++) out[dst + c * plane + p] = pixels[src + p * 3 + c] * scale[c] - shift[c];

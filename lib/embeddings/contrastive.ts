@@ -48,18 +48,24 @@ function isTensor(x: unknown): x is tfTypes.Tensor {
 function rowsOf(x: MatrixLike, name: string): { rows: number; cols: number; at: (i: number, j: number) => number } {
   if (isMatrix(x)) {
     if (x.data.length !== x.rows * x.cols) {
-      throw new ContrastiveInputError(`${name}: a Matrix of ${x.rows}×${x.cols} needs ${x.rows * x.cols} values but its data has ${x.data.length}; fix rows/cols or the data.`);
+      throw new ContrastiveInputError(
+        `${name}: a Matrix of ${x.rows}×${x.cols} needs ${x.rows * x.cols} values but its data has ${x.data.length}; fix rows/cols or the data.`,
+      );
     }
     return { rows: x.rows, cols: x.cols, at: (i, j) => x.data[i * x.cols + j] };
   }
   if (!Array.isArray(x)) {
-    throw new ContrastiveInputError(`${name}: expected a tf.Tensor2D, a Matrix {rows, cols, data} or an array of rows, got ${typeof x}.`);
+    throw new ContrastiveInputError(
+      `${name}: expected a tf.Tensor2D, a Matrix {rows, cols, data} or an array of rows, got ${typeof x}.`,
+    );
   }
   const rows = x.length;
   const cols = rows > 0 ? x[0].length : 0;
   for (let i = 0; i < rows; i++) {
     if (x[i].length !== cols) {
-      throw new ContrastiveInputError(`${name}: row ${i} has ${x[i].length} values but row 0 has ${cols}; every embedding must have the same dimension.`);
+      throw new ContrastiveInputError(
+        `${name}: row ${i} has ${x[i].length} values but row 0 has ${cols}; every embedding must have the same dimension.`,
+      );
     }
   }
   return { rows, cols, at: (i, j) => x[i][j] };
@@ -67,7 +73,10 @@ function rowsOf(x: MatrixLike, name: string): { rows: number; cols: number; at: 
 
 function shapeOf(x: Embeddings, name: string): [number, number] {
   if (isTensor(x)) {
-    if (x.rank !== 2) throw new ContrastiveInputError(`${name}: expected a 2-D tensor [N, D], got shape [${x.shape.join(', ')}]; reshape it to [N, D].`);
+    if (x.rank !== 2)
+      throw new ContrastiveInputError(
+        `${name}: expected a 2-D tensor [N, D], got shape [${x.shape.join(', ')}]; reshape it to [N, D].`,
+      );
     return [x.shape[0], x.shape[1]];
   }
   const r = rowsOf(x, name);
@@ -82,21 +91,30 @@ function checkPair(image: Embeddings, text: Embeddings): void {
       `image and text shapes differ: image is [${ni}, ${di}], text is [${nt}, ${dt}]; the loss needs N matching pairs of D-dimensional embeddings (project both to the same D, one caption per image).`,
     );
   }
-  if (ni === 0) throw new ContrastiveInputError('image and text are empty (N = 0): the loss is a mean over pairs, so pass at least one (image, text) pair.');
-  if (di === 0) throw new ContrastiveInputError('image and text have dimension D = 0: embeddings need at least one component.');
+  if (ni === 0)
+    throw new ContrastiveInputError(
+      'image and text are empty (N = 0): the loss is a mean over pairs, so pass at least one (image, text) pair.',
+    );
+  if (di === 0)
+    throw new ContrastiveInputError('image and text have dimension D = 0: embeddings need at least one component.');
 }
 
 function checkFinite(x: Embeddings, name: string): void {
   if (isTensor(x)) {
     const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(x))).dataSync()[0]);
-    if (bad) throw new ContrastiveInputError(`${name} contains NaN or ±Infinity; check the encoder that produced it (a NaN loss upstream, a division by zero).`);
+    if (bad)
+      throw new ContrastiveInputError(
+        `${name} contains NaN or ±Infinity; check the encoder that produced it (a NaN loss upstream, a division by zero).`,
+      );
     return;
   }
   const r = rowsOf(x, name);
   for (let i = 0; i < r.rows; i++) {
     for (let j = 0; j < r.cols; j++) {
       if (!Number.isFinite(r.at(i, j))) {
-        throw new ContrastiveInputError(`${name}[${i}][${j}] is ${r.at(i, j)}; embeddings must be finite numbers (check the encoder that produced them).`);
+        throw new ContrastiveInputError(
+          `${name}[${i}][${j}] is ${r.at(i, j)}; embeddings must be finite numbers (check the encoder that produced them).`,
+        );
       }
     }
   }
@@ -104,13 +122,21 @@ function checkFinite(x: Embeddings, name: string): void {
 
 function checkScale(logitScale: tfTypes.Scalar | number): void {
   if (isTensor(logitScale)) {
-    if (logitScale.size !== 1) throw new ContrastiveInputError(`logitScale must be a scalar (the log of the scale), got shape [${logitScale.shape.join(', ')}].`);
+    if (logitScale.size !== 1)
+      throw new ContrastiveInputError(
+        `logitScale must be a scalar (the log of the scale), got shape [${logitScale.shape.join(', ')}].`,
+      );
     const v = logitScale.dataSync()[0];
-    if (!Number.isFinite(v)) throw new ContrastiveInputError(`logitScale is ${v}; it is the log of the scale, e.g. ln(1/0.07) ≈ 2.659 (CLIP's initial value).`);
+    if (!Number.isFinite(v))
+      throw new ContrastiveInputError(
+        `logitScale is ${v}; it is the log of the scale, e.g. ln(1/0.07) ≈ 2.659 (CLIP's initial value).`,
+      );
     return;
   }
   if (typeof logitScale !== 'number' || !Number.isFinite(logitScale)) {
-    throw new ContrastiveInputError(`logitScale is ${String(logitScale)}; pass a finite number or tf.Scalar: the log of the scale, e.g. ln(1/0.07) ≈ 2.659.`);
+    throw new ContrastiveInputError(
+      `logitScale is ${String(logitScale)}; pass a finite number or tf.Scalar: the log of the scale, e.g. ln(1/0.07) ≈ 2.659.`,
+    );
   }
 }
 
@@ -172,7 +198,11 @@ export interface ClipLossOptions {
  *   clipLogits(tf.tensor2d([[1, 0], [0, 1]]), tf.tensor2d([[1, 0], [0, 1]]), Math.log(10)).arraySync();
  *   // [[10, 0], [0, 10]]
  */
-export function clipLogits(image: tfTypes.Tensor2D, text: tfTypes.Tensor2D, logitScale: tfTypes.Scalar | number): tfTypes.Tensor2D {
+export function clipLogits(
+  image: tfTypes.Tensor2D,
+  text: tfTypes.Tensor2D,
+  logitScale: tfTypes.Scalar | number,
+): tfTypes.Tensor2D {
   const [, di] = shapeOf(image, 'image');
   const [, dt] = shapeOf(text, 'text');
   if (di !== dt) {
@@ -199,7 +229,12 @@ export function clipLogits(image: tfTypes.Tensor2D, text: tfTypes.Tensor2D, logi
  *   clipLoss([[1, 0], [0, 1]], [[1, 0], [0, 1]], Math.log(100)).dataSync()[0];   // ≈ 3.7e-44 → 0: perfect pairs
  *   clipLoss([[1, 0], [1, 0]], [[1, 0], [1, 0]], 0).dataSync()[0];               // 0.6931 = ln 2: nothing to tell apart
  */
-export function clipLoss(image: Embeddings, text: Embeddings, logitScale: tfTypes.Scalar | number, options: ClipLossOptions = {}): tfTypes.Scalar {
+export function clipLoss(
+  image: Embeddings,
+  text: Embeddings,
+  logitScale: tfTypes.Scalar | number,
+  options: ClipLossOptions = {},
+): tfTypes.Scalar {
   if (options.validate !== false) {
     checkPair(image, text);
     checkFinite(image, 'image');

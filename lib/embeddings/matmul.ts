@@ -21,6 +21,7 @@
  *   matmulEngine().name; // 'onnxruntime' (or 'js' where onnxruntime-node is missing)
  */
 import { CourseError } from '../course/errors';
+import { ENV } from '../course/paths';
 import { OnnxGraph } from '../mini-clip/onnx';
 
 /** Raised for operands whose sizes do not match their declared shapes (a bug in the caller). */
@@ -41,7 +42,11 @@ export const ENGINE_MIN_WORK = 1 << 14;
 /** The native session's synchronous face (onnxruntime-node's binding), as far as it is used here. */
 interface NativeSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
-  run(feeds: Record<string, NativeTensor>, fetches: Record<string, null>, options: object): Record<string, { data: ArrayLike<number>; dims: readonly number[] }>;
+  run(
+    feeds: Record<string, NativeTensor>,
+    fetches: Record<string, null>,
+    options: object,
+  ): Record<string, { data: ArrayLike<number>; dims: readonly number[] }>;
   dispose(): void;
 }
 interface NativeTensor {
@@ -67,7 +72,10 @@ function gemmModelBytes(): Uint8Array {
 function ortSession(): NativeSession | null {
   if (session !== undefined) return session;
   try {
-    const { binding, initOrt } = require('onnxruntime-node/dist/binding') as { binding: { InferenceSession: new () => NativeSession }; initOrt: () => void };
+    const { binding, initOrt } = require('onnxruntime-node/dist/binding') as {
+      binding: { InferenceSession: new () => NativeSession };
+      initOrt: () => void;
+    };
     initOrt();
     const s = new binding.InferenceSession();
     const bytes = gemmModelBytes();
@@ -86,7 +94,7 @@ function ortSession(): NativeSession | null {
 }
 
 function forcedEngine(): MatmulEngineName | undefined {
-  const v = typeof process !== 'undefined' ? process.env.MATMUL_ENGINE : undefined;
+  const v = typeof process !== 'undefined' ? process.env[ENV.matmulEngine] : undefined;
   return v === 'js' || v === 'onnxruntime' ? v : undefined;
 }
 
@@ -99,7 +107,11 @@ function forcedEngine(): MatmulEngineName | undefined {
 export function matmulEngine(): { name: MatmulEngineName; detail: string } {
   const forced = forcedEngine();
   if (forced === 'js') return { name: 'js', detail: 'plain JS kernel (MATMUL_ENGINE=js)' };
-  if (ortSession()) return { name: 'onnxruntime', detail: `onnxruntime-node Gemm (MLAS), 1 thread, from ${forced ? 1 : ENGINE_MIN_WORK} multiply-adds` };
+  if (ortSession())
+    return {
+      name: 'onnxruntime',
+      detail: `onnxruntime-node Gemm (MLAS), 1 thread, from ${forced ? 1 : ENGINE_MIN_WORK} multiply-adds`,
+    };
   return { name: 'js', detail: `plain JS kernel (onnxruntime-node unavailable: ${unavailableReason})` };
 }
 
@@ -116,9 +128,18 @@ export interface MultiplyOptions {
  * @example
  *   multiplyByTranspose(new Float32Array([1, 0, 0, 1]), 2, new Float32Array([1, 1]), 1, 2); // Float32Array [1, 1]
  */
-export function multiplyByTranspose(A: Float32Array, n: number, B: Float32Array, m: number, d: number, options: MultiplyOptions = {}): Float32Array {
+export function multiplyByTranspose(
+  A: Float32Array,
+  n: number,
+  B: Float32Array,
+  m: number,
+  d: number,
+  options: MultiplyOptions = {},
+): Float32Array {
   if (A.length !== n * d || B.length !== m * d) {
-    throw new MatmulError(`multiplyByTranspose: A holds ${A.length} values for ${n}×${d} and B ${B.length} for ${m}×${d}; the sizes must match.`);
+    throw new MatmulError(
+      `multiplyByTranspose: A holds ${A.length} values for ${n}×${d} and B ${B.length} for ${m}×${d}; the sizes must match.`,
+    );
   }
   const engine = options.engine ?? forcedEngine() ?? 'auto';
   const useOrt = engine === 'onnxruntime' || (engine === 'auto' && n * m * d >= ENGINE_MIN_WORK);
@@ -131,7 +152,10 @@ export function multiplyByTranspose(A: Float32Array, n: number, B: Float32Array,
 
 function runOrt(s: NativeSession, A: Float32Array, n: number, B: Float32Array, m: number, d: number): Float32Array {
   const { y } = s.run(
-    { a: { location: 'cpu', type: 'float32', dims: [n, d], data: A }, b: { location: 'cpu', type: 'float32', dims: [m, d], data: B } },
+    {
+      a: { location: 'cpu', type: 'float32', dims: [n, d], data: A },
+      b: { location: 'cpu', type: 'float32', dims: [m, d], data: B },
+    },
     { y: null },
     {},
   );
@@ -151,27 +175,47 @@ export function multiplyByTransposeJs(A: Float32Array, n: number, B: Float32Arra
     const j1 = Math.min(m, j0 + bBlock);
     let i = 0;
     for (; i + 4 <= n; i += 4) {
-      const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+      const a0 = i * d,
+        a1 = a0 + d,
+        a2 = a1 + d,
+        a3 = a2 + d;
       let j = j0;
       for (; j + 2 <= j1; j += 2) {
-        const b0 = j * d, b1 = b0 + d;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+        const b0 = j * d,
+          b1 = b0 + d;
+        let s00 = 0,
+          s01 = 0,
+          s10 = 0,
+          s11 = 0,
+          s20 = 0,
+          s21 = 0,
+          s30 = 0,
+          s31 = 0;
         for (let k = 0; k < d; k++) {
-          const y0 = B[b0 + k], y1 = B[b1 + k];
+          const y0 = B[b0 + k],
+            y1 = B[b1 + k];
           let x = A[a0 + k];
-          s00 += x * y0; s01 += x * y1;
+          s00 += x * y0;
+          s01 += x * y1;
           x = A[a1 + k];
-          s10 += x * y0; s11 += x * y1;
+          s10 += x * y0;
+          s11 += x * y1;
           x = A[a2 + k];
-          s20 += x * y0; s21 += x * y1;
+          s20 += x * y0;
+          s21 += x * y1;
           x = A[a3 + k];
-          s30 += x * y0; s31 += x * y1;
+          s30 += x * y0;
+          s31 += x * y1;
         }
         const o = i * m + j;
-        out[o] = s00; out[o + 1] = s01;
-        out[o + m] = s10; out[o + m + 1] = s11;
-        out[o + 2 * m] = s20; out[o + 2 * m + 1] = s21;
-        out[o + 3 * m] = s30; out[o + 3 * m + 1] = s31;
+        out[o] = s00;
+        out[o + 1] = s01;
+        out[o + m] = s10;
+        out[o + m + 1] = s11;
+        out[o + 2 * m] = s20;
+        out[o + 2 * m + 1] = s21;
+        out[o + 3 * m] = s30;
+        out[o + 3 * m + 1] = s31;
       }
       for (; j < j1; j++) {
         for (let r = 0; r < 4; r++) out[(i + r) * m + j] = dot(A, (i + r) * d, B, j * d, d);

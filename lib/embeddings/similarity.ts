@@ -20,7 +20,8 @@ export type Matrix = { rows: number; cols: number; data: Float32Array };
 export type MatrixLike = Matrix | ArrayLike<number>[];
 
 /** Which rule an input broke; `EmbeddingError.reason` carries it for code that branches on the cause. */
-export type EmbeddingErrorReason = 'dimension-mismatch' | 'empty' | 'zero-norm' | 'not-finite' | 'k-out-of-range' | 'bad-shape';
+export type EmbeddingErrorReason =
+  'dimension-mismatch' | 'empty' | 'zero-norm' | 'not-finite' | 'k-out-of-range' | 'bad-shape';
 
 /**
  * Raised for bad input to the similarity helpers. The message names the argument, the cause and the fix;
@@ -31,7 +32,10 @@ export type EmbeddingErrorReason = 'dimension-mismatch' | 'empty' | 'zero-norm' 
  */
 export class EmbeddingError extends CourseError {
   override name = 'EmbeddingError';
-  constructor(readonly reason: EmbeddingErrorReason, message: string) {
+  constructor(
+    readonly reason: EmbeddingErrorReason,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,15 +66,24 @@ export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
   if (isMatrix(m)) {
     const { rows, cols, data } = m;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0 || !isFloat32Array(data)) {
-      throw new EmbeddingError('bad-shape', `${argName}: a Matrix needs integer rows and cols and a Float32Array data (got rows=${rows}, cols=${cols}). Build it as { rows, cols, data: new Float32Array(rows * cols) }.`);
+      throw new EmbeddingError(
+        'bad-shape',
+        `${argName}: a Matrix needs integer rows and cols and a Float32Array data (got rows=${rows}, cols=${cols}). Build it as { rows, cols, data: new Float32Array(rows * cols) }.`,
+      );
     }
     if (data.length !== rows * cols) {
-      throw new EmbeddingError('bad-shape', `${argName}: a ${rows}×${cols} Matrix needs ${rows * cols} values, but its data holds ${data.length}. Fix rows/cols or the data length.`);
+      throw new EmbeddingError(
+        'bad-shape',
+        `${argName}: a ${rows}×${cols} Matrix needs ${rows * cols} values, but its data holds ${data.length}. Fix rows/cols or the data length.`,
+      );
     }
     out = m;
   } else {
     if (!Array.isArray(m)) {
-      throw new EmbeddingError('bad-shape', `${argName}: expected a Matrix { rows, cols, data } or an array of rows, got ${typeof m}. Wrap a single vector as [vector].`);
+      throw new EmbeddingError(
+        'bad-shape',
+        `${argName}: expected a Matrix { rows, cols, data } or an array of rows, got ${typeof m}. Wrap a single vector as [vector].`,
+      );
     }
     const rows = m.length;
     const cols = rows ? m[0].length : 0;
@@ -78,15 +91,24 @@ export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
     for (let r = 0; r < rows; r++) {
       const row = m[r];
       if (!row || typeof row.length !== 'number') {
-        throw new EmbeddingError('bad-shape', `${argName}: row ${r} is not an array of numbers. Pass every row as an array or typed array.`);
+        throw new EmbeddingError(
+          'bad-shape',
+          `${argName}: row ${r} is not an array of numbers. Pass every row as an array or typed array.`,
+        );
       }
       if (row.length !== cols) {
-        throw new EmbeddingError('dimension-mismatch', `${argName}: row ${r} has ${row.length} values but row 0 has ${cols}; every row must have the same length. Check how the embeddings were built.`);
+        throw new EmbeddingError(
+          'dimension-mismatch',
+          `${argName}: row ${r} has ${row.length} values but row 0 has ${cols}; every row must have the same length. Check how the embeddings were built.`,
+        );
       }
       for (let c = 0; c < cols; c++) {
         const v = row[c];
         if (Number.isFinite(v) && Math.abs(v) > FLOAT32_MAX) {
-          throw new EmbeddingError('not-finite', `${argName} holds ${v} at row ${r}, column ${c}, beyond float32's range (±3.4e38) in which a Matrix is stored. Divide the rows by a constant first (l2Normalize and similarityMatrix rescale rows themselves).`);
+          throw new EmbeddingError(
+            'not-finite',
+            `${argName} holds ${v} at row ${r}, column ${c}, beyond float32's range (±3.4e38) in which a Matrix is stored. Divide the rows by a constant first (l2Normalize and similarityMatrix rescale rows themselves).`,
+          );
         }
         data[r * cols + c] = v;
       }
@@ -94,7 +116,10 @@ export function toMatrix(m: MatrixLike, argName = 'matrix'): Matrix {
     out = { rows, cols, data };
   }
   if (out.rows === 0 || out.cols === 0) {
-    throw new EmbeddingError('empty', `${argName} is empty (${out.rows}×${out.cols}); it needs at least one row of at least one value. Check that the embeddings were computed.`);
+    throw new EmbeddingError(
+      'empty',
+      `${argName} is empty (${out.rows}×${out.cols}); it needs at least one row of at least one value. Check that the embeddings were computed.`,
+    );
   }
   checkFinite(out.data, argName, out.cols);
   return out;
@@ -129,17 +154,26 @@ function checkFinite(data: ArrayLike<number>, argName: string, cols?: number): v
     const v = data[i];
     if (!Number.isFinite(v)) {
       const where = cols ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`;
-      throw new EmbeddingError('not-finite', `${argName} holds ${v} at ${where}; similarities need finite numbers. Look for a division by zero or an overflow upstream.`);
+      throw new EmbeddingError(
+        'not-finite',
+        `${argName} holds ${v} at ${where}; similarities need finite numbers. Look for a division by zero or an overflow upstream.`,
+      );
     }
   }
 }
 
 function checkVector(v: ArrayLike<number>, argName: string): void {
   if (v == null || typeof v.length !== 'number') {
-    throw new EmbeddingError('bad-shape', `${argName} is not an array of numbers (got ${v === null ? 'null' : typeof v}). Pass an array or typed array.`);
+    throw new EmbeddingError(
+      'bad-shape',
+      `${argName} is not an array of numbers (got ${v === null ? 'null' : typeof v}). Pass an array or typed array.`,
+    );
   }
   if (v.length === 0) {
-    throw new EmbeddingError('empty', `${argName} is empty; it needs at least one value. Check that the embedding was computed.`);
+    throw new EmbeddingError(
+      'empty',
+      `${argName} is empty; it needs at least one value. Check that the embedding was computed.`,
+    );
   }
   checkFinite(v, argName);
 }
@@ -160,7 +194,10 @@ export function l2Normalize(m: MatrixLike, argName = 'matrix'): Matrix {
     for (let c = 0; c < cols; c++) sumSquares += data[o + c] * data[o + c];
     const norm = Math.sqrt(sumSquares);
     if (norm === 0) {
-      throw new EmbeddingError('zero-norm', `${argName}: row ${r} is all zeros (norm 0), so it has no direction to compare. Drop that row or check why its embedding is zero.`);
+      throw new EmbeddingError(
+        'zero-norm',
+        `${argName}: row ${r} is all zeros (norm 0), so it has no direction to compare. Drop that row or check why its embedding is zero.`,
+      );
     }
     for (let c = 0; c < cols; c++) out[o + c] = data[o + c] / norm;
   }
@@ -177,7 +214,10 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
   checkVector(a, 'a');
   checkVector(b, 'b');
   if (a.length !== b.length) {
-    throw new EmbeddingError('dimension-mismatch', `cosineSimilarity: a has ${a.length} values and b has ${b.length}; both must have the same dimension. Compare embeddings from the same model (or projection).`);
+    throw new EmbeddingError(
+      'dimension-mismatch',
+      `cosineSimilarity: a has ${a.length} values and b has ${b.length}; both must have the same dimension. Compare embeddings from the same model (or projection).`,
+    );
   }
   let dot = 0;
   let na = 0;
@@ -206,7 +246,10 @@ export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): nu
     }
   }
   if (na === 0 || nb === 0) {
-    throw new EmbeddingError('zero-norm', `cosineSimilarity: ${na === 0 ? 'a' : 'b'} is all zeros (norm 0), so the angle is undefined. Check why that embedding is zero.`);
+    throw new EmbeddingError(
+      'zero-norm',
+      `cosineSimilarity: ${na === 0 ? 'a' : 'b'} is all zeros (norm 0), so the angle is undefined. Check why that embedding is zero.`,
+    );
   }
   const cos = dot / (Math.sqrt(na) * Math.sqrt(nb));
   return Math.max(-1, Math.min(1, cos));
@@ -225,7 +268,10 @@ export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
   const A0 = toMatrix(rescaledRows(a), 'a');
   const B0 = toMatrix(rescaledRows(b), 'b');
   if (A0.cols !== B0.cols) {
-    throw new EmbeddingError('dimension-mismatch', `similarityMatrix: a is ${shapeOf(A0)} and b is ${shapeOf(B0)}; their rows must have the same length (embedding dimension). Project both into the same space first.`);
+    throw new EmbeddingError(
+      'dimension-mismatch',
+      `similarityMatrix: a is ${shapeOf(A0)} and b is ${shapeOf(B0)}; their rows must have the same length (embedding dimension). Project both into the same space first.`,
+    );
   }
   const A = l2Normalize(A0, 'a');
   const B = l2Normalize(B0, 'b');
@@ -247,7 +293,10 @@ export function similarityMatrix(a: MatrixLike, b: MatrixLike): Matrix {
 export function softmax(logits: ArrayLike<number>, logitScale = 1): Float32Array {
   checkVector(logits, 'logits');
   if (!Number.isFinite(logitScale)) {
-    throw new EmbeddingError('not-finite', `softmax: logitScale is ${logitScale}; it must be a finite number (CLIP uses 100). Pass a finite logitScale.`);
+    throw new EmbeddingError(
+      'not-finite',
+      `softmax: logitScale is ${logitScale}; it must be a finite number (CLIP uses 100). Pass a finite logitScale.`,
+    );
   }
   let max = -Infinity;
   let overflow = false;
@@ -267,7 +316,8 @@ export function softmax(logits: ArrayLike<number>, logitScale = 1): Float32Array
     // logitScale · x overflowed (e.g. logitScale 1e308): subtract the extreme logit before scaling, so that every exponent
     // is logitScale · (x_i − x_best) ≤ 0, which may be −Infinity (exp gives 0) but never NaN.
     let best = logits[0];
-    for (let i = 1; i < logits.length; i++) best = logitScale > 0 ? Math.max(best, logits[i]) : Math.min(best, logits[i]);
+    for (let i = 1; i < logits.length; i++)
+      best = logitScale > 0 ? Math.max(best, logits[i]) : Math.min(best, logits[i]);
     for (let i = 0; i < logits.length; i++) {
       const d = logits[i] - best;
       exps[i] = d === 0 ? 1 : Math.exp(logitScale * d);
@@ -288,7 +338,10 @@ export function softmax(logits: ArrayLike<number>, logitScale = 1): Float32Array
 export function topK(scores: ArrayLike<number>, k: number): { index: number; score: number }[] {
   checkVector(scores, 'scores');
   if (!Number.isInteger(k) || k < 1 || k > scores.length) {
-    throw new EmbeddingError('k-out-of-range', `topK: k = ${k} is out of range for ${scores.length} scores; k must be an integer from 1 to ${scores.length}. Lower k or pass more scores.`);
+    throw new EmbeddingError(
+      'k-out-of-range',
+      `topK: k = ${k} is out of range for ${scores.length} scores; k must be an integer from 1 to ${scores.length}. Lower k or pass more scores.`,
+    );
   }
   const order = Array.from({ length: scores.length }, (_, i) => i);
   order.sort((x, y) => scores[y] - scores[x] || x - y);

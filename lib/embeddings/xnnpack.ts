@@ -58,12 +58,16 @@ function paysOnXnnpack(m: number, k: number, n: number): boolean {
 
 /** dy · wᵀ as tf.matMul(dy, w, false, true) computes it, on XNNPACK when the backend is wasm. */
 function timesTransposed(x: T2, w: T2): T2 {
-  return onWasm() && paysOnXnnpack(x.shape[0], x.shape[1], w.shape[0]) ? productInSlowPathOrder(x, tf.transpose(w)) : tf.matMul(x, w, false, true);
+  return onWasm() && paysOnXnnpack(x.shape[0], x.shape[1], w.shape[0])
+    ? productInSlowPathOrder(x, tf.transpose(w))
+    : tf.matMul(x, w, false, true);
 }
 
 /** xᵀ · dy as tf.matMul(x, dy, true, false) computes it, on XNNPACK when the backend is wasm. */
 function transposedTimes(x: T2, dy: T2): T2 {
-  return onWasm() && paysOnXnnpack(x.shape[1], x.shape[0], dy.shape[1]) ? productInSlowPathOrder(tf.transpose(x), dy) : tf.matMul(x, dy, true, false);
+  return onWasm() && paysOnXnnpack(x.shape[1], x.shape[0], dy.shape[1])
+    ? productInSlowPathOrder(tf.transpose(x), dy)
+    : tf.matMul(x, dy, true, false);
 }
 
 let laidOut: ((x: T2, w: T2) => T2) | undefined;
@@ -144,14 +148,23 @@ export function oneHotTimes(ids: tfTypes.Tensor1D, vocab: number, w: T2): T2 {
     const [b] = args as [T2, tfTypes.GradSaveFunc];
     return {
       value: tf.matMul(oneHot, b),
-      gradFunc: (dy: T2) => tf.tensor2d(segmentSumsInSlowPathOrder(idValues, vocab, dy.dataSync() as Float32Array, dy.shape[1]), [vocab, dy.shape[1]]),
+      gradFunc: (dy: T2) =>
+        tf.tensor2d(segmentSumsInSlowPathOrder(idValues, vocab, dy.dataSync() as Float32Array, dy.shape[1]), [
+          vocab,
+          dy.shape[1],
+        ]),
     };
   });
   return f(w);
 }
 
 /** Σ over tokens k with id v of dy[k, :], in float32, summed as tfjs-wasm's scalar matMul loop sums oneHotᵀ·dy. */
-export function segmentSumsInSlowPathOrder(ids: ArrayLike<number>, vocab: number, dy: Float32Array, width: number): Float32Array {
+export function segmentSumsInSlowPathOrder(
+  ids: ArrayLike<number>,
+  vocab: number,
+  dy: Float32Array,
+  width: number,
+): Float32Array {
   const out = new Float32Array(vocab * width); // stores round to float32: each += below is one float32 addition
   const partial = new Float32Array(vocab * width);
   const touched: number[] = [];

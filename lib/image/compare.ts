@@ -22,9 +22,12 @@ export class PixelComparisonError extends CourseError {}
  */
 export function pixelDifference(a: ArrayLike<number>, b: ArrayLike<number>): PixelDifference {
   if (a.length !== b.length) {
-    throw new PixelComparisonError(`pixelDifference: a has ${a.length} values and b ${b.length}; compare images preprocessed with the same crop size.`);
+    throw new PixelComparisonError(
+      `pixelDifference: a has ${a.length} values and b ${b.length}; compare images preprocessed with the same crop size.`,
+    );
   }
-  if (a.length === 0) throw new PixelComparisonError('pixelDifference: both inputs are empty; pass preprocessed pixel arrays.');
+  if (a.length === 0)
+    throw new PixelComparisonError('pixelDifference: both inputs are empty; pass preprocessed pixel arrays.');
   const d = new Float64Array(a.length);
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
@@ -42,7 +45,9 @@ export function pixelDifference(a: ArrayLike<number>, b: ArrayLike<number>): Pix
 export function readFloat32File(file: string): Float32Array {
   const buf = fs.readFileSync(file);
   if (buf.byteLength % 4 !== 0) {
-    throw new PixelComparisonError(`readFloat32File: ${file} has ${buf.byteLength} bytes, not a multiple of 4; it is not a float32 array.`);
+    throw new PixelComparisonError(
+      `readFloat32File: ${file} has ${buf.byteLength} bytes, not a multiple of 4; it is not a float32 array.`,
+    );
   }
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
@@ -55,7 +60,9 @@ export function readFloat32File(file: string): Float32Array {
  *   const theirs = transformersJsPreprocessor();
  *   (await theirs('assets/images/chelsea.png')).length; // 150528 = 3 × 224 × 224
  */
-export function transformersJsPreprocessor(config: object = CLIP_VIT_B32_PREPROCESSOR): (file: string) => Promise<Float32Array> {
+export function transformersJsPreprocessor(
+  config: object = CLIP_VIT_B32_PREPROCESSOR,
+): (file: string) => Promise<Float32Array> {
   const processor = new CLIPImageProcessor(config as never);
   return async (file: string) => (await processor(await RawImage.read(file))).pixel_values.data as Float32Array;
 }

@@ -45,7 +45,10 @@ const KNOWN_UNSUPPORTED: { name: string; test: (b: Uint8Array) => boolean }[] = 
   { name: 'PSD', test: (b) => ascii(b, 0, 4) === '8BPS' },
   { name: 'PDF', test: (b) => ascii(b, 0, 5) === '%PDF-' },
   { name: 'HEIF/AVIF', test: (b) => ascii(b, 4, 8) === 'ftyp' },
-  { name: 'SVG', test: (b) => /^\s*(<\?xml|<svg|<!DOCTYPE svg)/i.test(ascii(b, 0, 256)) && /<svg/i.test(ascii(b, 0, 4096)) },
+  {
+    name: 'SVG',
+    test: (b) => /^\s*(<\?xml|<svg|<!DOCTYPE svg)/i.test(ascii(b, 0, 256)) && /<svg/i.test(ascii(b, 0, 4096)),
+  },
 ];
 
 /** Signatures of the supported formats: bytes that start like one of them but fail to decode are damaged. */
@@ -80,7 +83,11 @@ export interface Rgb8Image {
  * Decodes `bytes` to 8-bit RGB with Pillow's conversion rules (see the module comment).
  * Throws `ImageInputError` for data that is not an image, truncated, an unsupported format, or over `maxPixels`.
  */
-export async function decodeToRgb8(bytes: Uint8Array, label: string, options: ImageDecodeOptions = {}): Promise<Rgb8Image> {
+export async function decodeToRgb8(
+  bytes: Uint8Array,
+  label: string,
+  options: ImageDecodeOptions = {},
+): Promise<Rgb8Image> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   // One sharp instance: its header is parsed once, for metadata and then for decoding. The pixel limit is
   // checked below from that header, before any pixel is decoded (libvips' own limit would hide the size).
@@ -89,10 +96,20 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
   const header = sniffHeader(bytes) ?? (await metadataHeader(image, bytes, label));
   const { format, width, height, space } = header;
   if (!SUPPORTED_FORMATS.has(format)) {
-    throw new ImageInputError(label, 'unsupported-format', `it is ${format.toUpperCase()}, which this pipeline does not decode (supported: PNG, JPEG, WebP, GIF, TIFF)`, FORMAT_FIX);
+    throw new ImageInputError(
+      label,
+      'unsupported-format',
+      `it is ${format.toUpperCase()}, which this pipeline does not decode (supported: PNG, JPEG, WebP, GIF, TIFF)`,
+      FORMAT_FIX,
+    );
   }
   if (width * height > maxPixels) {
-    throw new ImageInputError(label, 'too-many-pixels', `its header declares ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (a guard against decompression bombs)`, 'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.');
+    throw new ImageInputError(
+      label,
+      'too-many-pixels',
+      `its header declares ${width}×${height} = ${width * height} pixels, over the limit of ${maxPixels} (a guard against decompression bombs)`,
+      'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.',
+    );
   }
   // Small plain 8-bit PNGs are decoded in JS (lib/image/png.ts, same pixels), skipping sharp's thread-pool round
   // trip (~0.5 ms CPU per call, most of the cost of a 48-px image); larger ones go to libpng through sharp, which is
@@ -133,7 +150,8 @@ export async function decodeToRgb8(bytes: Uint8Array, label: string, options: Im
   if (inPlace) {
     // nothing to convert
   } else if (cmyk) {
-    if (channels < 4) throw new ImageInputError(label, 'not-an-image', `it is CMYK but decodes to ${channels} channels`, FORMAT_FIX);
+    if (channels < 4)
+      throw new ImageInputError(label, 'not-an-image', `it is CMYK but decodes to ${channels} channels`, FORMAT_FIX);
     for (let i = 0, p = 0, o = 0; i < n; i++, p += channels, o += 3) {
       const notK = 255 - (samples[p + 3] >> shift);
       rgb[o] = notK - mulDiv255(samples[p] >> shift, notK);
@@ -179,7 +197,13 @@ async function metadataHeader(image: Sharp, bytes: Uint8Array, label: string): P
   } catch (e) {
     throw classifyDecodeError(bytes, label, e as Error);
   }
-  return { format: String(meta.format ?? 'unknown'), width: meta.width ?? 0, height: meta.height ?? 0, space: String(meta.space ?? 'srgb'), sixteenBit: meta.depth === 'ushort' };
+  return {
+    format: String(meta.format ?? 'unknown'),
+    width: meta.width ?? 0,
+    height: meta.height ?? 0,
+    space: String(meta.space ?? 'srgb'),
+    sixteenBit: meta.depth === 'ushort',
+  };
 }
 
 /**
@@ -194,7 +218,13 @@ function sniffHeader(b: Uint8Array): ImageHeader | null {
     const colourType = b[25];
     const gray = colourType === 0 || colourType === 4;
     const sixteenBit = bitDepth === 16;
-    return { format: 'png', width: u32(16), height: u32(20), space: gray ? (sixteenBit ? 'grey16' : 'b-w') : sixteenBit ? 'rgb16' : 'srgb', sixteenBit };
+    return {
+      format: 'png',
+      width: u32(16),
+      height: u32(20),
+      space: gray ? (sixteenBit ? 'grey16' : 'b-w') : sixteenBit ? 'rgb16' : 'srgb',
+      sixteenBit,
+    };
   }
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
     let o = 2;
@@ -229,15 +259,46 @@ function classifyDecodeError(bytes: Uint8Array, label: string, e: Error): ImageI
   const msg = (e.message || String(e)).split('\n')[0];
   const known = KNOWN_UNSUPPORTED.find((k) => bytes.length >= 4 && k.test(bytes));
   if (/unsupported image format/i.test(msg)) {
-    if (known) return new ImageInputError(label, 'unsupported-format', `it is ${known.name}, which this pipeline does not decode (supported: PNG, JPEG, WebP, GIF, TIFF)`, FORMAT_FIX);
+    if (known)
+      return new ImageInputError(
+        label,
+        'unsupported-format',
+        `it is ${known.name}, which this pipeline does not decode (supported: PNG, JPEG, WebP, GIF, TIFF)`,
+        FORMAT_FIX,
+      );
     const head = Buffer.from(bytes.subarray(0, 8)).toString('hex');
-    return new ImageInputError(label, 'not-an-image', `its bytes are not a known image format (it starts with 0x${head})`, 'Check that the file really is an image (not HTML, text or an archive), and re-download it if needed.');
+    return new ImageInputError(
+      label,
+      'not-an-image',
+      `its bytes are not a known image format (it starts with 0x${head})`,
+      'Check that the file really is an image (not HTML, text or an archive), and re-download it if needed.',
+    );
   }
   if (/pixel limit/i.test(msg)) {
-    return new ImageInputError(label, 'too-many-pixels', `it has more pixels than the limit (${msg})`, 'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.');
+    return new ImageInputError(
+      label,
+      'too-many-pixels',
+      `it has more pixels than the limit (${msg})`,
+      'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.',
+    );
   }
-  if (looksLikeSupportedImage(bytes) && /premature|truncat|corrupt header|end of (file|input|stream)|unexpected end|short read|not enough data|incomplete|read error/i.test(msg)) {
-    return new ImageInputError(label, 'truncated', `the file is truncated or damaged (decoder: ${msg})`, 'Re-download or re-export the image; a partial copy cannot be decoded.');
+  if (
+    looksLikeSupportedImage(bytes) &&
+    /premature|truncat|corrupt header|end of (file|input|stream)|unexpected end|short read|not enough data|incomplete|read error/i.test(
+      msg,
+    )
+  ) {
+    return new ImageInputError(
+      label,
+      'truncated',
+      `the file is truncated or damaged (decoder: ${msg})`,
+      'Re-download or re-export the image; a partial copy cannot be decoded.',
+    );
   }
-  return new ImageInputError(label, 'not-an-image', `it cannot be decoded (decoder: ${msg})`, 'The file is damaged or not really an image; re-download or re-export it.');
+  return new ImageInputError(
+    label,
+    'not-an-image',
+    `it cannot be decoded (decoder: ${msg})`,
+    'The file is damaged or not really an image; re-download or re-export it.',
+  );
 }

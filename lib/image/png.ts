@@ -26,7 +26,9 @@ export interface PlainPng {
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const crc32: ((data: Uint8Array, value?: number) => number) | undefined = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+const crc32: ((data: Uint8Array, value?: number) => number) | undefined = (
+  zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }
+).crc32;
 
 function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
@@ -88,7 +90,12 @@ export function decodePlainPng(b: Uint8Array, maxPixels = Infinity): PlainPng | 
   const rgb = colourType === 2 ? pixels : toRgb(pixels, width, height, channels, colourType, palette);
   if (!rgb) return null;
   const space = colourType === 0 || colourType === 4 ? 'b-w' : 'srgb';
-  return { rgb, width, height, sourceDescription: `png ${space} ${colourType === 3 ? (palette!.length / 3 > 0 ? 3 : 1) : channels}ch 8-bit` };
+  return {
+    rgb,
+    width,
+    height,
+    sourceDescription: `png ${space} ${colourType === 3 ? (palette!.length / 3 > 0 ? 3 : 1) : channels}ch 8-bit`,
+  };
 }
 
 /**
@@ -146,8 +153,18 @@ function unfilter(raw: Uint8Array, out: Uint8Array, height: number, stride: numb
 }
 
 /** Average filter for 3 bytes per pixel, the left pixel kept in registers (the common case: RGB photos). */
-function averageRgb(raw: Uint8Array, src: number, out: Uint8Array, dst: number, prev: Uint8Array, up: number, stride: number): void {
-  let a0 = 0, a1 = 0, a2 = 0;
+function averageRgb(
+  raw: Uint8Array,
+  src: number,
+  out: Uint8Array,
+  dst: number,
+  prev: Uint8Array,
+  up: number,
+  stride: number,
+): void {
+  let a0 = 0,
+    a1 = 0,
+    a2 = 0;
   for (let i = 0; i < stride; i += 3) {
     a0 = (raw[src + i] + ((a0 + prev[up + i]) >> 1)) & 255;
     a1 = (raw[src + i + 1] + ((a1 + prev[up + i + 1]) >> 1)) & 255;
@@ -168,10 +185,25 @@ function paeth(a: number, b: number, c: number): number {
 }
 
 /** Paeth filter for 3 bytes per pixel, left and upper-left pixels kept in registers. */
-function paethRgb(raw: Uint8Array, src: number, out: Uint8Array, dst: number, prev: Uint8Array, up: number, stride: number): void {
-  let a0 = 0, a1 = 0, a2 = 0, c0 = 0, c1 = 0, c2 = 0;
+function paethRgb(
+  raw: Uint8Array,
+  src: number,
+  out: Uint8Array,
+  dst: number,
+  prev: Uint8Array,
+  up: number,
+  stride: number,
+): void {
+  let a0 = 0,
+    a1 = 0,
+    a2 = 0,
+    c0 = 0,
+    c1 = 0,
+    c2 = 0;
   for (let i = 0; i < stride; i += 3) {
-    const b0 = prev[up + i], b1 = prev[up + i + 1], b2 = prev[up + i + 2];
+    const b0 = prev[up + i],
+      b1 = prev[up + i + 1],
+      b2 = prev[up + i + 2];
     a0 = (raw[src + i] + paeth(a0, b0, c0)) & 255;
     a1 = (raw[src + i + 1] + paeth(a1, b1, c1)) & 255;
     a2 = (raw[src + i + 2] + paeth(a2, b2, c2)) & 255;
@@ -185,7 +217,14 @@ function paethRgb(raw: Uint8Array, src: number, out: Uint8Array, dst: number, pr
 }
 
 /** Unfiltered pixels (rows of width · channels bytes) → interleaved RGB by Pillow's rules; null for a bad palette index. */
-function toRgb(px: Uint8Array, width: number, height: number, channels: number, colourType: number, palette: Uint8Array | null): Uint8Array | null {
+function toRgb(
+  px: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  colourType: number,
+  palette: Uint8Array | null,
+): Uint8Array | null {
   const n = width * height;
   const rgb = new Uint8Array(n * 3);
   if (colourType === 3) {

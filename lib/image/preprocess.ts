@@ -18,12 +18,29 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { ImageInputError, PreprocessorConfigError } from './errors';
 import { decodeToRgb8, DEFAULT_MAX_PIXELS, type ImageDecodeOptions, type Rgb8Image } from './decode';
-import { readImageBytes, describeSource, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type ImageReadOptions, type ImageSource } from './source';
+import {
+  readImageBytes,
+  describeSource,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type ImageReadOptions,
+  type ImageSource,
+} from './source';
 import { resampleRgb8, PIL_RESAMPLE, type PixelWindow } from './resample';
 import { checkPreprocessOptions, describeValue, MAX_PREPROCESS_SIZE } from './options';
 
 export { ImageOptionError, MAX_PREPROCESS_SIZE, MAX_TIMEOUT_MS, MAX_CONCURRENCY, describeValue } from './options';
-export { ImageInputError, PreprocessorConfigError, PIL_RESAMPLE, DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, decodeToRgb8, readImageBytes, resampleRgb8 };
+export {
+  ImageInputError,
+  PreprocessorConfigError,
+  PIL_RESAMPLE,
+  DEFAULT_MAX_PIXELS,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  decodeToRgb8,
+  readImageBytes,
+  resampleRgb8,
+};
 export type { ImageInputErrorReason } from './errors';
 export type { ImageSource, ImageReadOptions, ImageDecodeOptions, Rgb8Image, PixelWindow };
 
@@ -81,7 +98,11 @@ export const CLIP_VIT_B32_PREPROCESSOR: Readonly<PreprocessorConfig> = Object.fr
 /** Everything `preprocessImage` needs besides the config: read limits and decode choices. */
 export interface PreprocessOptions extends ImageReadOptions, ImageDecodeOptions {}
 
-const PREPROCESS_DEFAULTS = { timeoutMs: DEFAULT_TIMEOUT_MS, maxBytes: DEFAULT_MAX_BYTES, maxPixels: DEFAULT_MAX_PIXELS };
+const PREPROCESS_DEFAULTS = {
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  maxBytes: DEFAULT_MAX_BYTES,
+  maxPixels: DEFAULT_MAX_PIXELS,
+};
 
 /** The checked, resolved form of a config. */
 interface ResolvedConfig {
@@ -94,9 +115,12 @@ interface ResolvedConfig {
 
 /** A config value for a message: NaN and Infinity as such (JSON.stringify would print null), arrays item by item. */
 function shown(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'number' ? describeValue(x) : JSON.stringify(x))).join(', ')}]`;
+  if (Array.isArray(v))
+    return `[${v.map((x) => (typeof x === 'number' ? describeValue(x) : JSON.stringify(x))).join(', ')}]`;
   if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${typeof x === 'number' ? describeValue(x) : JSON.stringify(x)}`).join(', ')} }`;
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${k}: ${typeof x === 'number' ? describeValue(x) : JSON.stringify(x)}`)
+      .join(', ')} }`;
   }
   return describeValue(v);
 }
@@ -114,42 +138,68 @@ function positiveInt(v: unknown, name: string): number {
 function threeNumbers(v: unknown, name: string): number[] {
   const arr = typeof v === 'number' ? [v, v, v] : v;
   if (!Array.isArray(arr) || arr.length !== 3 || !arr.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new PreprocessorConfigError(`Preprocessor config: ${name} must be one number or three (R, G, B), got ${shown(v)}. CLIP's is ${JSON.stringify(CLIP_VIT_B32_PREPROCESSOR[name as 'image_mean'])}.`);
+    throw new PreprocessorConfigError(
+      `Preprocessor config: ${name} must be one number or three (R, G, B), got ${shown(v)}. CLIP's is ${JSON.stringify(CLIP_VIT_B32_PREPROCESSOR[name as 'image_mean'])}.`,
+    );
   }
   return arr as number[];
 }
 
 function resolveConfig(partial: Partial<PreprocessorConfig> = {}): ResolvedConfig {
   if (partial === null || typeof partial !== 'object') {
-    throw new PreprocessorConfigError(`Preprocessor config must be an object like preprocessor_config.json, got ${shown(partial)}.`);
+    throw new PreprocessorConfigError(
+      `Preprocessor config must be an object like preprocessor_config.json, got ${shown(partial)}.`,
+    );
   }
   const c = { ...CLIP_VIT_B32_PREPROCESSOR, ...partial } as PreprocessorConfig;
   let resize: ResolvedConfig['resize'] = { kind: 'none' };
   if (c.do_resize) {
-    if (partial.shortest_edge !== undefined) resize = { kind: 'shortest', edge: positiveInt(partial.shortest_edge, 'shortest_edge') };
+    if (partial.shortest_edge !== undefined)
+      resize = { kind: 'shortest', edge: positiveInt(partial.shortest_edge, 'shortest_edge') };
     else if (typeof c.size === 'number') resize = { kind: 'shortest', edge: positiveInt(c.size, 'size') };
-    else if (c.size && typeof c.size === 'object' && 'shortest_edge' in c.size) resize = { kind: 'shortest', edge: positiveInt(c.size.shortest_edge, 'size.shortest_edge') };
+    else if (c.size && typeof c.size === 'object' && 'shortest_edge' in c.size)
+      resize = { kind: 'shortest', edge: positiveInt(c.size.shortest_edge, 'size.shortest_edge') };
     else if (c.size && typeof c.size === 'object' && 'height' in c.size && 'width' in c.size) {
-      resize = { kind: 'exact', height: positiveInt(c.size.height, 'size.height'), width: positiveInt(c.size.width, 'size.width') };
+      resize = {
+        kind: 'exact',
+        height: positiveInt(c.size.height, 'size.height'),
+        width: positiveInt(c.size.width, 'size.width'),
+      };
     } else {
-      throw new PreprocessorConfigError(`Preprocessor config: size must be a number, { shortest_edge } or { height, width }, got ${shown(c.size)}.`);
+      throw new PreprocessorConfigError(
+        `Preprocessor config: size must be a number, { shortest_edge } or { height, width }, got ${shown(c.size)}.`,
+      );
     }
   }
   let crop: HeightWidth | null = null;
   if (c.do_center_crop) {
     if (typeof c.crop_size === 'number') crop = { height: positiveInt(c.crop_size, 'crop_size'), width: c.crop_size };
-    else if (c.crop_size && typeof c.crop_size === 'object') crop = { height: positiveInt(c.crop_size.height, 'crop_size.height'), width: positiveInt(c.crop_size.width, 'crop_size.width') };
-    else throw new PreprocessorConfigError(`Preprocessor config: crop_size must be a number or { height, width }, got ${shown(c.crop_size)}.`);
+    else if (c.crop_size && typeof c.crop_size === 'object')
+      crop = {
+        height: positiveInt(c.crop_size.height, 'crop_size.height'),
+        width: positiveInt(c.crop_size.width, 'crop_size.width'),
+      };
+    else
+      throw new PreprocessorConfigError(
+        `Preprocessor config: crop_size must be a number or { height, width }, got ${shown(c.crop_size)}.`,
+      );
   }
   if (!Number.isInteger(c.resample) || c.resample < 0 || c.resample > 5) {
-    throw new PreprocessorConfigError(`Preprocessor config: resample must be a Pillow filter code 0..5 (3 = bicubic), got ${shown(c.resample)}.`);
+    throw new PreprocessorConfigError(
+      `Preprocessor config: resample must be a Pillow filter code 0..5 (3 = bicubic), got ${shown(c.resample)}.`,
+    );
   }
   if (c.do_rescale && !(typeof c.rescale_factor === 'number' && Number.isFinite(c.rescale_factor))) {
-    throw new PreprocessorConfigError(`Preprocessor config: rescale_factor must be a finite number (1/255 = 0.00392156862745098), got ${shown(c.rescale_factor)}.`);
+    throw new PreprocessorConfigError(
+      `Preprocessor config: rescale_factor must be a finite number (1/255 = 0.00392156862745098), got ${shown(c.rescale_factor)}.`,
+    );
   }
   const mean = threeNumbers(c.image_mean, 'image_mean');
   const std = threeNumbers(c.image_std, 'image_std');
-  if (c.do_normalize && std.some((s) => s === 0)) throw new PreprocessorConfigError(`Preprocessor config: image_std ${JSON.stringify(std)} contains 0; dividing by it is undefined.`);
+  if (c.do_normalize && std.some((s) => s === 0))
+    throw new PreprocessorConfigError(
+      `Preprocessor config: image_std ${JSON.stringify(std)} contains 0; dividing by it is undefined.`,
+    );
   // Hugging Face: rescale = float64 multiply then cast to float32; normalize = (x − mean) / std in float32.
   const lut = [0, 1, 2].map((ch) => {
     const table = new Float32Array(256);
@@ -195,7 +245,9 @@ function pixelsToTensor(img: Rgb8Image, cfg: ResolvedConfig): { data: Float32Arr
   if (cfg.resize.kind === 'shortest') ({ width: rw, height: rh } = shortestEdgeSize(width, height, cfg.resize.edge));
   else if (cfg.resize.kind === 'exact') ({ width: rw, height: rh } = cfg.resize);
   if (rw < 1 || rh < 1) {
-    throw new PreprocessorConfigError(`A ${width}×${height} image would be resized to ${rw}×${rh}: too thin to keep an edge. Use a less extreme aspect ratio or a larger shortest_edge.`);
+    throw new PreprocessorConfigError(
+      `A ${width}×${height} image would be resized to ${rw}×${rh}: too thin to keep an edge. Use a less extreme aspect ratio or a larger shortest_edge.`,
+    );
   }
   const outH = cfg.crop ? cfg.crop.height : rh;
   const outW = cfg.crop ? cfg.crop.width : rw;
@@ -208,7 +260,10 @@ function pixelsToTensor(img: Rgb8Image, cfg: ResolvedConfig): { data: Float32Arr
     width: Math.min(rw, offX + outW) - Math.max(0, offX),
     height: Math.min(rh, offY + outH) - Math.max(0, offY),
   };
-  const resized = rw === width && rh === height ? cropBytes(rgb, width, win) : resampleRgb8(rgb, width, height, rw, rh, cfg.resample, win);
+  const resized =
+    rw === width && rh === height
+      ? cropBytes(rgb, width, win)
+      : resampleRgb8(rgb, width, height, rw, rh, cfg.resample, win);
 
   const plane = outH * outW;
   const data = new Float32Array(3 * plane);
@@ -284,10 +339,20 @@ export async function preprocessImages(
   options: PreprocessOptions & { concurrency?: number } = {},
 ): Promise<{ data: Float32Array; dims: [number, 3, number, number] }> {
   if (!Array.isArray(sources)) {
-    throw new ImageInputError('<batch>', 'bad-source', `sources must be an array of images, got ${describeValue(sources)}`, 'Wrap a single image in an array, e.g. preprocessImages([path]), or call preprocessImage(path).');
+    throw new ImageInputError(
+      '<batch>',
+      'bad-source',
+      `sources must be an array of images, got ${describeValue(sources)}`,
+      'Wrap a single image in an array, e.g. preprocessImages([path]), or call preprocessImage(path).',
+    );
   }
   if (sources.length === 0) {
-    throw new ImageInputError('<batch>', 'bad-source', 'the list of sources is empty', 'Pass an array with at least one path, URL or Buffer.');
+    throw new ImageInputError(
+      '<batch>',
+      'bad-source',
+      'the list of sources is empty',
+      'Pass an array with at least one path, URL or Buffer.',
+    );
   }
   checkPreprocessOptions(options, PREPROCESS_DEFAULTS);
   const cfg = resolveConfig(config);
@@ -307,7 +372,12 @@ export async function preprocessImages(
   const data = new Float32Array(sources.length * size);
   results.forEach((r, i) => {
     if (r.dims[1] !== h || r.dims[2] !== w) {
-      throw new ImageInputError(describeSource(sources[i]), 'bad-source', `it comes out ${r.dims[2]}×${r.dims[1]} but the first image comes out ${w}×${h}, so they cannot be stacked`, 'Enable do_center_crop (the default) so every image has the same size, or preprocess them one by one.');
+      throw new ImageInputError(
+        describeSource(sources[i]),
+        'bad-source',
+        `it comes out ${r.dims[2]}×${r.dims[1]} but the first image comes out ${w}×${h}, so they cannot be stacked`,
+        'Enable do_center_crop (the default) so every image has the same size, or preprocess them one by one.',
+      );
     }
     data.set(r.data, i * size);
   });
@@ -329,16 +399,22 @@ export async function loadPreprocessorConfig(pathToJson: string): Promise<Prepro
     if ((await fsp.stat(file)).isDirectory()) file = path.join(file, 'preprocessor_config.json');
     text = await fsp.readFile(file, 'utf8');
   } catch (e) {
-    throw new PreprocessorConfigError(`Cannot read preprocessor config ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Pass the path of a preprocessor_config.json or of the model folder that holds it.`);
+    throw new PreprocessorConfigError(
+      `Cannot read preprocessor config ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Pass the path of a preprocessor_config.json or of the model folder that holds it.`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new PreprocessorConfigError(`Preprocessor config ${JSON.stringify(file)} is not valid JSON (${(e as Error).message}). Re-download it or fix the syntax.`);
+    throw new PreprocessorConfigError(
+      `Preprocessor config ${JSON.stringify(file)} is not valid JSON (${(e as Error).message}). Re-download it or fix the syntax.`,
+    );
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new PreprocessorConfigError(`Preprocessor config ${JSON.stringify(file)} must hold a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}.`);
+    throw new PreprocessorConfigError(
+      `Preprocessor config ${JSON.stringify(file)} must hold a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}.`,
+    );
   }
   const cfg = { ...CLIP_VIT_B32_PREPROCESSOR, ...(parsed as Partial<PreprocessorConfig>) };
   resolveConfig(parsed as Partial<PreprocessorConfig>); // throws PreprocessorConfigError when a value cannot work

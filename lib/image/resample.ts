@@ -152,18 +152,26 @@ export function resampleRgb8(
 ): Uint8Array {
   const C = 3;
   for (const [name, v] of Object.entries({ width, height, outWidth, outHeight })) {
-    if (!Number.isInteger(v) || v < 1) throw new ResampleError(`resampleRgb8: ${name} must be a positive integer, got ${v}.`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new ResampleError(`resampleRgb8: ${name} must be a positive integer, got ${v}.`);
   }
   if (src.length < width * height * C) {
-    throw new ResampleError(`resampleRgb8: a ${width}×${height} RGB image needs ${width * height * C} bytes, got ${src.length}.`);
+    throw new ResampleError(
+      `resampleRgb8: a ${width}×${height} RGB image needs ${width * height * C} bytes, got ${src.length}.`,
+    );
   }
   const { left, top, width: winW, height: winH } = window;
   if (left < 0 || top < 0 || winW < 1 || winH < 1 || left + winW > outWidth || top + winH > outHeight) {
-    throw new ResampleError(`resampleRgb8: window ${winW}×${winH}+${left}+${top} does not fit in the ${outWidth}×${outHeight} output.`);
+    throw new ResampleError(
+      `resampleRgb8: window ${winW}×${winH}+${left}+${top} does not fit in the ${outWidth}×${outHeight} output.`,
+    );
   }
   if (filterCode === PIL_RESAMPLE.NEAREST) return nearestRgb8(src, width, height, outWidth, outHeight, window);
   const filter = FILTERS[filterCode];
-  if (!filter) throw new ResampleError(`resampleRgb8: unknown resample filter ${filterCode}; use 0..5 (Pillow's codes, 3 = bicubic).`);
+  if (!filter)
+    throw new ResampleError(
+      `resampleRgb8: unknown resample filter ${filterCode}; use 0..5 (Pillow's codes, 3 = bicubic).`,
+    );
 
   const needHorizontal = outWidth !== width;
   const needVertical = outHeight !== height;
@@ -194,8 +202,12 @@ export function resampleRgb8(
       for (let x = 0; x < winW; x++, o += C) {
         let p = rowBase + start[x] * C;
         const kEnd = x * ksize + count[x];
-        let r0 = ROUNDING_HALF, g0 = ROUNDING_HALF, b0 = ROUNDING_HALF;
-        let r1 = ROUNDING_HALF, g1 = ROUNDING_HALF, b1 = ROUNDING_HALF;
+        let r0 = ROUNDING_HALF,
+          g0 = ROUNDING_HALF,
+          b0 = ROUNDING_HALF;
+        let r1 = ROUNDING_HALF,
+          g1 = ROUNDING_HALF,
+          b1 = ROUNDING_HALF;
         for (let k = x * ksize; k < kEnd; k++, p += C) {
           const wk = weights[k];
           const q = p + srcStride;
@@ -272,7 +284,14 @@ export function resampleRgb8(
 }
 
 /** Nearest neighbour: source index floor((x + 0.5) · scale), as Pillow's NEAREST resize maps pixel centers. */
-function nearestRgb8(src: Uint8Array, width: number, height: number, outWidth: number, outHeight: number, window: PixelWindow): Uint8Array {
+function nearestRgb8(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  outWidth: number,
+  outHeight: number,
+  window: PixelWindow,
+): Uint8Array {
   const C = 3;
   const out = new Uint8Array(window.width * window.height * C);
   const sx = width / outWidth;

@@ -9,7 +9,16 @@
 import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { clipLoss, CLIP_LOGIT_SCALE_MAX } from '../embeddings/contrastive';
-import { COLOURS, SHAPES, Colour, Shape, ShapeExample, generateShapePixels, seededRandom, SHAPES_IMAGE_SIZE } from '../worlds/shapes';
+import {
+  COLOURS,
+  SHAPES,
+  Colour,
+  Shape,
+  ShapeExample,
+  generateShapePixels,
+  seededRandom,
+  SHAPES_IMAGE_SIZE,
+} from '../worlds/shapes';
 import { MiniClip, MiniClipConfig, defaultMiniClipConfig, toPixelValues, VisionVariant } from './model';
 import { MiniClipTokenizer } from './tokenizer';
 import { matMulByTranspose } from '../embeddings/xnnpack';
@@ -23,7 +32,10 @@ export const ZERO_SHOT_TEMPLATE = 'a photo of {a} {colour} {shape}';
  */
 export function zeroShotLabels(template = ZERO_SHOT_TEMPLATE): Array<{ text: string; colour: Colour; shape: Shape }> {
   const fill = (colour: Colour, shape: Shape) =>
-    template.replace('{colour}', colour).replace('{shape}', shape).replace(/\{a\} (\w+)/g, (_, w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`);
+    template
+      .replace('{colour}', colour)
+      .replace('{shape}', shape)
+      .replace(/\{a\} (\w+)/g, (_, w: string) => `${/^[aeiou]/.test(w) ? 'an' : 'a'} ${w}`);
   return COLOURS.flatMap((colour) => SHAPES.map((shape) => ({ colour, shape, text: fill(colour, shape) })));
 }
 
@@ -48,10 +60,12 @@ export function embedImages(model: MiniClip, pixels: Uint8Array, count: number, 
   const parts: tfTypes.Tensor2D[] = [];
   for (let start = 0; start < count; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
-    parts.push(tf.tidy(() => {
-      const e = model.encodeImage(tf.tensor4d(toPixelValues(pixels, s, idx), [idx.length, 3, s, s]));
-      return tf.div(e, tf.norm(e, 'euclidean', 1, true)) as tfTypes.Tensor2D;
-    }));
+    parts.push(
+      tf.tidy(() => {
+        const e = model.encodeImage(tf.tensor4d(toPixelValues(pixels, s, idx), [idx.length, 3, s, s]));
+        return tf.div(e, tf.norm(e, 'euclidean', 1, true)) as tfTypes.Tensor2D;
+      }),
+    );
   }
   const all = tf.concat(parts, 0);
   parts.forEach((p) => p.dispose());
@@ -68,11 +82,20 @@ export function embedTexts(model: MiniClip, tokenizer: MiniClipTokenizer, texts:
 }
 
 /** Zero-shot accuracy among all 24 labels, on images with known colour and shape. */
-export function zeroShotAccuracy(model: MiniClip, tokenizer: MiniClipTokenizer, pixels: Uint8Array, examples: readonly ShapeExample[]): AccuracyReport {
+export function zeroShotAccuracy(
+  model: MiniClip,
+  tokenizer: MiniClipTokenizer,
+  pixels: Uint8Array,
+  examples: readonly ShapeExample[],
+): AccuracyReport {
   const labels = zeroShotLabels();
   const predicted = tf.tidy(() => {
     const img = embedImages(model, pixels, examples.length);
-    const txt = embedTexts(model, tokenizer, labels.map((l) => l.text));
+    const txt = embedTexts(
+      model,
+      tokenizer,
+      labels.map((l) => l.text),
+    );
     return tf.argMax(matMulByTranspose(img, txt), 1).dataSync();
   });
   let right = 0;
@@ -95,7 +118,11 @@ export async function evaluationSet(seed: number, count: number, imageSize = SHA
   return { seen, heldOut };
 }
 
-export async function evaluateZeroShot(model: MiniClip, tokenizer: MiniClipTokenizer, evalSet: Awaited<ReturnType<typeof evaluationSet>>): Promise<ZeroShotReport> {
+export async function evaluateZeroShot(
+  model: MiniClip,
+  tokenizer: MiniClipTokenizer,
+  evalSet: Awaited<ReturnType<typeof evaluationSet>>,
+): Promise<ZeroShotReport> {
   return {
     seen: zeroShotAccuracy(model, tokenizer, evalSet.seen.pixels, evalSet.seen.examples),
     heldOut: zeroShotAccuracy(model, tokenizer, evalSet.heldOut.pixels, evalSet.heldOut.examples),
@@ -181,7 +208,8 @@ export async function trainMiniClip(options: TrainMiniClipOptions = {}): Promise
     for (let b = 0; b < stepsPerEpoch; b++) {
       const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
       const lossValue = contrastiveStep(model, optimizer, train.pixels, s, tokens, idx);
-      if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue}); lower learningRate.`);
+      if (!Number.isFinite(lossValue))
+        throw new Error(`training diverged at step ${step} (loss ${lossValue}); lower learningRate.`);
       losses.push(lossValue);
       options.onStep?.(step, lossValue);
       epochLoss += lossValue;
@@ -189,15 +217,26 @@ export async function trainMiniClip(options: TrainMiniClipOptions = {}): Promise
     }
     const report = await evaluateZeroShot(model, tokenizer, evalSet);
     const entry: EpochReport = {
-      epoch, steps: step, loss: epochLoss / stepsPerEpoch,
+      epoch,
+      steps: step,
+      loss: epochLoss / stepsPerEpoch,
       logitScale: Math.min(model.logitScale.dataSync()[0], CLIP_LOGIT_SCALE_MAX),
-      seen: report.seen, heldOut: report.heldOut, seconds: (Date.now() - t0) / 1000,
+      seen: report.seen,
+      heldOut: report.heldOut,
+      seconds: (Date.now() - t0) / 1000,
     };
     history.push(entry);
     log(formatEpoch(entry, o.epochs));
   }
   optimizer.dispose();
-  return { model, tokenizer, history, losses, final: { seen: history[history.length - 1].seen, heldOut: history[history.length - 1].heldOut }, options: o };
+  return {
+    model,
+    tokenizer,
+    history,
+    losses,
+    final: { seen: history[history.length - 1].seen, heldOut: history[history.length - 1].heldOut },
+    options: o,
+  };
 }
 
 /**
@@ -220,12 +259,21 @@ export function contrastiveStep(
 ): number {
   return tf.tidy(() => {
     const px = tf.tensor4d(toPixelValues(pixels, imageSize, idx), [idx.length, 3, imageSize, imageSize]);
-    const ids = tf.tensor2d(idx.map((k) => tokens.inputIds[k]), undefined, 'int32');
-    const mask = tf.tensor2d(idx.map((k) => tokens.attentionMask[k]), undefined, 'float32');
+    const ids = tf.tensor2d(
+      idx.map((k) => tokens.inputIds[k]),
+      undefined,
+      'int32',
+    );
+    const mask = tf.tensor2d(
+      idx.map((k) => tokens.attentionMask[k]),
+      undefined,
+      'float32',
+    );
     // The weight-free part of the image encoder runs before the gradient tape starts (same numbers, no tape copies).
     const prepared = model.prepareImage(px);
     const loss = optimizer.minimize(
-      () => clipLoss(model.encodePrepared(prepared), model.encodeText(ids, mask), model.logitScale, { validate: false }),
+      () =>
+        clipLoss(model.encodePrepared(prepared), model.encodeText(ids, mask), model.logitScale, { validate: false }),
       true,
       model.trainableVariables(),
     ) as tfTypes.Scalar;

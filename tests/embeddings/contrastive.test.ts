@@ -1,21 +1,36 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf, initBackend } from '../../lib/course/backend';
 import {
-  clipLoss, clipLossReference, clipLogits, ContrastiveInputError, CLIP_LOGIT_SCALE_INIT, CLIP_LOGIT_SCALE_MAX,
+  clipLoss,
+  clipLossReference,
+  clipLogits,
+  ContrastiveInputError,
+  CLIP_LOGIT_SCALE_INIT,
+  CLIP_LOGIT_SCALE_MAX,
 } from '../../lib/embeddings/contrastive';
 import { seededRandom } from '../../lib/worlds/shapes';
 
 /** Standard normals from the course's seeded PRNG, so the tests are repeatable. */
 function randn(n: number, d: number, seed: number): number[][] {
   const r = seededRandom(seed);
-  return Array.from({ length: n }, () => Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r())));
+  return Array.from({ length: n }, () =>
+    Array.from({ length: d }, () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r())),
+  );
 }
 
-beforeAll(async () => { await initBackend(); });
+beforeAll(async () => {
+  await initBackend();
+});
 
 describe('clipLoss and clipLossReference', () => {
   test('agree to 1e-5 on random inputs, for several N, D and scales', () => {
-    const cases: Array<[number, number, number]> = [[1, 3, 0], [4, 8, CLIP_LOGIT_SCALE_INIT], [16, 32, 1.3], [7, 5, CLIP_LOGIT_SCALE_MAX], [5, 6, 7]];
+    const cases: Array<[number, number, number]> = [
+      [1, 3, 0],
+      [4, 8, CLIP_LOGIT_SCALE_INIT],
+      [16, 32, 1.3],
+      [7, 5, CLIP_LOGIT_SCALE_MAX],
+      [5, 6, 7],
+    ];
     for (const [k, [n, d, s]] of cases.entries()) {
       const image = randn(n, d, 10 + k);
       const text = randn(n, d, 100 + k);
@@ -24,7 +39,8 @@ describe('clipLoss and clipLossReference', () => {
       const gotTensor = clipLoss(tf.tensor2d(image), tf.tensor2d(text), tf.scalar(s)).dataSync()[0];
       expect(Math.abs(got - ref)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref)));
       expect(Math.abs(gotTensor - ref)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref)));
-      if (n === 1) expect(ref).toBe(0); // one pair: nothing to confuse it with
+      if (n === 1)
+        expect(ref).toBe(0); // one pair: nothing to confuse it with
       else expect(ref).toBeGreaterThan(0.01);
     }
   });
@@ -33,7 +49,10 @@ describe('clipLoss and clipLossReference', () => {
     const image = randn(3, 4, 1);
     const text = randn(3, 4, 2);
     const asMatrix = (m: number[][]) => ({ rows: m.length, cols: m[0].length, data: Float32Array.from(m.flat()) });
-    expect(clipLoss(asMatrix(image), asMatrix(text), 2).dataSync()[0]).toBeCloseTo(clipLossReference(image, text, 2), 5);
+    expect(clipLoss(asMatrix(image), asMatrix(text), 2).dataSync()[0]).toBeCloseTo(
+      clipLossReference(image, text, 2),
+      5,
+    );
     expect(clipLossReference(asMatrix(image), asMatrix(text), 2)).toBeCloseTo(clipLossReference(image, text, 2), 5);
   });
 
@@ -100,12 +119,32 @@ describe('clipLoss and clipLossReference', () => {
   test('bad inputs get a ContrastiveInputError naming the problem', () => {
     expect(() => clipLoss([[1, 2]], [[1, 2, 3]], 1)).toThrow(ContrastiveInputError);
     expect(() => clipLoss([[1, 2]], [[1, 2, 3]], 1)).toThrow(/shapes differ: image is \[1, 2\], text is \[1, 3\]/);
-    expect(() => clipLossReference([[1, 2], [3, 4]], [[1, 2]], 1)).toThrow(/shapes differ/);
+    expect(() =>
+      clipLossReference(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [[1, 2]],
+        1,
+      ),
+    ).toThrow(/shapes differ/);
     expect(() => clipLoss([], [], 1)).toThrow(/N = 0/);
     expect(() => clipLossReference([[1, NaN]], [[1, 2]], 1)).toThrow(/image\[0\]\[1\] is NaN/);
     expect(() => clipLoss(tf.tensor2d([[1, 2]]), tf.tensor2d([[NaN, 2]]), 1)).toThrow(/text contains NaN/);
     expect(() => clipLoss([[1, 2]], [[1, 2]], NaN)).toThrow(/logitScale is NaN/);
-    expect(() => clipLoss(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 2]]), tf.tensor1d([1, 2]) as unknown as tfTypes.Scalar)).toThrow(/logitScale must be a scalar/);
-    expect(() => clipLoss([[1, 2], [3]], [[1, 2], [3, 4]], 1)).toThrow(/image: row 1 has 1 values/);
+    expect(() =>
+      clipLoss(tf.tensor2d([[1, 2]]), tf.tensor2d([[1, 2]]), tf.tensor1d([1, 2]) as unknown as tfTypes.Scalar),
+    ).toThrow(/logitScale must be a scalar/);
+    expect(() =>
+      clipLoss(
+        [[1, 2], [3]],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        1,
+      ),
+    ).toThrow(/image: row 1 has 1 values/);
   });
 });

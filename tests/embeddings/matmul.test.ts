@@ -3,7 +3,13 @@
  * and similarityMatrix gives the same numbers as the plain-JS kernel (the previous implementation) on either side
  * of the crossover. Nothing here is timed (speed lives in bench/similarity.bench.ts).
  */
-import { ENGINE_MIN_WORK, MatmulError, matmulEngine, multiplyByTranspose, multiplyByTransposeJs } from '../../lib/embeddings/matmul';
+import {
+  ENGINE_MIN_WORK,
+  MatmulError,
+  matmulEngine,
+  multiplyByTranspose,
+  multiplyByTransposeJs,
+} from '../../lib/embeddings/matmul';
 import { similarityMatrix, l2Normalize } from '../../lib/embeddings/similarity';
 import { CourseError } from '../../lib/course/errors';
 import { seededRandom } from '../../lib/worlds/shapes';
@@ -15,11 +21,12 @@ function random(n: number, seed: number): Float32Array {
 
 function reference(A: Float32Array, n: number, B: Float32Array, m: number, d: number): Float64Array {
   const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += A[i * d + k] * B[j * d + k];
-    out[i * m + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += A[i * d + k] * B[j * d + k];
+      out[i * m + j] = s;
+    }
   return out;
 }
 

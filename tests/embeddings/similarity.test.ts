@@ -31,7 +31,10 @@ function expectError(fn: () => unknown, reason: string, ...fragments: string[]):
 
 describe('l2Normalize', () => {
   it('gives unit rows in the same direction', () => {
-    const m = l2Normalize([[3, 4], [0, -2]]);
+    const m = l2Normalize([
+      [3, 4],
+      [0, -2],
+    ]);
     expect(m.rows).toBe(2);
     expect(m.cols).toBe(2);
     expect(Array.from(m.data)).toEqual([0.6000000238418579, 0.800000011920929, 0, -1]);
@@ -45,13 +48,32 @@ describe('l2Normalize', () => {
     norms.forEach((n) => expect(n).toBeCloseTo(1, 6));
   });
 
-  it('names the zero row', () => expectError(() => l2Normalize([[1, 1], [1, 0], [0, 0]]), 'zero-norm', 'row 2'));
+  it('names the zero row', () =>
+    expectError(
+      () =>
+        l2Normalize([
+          [1, 1],
+          [1, 0],
+          [0, 0],
+        ]),
+      'zero-norm',
+      'row 2',
+    ));
   it('rejects empty input', () => {
     expectError(() => l2Normalize([]), 'empty');
     expectError(() => l2Normalize([[]]), 'empty');
   });
   it('names where a NaN or Infinity sits', () => {
-    expectError(() => l2Normalize([[1, 2], [3, NaN]]), 'not-finite', 'NaN', 'row 1, column 1');
+    expectError(
+      () =>
+        l2Normalize([
+          [1, 2],
+          [3, NaN],
+        ]),
+      'not-finite',
+      'NaN',
+      'row 1, column 1',
+    );
     expectError(() => l2Normalize([[-Infinity, 2]]), 'not-finite', '-Infinity', 'row 0, column 0');
   });
   it('rejects ragged rows and a Matrix whose data does not match its shape', () => {
@@ -71,9 +93,15 @@ describe('cosineSimilarity', () => {
   });
   it('is scale invariant', () => {
     const [a, b] = randomRows(2, 16, 3);
-    expect(cosineSimilarity(a.map((v) => v * 1e3), b)).toBeCloseTo(cosineSimilarity(a, b), 12);
+    expect(
+      cosineSimilarity(
+        a.map((v) => v * 1e3),
+        b,
+      ),
+    ).toBeCloseTo(cosineSimilarity(a, b), 12);
   });
-  it('reports both dimensions on mismatch', () => expectError(() => cosineSimilarity([1, 0], [1, 0, 0]), 'dimension-mismatch', 'a has 2', 'b has 3'));
+  it('reports both dimensions on mismatch', () =>
+    expectError(() => cosineSimilarity([1, 0], [1, 0, 0]), 'dimension-mismatch', 'a has 2', 'b has 3'));
   it('rejects zero vectors, empty vectors and non-finite values', () => {
     expectError(() => cosineSimilarity([0, 0], [1, 0]), 'zero-norm', 'a is all zeros');
     expectError(() => cosineSimilarity([], []), 'empty', 'a is empty');
@@ -87,9 +115,10 @@ describe('similarityMatrix', () => {
     const b = randomRows(5, 37, 12);
     const s = similarityMatrix(a, b);
     expect([s.rows, s.cols]).toEqual([9, 5]);
-    for (let i = 0; i < 9; i++) for (let j = 0; j < 5; j++) expect(s.data[i * 5 + j]).toBeCloseTo(cosineSimilarity(a[i], b[j]), 5);
+    for (let i = 0; i < 9; i++)
+      for (let j = 0; j < 5; j++) expect(s.data[i * 5 + j]).toBeCloseTo(cosineSimilarity(a[i], b[j]), 5);
   });
-  it('stays exact across the kernel\'s blocks of b rows (and their leftovers)', () => {
+  it("stays exact across the kernel's blocks of b rows (and their leftovers)", () => {
     const a = randomRows(7, 8, 21);
     const b = randomRows(4101, 8, 22);
     const s = similarityMatrix(a, b);
@@ -98,14 +127,35 @@ describe('similarityMatrix', () => {
     }
   });
   it('gives the documented small example', () => {
-    const s = similarityMatrix([[1, 0], [0, 1]], [[1, 1], [2, 0], [0, -3]]);
+    const s = similarityMatrix(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [1, 1],
+        [2, 0],
+        [0, -3],
+      ],
+    );
     expect(Array.from(s.data).map((v) => Number(v.toFixed(4)))).toEqual([0.7071, 1, 0, 0.7071, 0, -1]);
   });
   it('reports both shapes on a dimension mismatch', () => {
     expectError(() => similarityMatrix(randomRows(4, 8, 1), randomRows(3, 6, 2)), 'dimension-mismatch', '4×8', '3×6');
   });
   it('names the zero row and the side it is on', () => {
-    expectError(() => similarityMatrix([[1, 2]], [[1, 0], [0, 0]]), 'zero-norm', 'b: row 1');
+    expectError(
+      () =>
+        similarityMatrix(
+          [[1, 2]],
+          [
+            [1, 0],
+            [0, 0],
+          ],
+        ),
+      'zero-norm',
+      'b: row 1',
+    );
   });
 });
 

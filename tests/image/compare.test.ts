@@ -1,7 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { pixelDifference, readFloat32File, transformersJsPreprocessor, PixelComparisonError } from '../../lib/image/compare';
+import {
+  pixelDifference,
+  readFloat32File,
+  transformersJsPreprocessor,
+  PixelComparisonError,
+} from '../../lib/image/compare';
 
 describe('pixelDifference', () => {
   test('mean, 99.9th percentile and max of |a − b| (worked by hand)', () => {
@@ -35,7 +40,10 @@ describe('transformersJsPreprocessor', () => {
     const theirs = transformersJsPreprocessor();
     const pixels = await theirs(path.join(root, 'assets', 'images', 'chelsea.png'));
     expect(pixels.length).toBe(3 * 224 * 224);
-    const d = pixelDifference(pixels, readFloat32File(path.join(__dirname, '..', 'fixtures', 'clip-preprocess', 'chelsea.png.f32')));
+    const d = pixelDifference(
+      pixels,
+      readFloat32File(path.join(__dirname, '..', 'fixtures', 'clip-preprocess', 'chelsea.png.f32')),
+    );
     expect(d.mean).toBeGreaterThan(0.001); // its resize does not antialias like Pillow's
     expect(d.mean).toBeLessThan(0.2);
   });

@@ -7,7 +7,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { preprocessImage, preprocessImages, CLIP_VIT_B32_PREPROCESSOR } from '../../lib/image/preprocess';
-import { pixelDifference, readFloat32File, transformersJsPreprocessor, type PixelDifference } from '../../lib/image/compare';
+import {
+  pixelDifference,
+  readFloat32File,
+  transformersJsPreprocessor,
+  type PixelDifference,
+} from '../../lib/image/compare';
 
 const ROOT = path.join(__dirname, '..', '..');
 const REF_DIR = path.join(__dirname, '..', 'fixtures', 'clip-preprocess');
@@ -29,22 +34,33 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REF_DIR, 'manifest.json'),
 describe('parity with the Python reference (HF CLIPImageProcessor + Pillow)', () => {
   const ours = new Map<string, DiffStats>();
 
-  it.each(manifest.images.map((e) => [e.file, e] as const))('%s meets the target (mean ≤ 0.01, p99.9 ≤ 0.1)', async (file, entry) => {
-    const imagePath = path.join(ROOT, 'assets', 'images', file);
-    const { data, dims } = await preprocessImage(imagePath);
-    expect(dims).toEqual(entry.shape);
-    const stats = diffStats(data, readF32(path.join(REF_DIR, `${file}.f32`)));
-    ours.set(file, stats);
-    expect(stats.mean).toBeLessThanOrEqual(0.01);
-    expect(stats.p999).toBeLessThanOrEqual(0.1);
-  });
+  it.each(manifest.images.map((e) => [e.file, e] as const))(
+    '%s meets the target (mean ≤ 0.01, p99.9 ≤ 0.1)',
+    async (file, entry) => {
+      const imagePath = path.join(ROOT, 'assets', 'images', file);
+      const { data, dims } = await preprocessImage(imagePath);
+      expect(dims).toEqual(entry.shape);
+      const stats = diffStats(data, readF32(path.join(REF_DIR, `${file}.f32`)));
+      ours.set(file, stats);
+      expect(stats.mean).toBeLessThanOrEqual(0.01);
+      expect(stats.p999).toBeLessThanOrEqual(0.1);
+    },
+  );
 
   it('prints the parity table with transformers.js beside it', async () => {
     const theirs = transformersJsPreprocessor();
     const rows: string[] = [];
     for (const e of manifest.images) {
-      const mine = ours.get(e.file) ?? diffStats((await preprocessImage(path.join(ROOT, 'assets', 'images', e.file))).data, readF32(path.join(REF_DIR, `${e.file}.f32`)));
-      const tj = diffStats(await theirs(path.join(ROOT, 'assets', 'images', e.file)), readF32(path.join(REF_DIR, `${e.file}.f32`)));
+      const mine =
+        ours.get(e.file) ??
+        diffStats(
+          (await preprocessImage(path.join(ROOT, 'assets', 'images', e.file))).data,
+          readF32(path.join(REF_DIR, `${e.file}.f32`)),
+        );
+      const tj = diffStats(
+        await theirs(path.join(ROOT, 'assets', 'images', e.file)),
+        readF32(path.join(REF_DIR, `${e.file}.f32`)),
+      );
       const f = (s: DiffStats) => `${s.mean.toFixed(5)} ${s.p999.toFixed(4)} ${s.max.toFixed(4)}`;
       rows.push(`${e.file.padEnd(14)} ${e.mode.padEnd(4)} | ${f(mine)} | ${f(tj)}`);
       // transformers.js is a different implementation: it must at least produce the same shape of output.
@@ -79,21 +95,37 @@ describe('parity with the Python reference (HF CLIPImageProcessor + Pillow)', ()
 /** The Pillow-made edge cases: the reference is the 8-bit crop; rescale/normalize are redone here in float32. */
 describe('parity on edge-case formats and sizes (Pillow 9.4 reference)', () => {
   const edge = JSON.parse(fs.readFileSync(path.join(EDGE_DIR, 'manifest.json'), 'utf8')) as {
-    images: { file: string; mode: string; width: number; height: number; resized: [number, number]; reference: string; mean: number; config?: { shortest_edge: number; crop_size: number } }[];
+    images: {
+      file: string;
+      mode: string;
+      width: number;
+      height: number;
+      resized: [number, number];
+      reference: string;
+      mean: number;
+      config?: { shortest_edge: number; crop_size: number };
+    }[];
   };
   const [m0, m1, m2] = CLIP_VIT_B32_PREPROCESSOR.image_mean as number[];
   const [s0, s1, s2] = CLIP_VIT_B32_PREPROCESSOR.image_std as number[];
   const mean = [m0, m1, m2].map(Math.fround);
   const std = [s0, s1, s2].map(Math.fround);
 
-  it.each(edge.images.map((e) => [`${e.file} (${e.mode} ${e.width}×${e.height}${e.config ? ', padded crop' : ''})`, e] as const))('%s', async (_name, e) => {
+  it.each(
+    edge.images.map(
+      (e) => [`${e.file} (${e.mode} ${e.width}×${e.height}${e.config ? ', padded crop' : ''})`, e] as const,
+    ),
+  )('%s', async (_name, e) => {
     const { data, dims } = await preprocessImage(path.join(EDGE_DIR, e.file), e.config);
     expect(dims).toEqual([3, 224, 224]);
     const ref8 = await sharp(path.join(EDGE_DIR, e.reference)).raw().toBuffer();
     const plane = 224 * 224;
     const ref = new Float32Array(3 * plane);
     for (let c = 0; c < 3; c++) {
-      for (let i = 0; i < plane; i++) ref[c * plane + i] = Math.fround(Math.fround(Math.fround(ref8[i * 3 + c] * CLIP_VIT_B32_PREPROCESSOR.rescale_factor) - mean[c]) / std[c]);
+      for (let i = 0; i < plane; i++)
+        ref[c * plane + i] = Math.fround(
+          Math.fround(Math.fround(ref8[i * 3 + c] * CLIP_VIT_B32_PREPROCESSOR.rescale_factor) - mean[c]) / std[c],
+        );
     }
     const stats = diffStats(data, ref);
     expect(stats.mean).toBeLessThanOrEqual(0.01);

@@ -33,9 +33,12 @@ async function expectSameAsSharp(bytes: Uint8Array, name: string, mustHandle = t
 }
 
 describe('decodePlainPng', () => {
-  it.each(['astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png'])('reference image %s: same bytes as sharp', async (file) => {
-    await expectSameAsSharp(fs.readFileSync(path.join(ROOT, 'assets', 'images', file)), file);
-  });
+  it.each(['astronaut.png', 'camera.png', 'chelsea.png', 'coffee.png'])(
+    'reference image %s: same bytes as sharp',
+    async (file) => {
+      await expectSameAsSharp(fs.readFileSync(path.join(ROOT, 'assets', 'images', file)), file);
+    },
+  );
 
   const pngFixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.png'));
   it.each(pngFixtures)('fixture %s: same bytes as sharp, or left to sharp', async (file) => {
@@ -46,7 +49,8 @@ describe('decodePlainPng', () => {
   });
 
   it('shapes-world images: same bytes as sharp', async () => {
-    for (const s of await generateShapes({ seed: 5, count: 6 })) await expectSameAsSharp(s.png, `${s.colour} ${s.shape}`);
+    for (const s of await generateShapes({ seed: 5, count: 6 }))
+      await expectSameAsSharp(s.png, `${s.colour} ${s.shape}`);
   });
 
   it('every colour type, filter choice and compression level written by sharp', async () => {

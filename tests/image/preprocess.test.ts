@@ -55,7 +55,9 @@ describe('sizes (Hugging Face arithmetic)', () => {
   });
 
   it('1200×40: resized to 6720×224, center-cropped to 224×224', async () => {
-    const strip = await sharp(pattern(1200, 40), { raw: { width: 1200, height: 40, channels: 3 } }).png().toBuffer();
+    const strip = await sharp(pattern(1200, 40), { raw: { width: 1200, height: 40, channels: 3 } })
+      .png()
+      .toBuffer();
     const uncropped = await preprocessImage(strip, { ...RAW_BYTES, do_center_crop: false });
     expect(uncropped.dims).toEqual([3, 224, 6720]);
     const cropped = await preprocessImage(strip, RAW_BYTES);
@@ -64,12 +66,19 @@ describe('sizes (Hugging Face arithmetic)', () => {
     for (const c of [0, 1, 2]) {
       const full = channel(uncropped.data, c, uncropped.dims);
       const crop = channel(cropped.data, c, cropped.dims);
-      for (const [y, x] of [[0, 0], [100, 17], [223, 223]]) expect(crop[y * 224 + x]).toBe(full[y * 6720 + 3248 + x]);
+      for (const [y, x] of [
+        [0, 0],
+        [100, 17],
+        [223, 223],
+      ])
+        expect(crop[y * 224 + x]).toBe(full[y * 6720 + 3248 + x]);
     }
   });
 
   it('7×5 is upscaled to 313×224 first; the output is smooth, in range and not constant', async () => {
-    const tiny = await sharp(pattern(7, 5), { raw: { width: 7, height: 5, channels: 3 } }).png().toBuffer();
+    const tiny = await sharp(pattern(7, 5), { raw: { width: 7, height: 5, channels: 3 } })
+      .png()
+      .toBuffer();
     const { data, dims } = await preprocessImage(tiny, { ...RAW_BYTES, do_center_crop: false });
     expect(dims).toEqual([3, 224, 313]);
     const red = channel(data, 0, dims);
@@ -87,7 +96,9 @@ describe('sizes (Hugging Face arithmetic)', () => {
     // 451×300 → 300·200/300 … 300.67 → 300×200; vertical padding ceil(24 / 2) = 12 rows on top.
     expect(channel(data, 0, dims)[5 * 224 + 100]).toBe(padRed);
     expect(channel(data, 0, dims)[100 * 224 + 100]).not.toBe(padRed);
-    expect(channel(data, 2, dims)[223 * 224]).toBe(Math.fround(Math.fround(0 - Math.fround(mean[2])) / Math.fround(std[2])));
+    expect(channel(data, 2, dims)[223 * 224]).toBe(
+      Math.fround(Math.fround(0 - Math.fround(mean[2])) / Math.fround(std[2])),
+    );
   });
 });
 
@@ -101,8 +112,14 @@ describe('config shapes', () => {
   });
 
   it('size {height, width} resizes to exactly that; do_resize false only crops', async () => {
-    expect((await preprocessImage(CHELSEA, { size: { height: 100, width: 50 }, do_center_crop: false })).dims).toEqual([3, 100, 50]);
-    const cropOnly = await preprocessImage(CHELSEA, { ...RAW_BYTES, do_resize: false, crop_size: { height: 10, width: 20 } });
+    expect((await preprocessImage(CHELSEA, { size: { height: 100, width: 50 }, do_center_crop: false })).dims).toEqual([
+      3, 100, 50,
+    ]);
+    const cropOnly = await preprocessImage(CHELSEA, {
+      ...RAW_BYTES,
+      do_resize: false,
+      crop_size: { height: 10, width: 20 },
+    });
     expect(cropOnly.dims).toEqual([3, 10, 20]);
     const { rgb, width } = await decodeToRgb8(fs.readFileSync(CHELSEA), 'chelsea');
     // top = (300 − 10) // 2 = 145, left = (451 − 20) // 2 = 215
@@ -127,7 +144,16 @@ describe('config shapes', () => {
     const fromFolder = await loadPreprocessorConfig(folder);
     expect(fromFolder.size).toEqual({ shortest_edge: 224 });
     const old = path.join(tmp, 'old.json');
-    fs.writeFileSync(old, JSON.stringify({ feature_extractor_type: 'CLIPFeatureExtractor', size: 256, crop_size: 256, do_resize: true, do_center_crop: true }));
+    fs.writeFileSync(
+      old,
+      JSON.stringify({
+        feature_extractor_type: 'CLIPFeatureExtractor',
+        size: 256,
+        crop_size: 256,
+        do_resize: true,
+        do_center_crop: true,
+      }),
+    );
     const oldCfg = await loadPreprocessorConfig(old);
     expect(oldCfg.size).toBe(256);
     expect((await preprocessImage(CHELSEA, oldCfg)).dims).toEqual([3, 256, 256]);
@@ -138,7 +164,10 @@ describe('config shapes', () => {
 
 describe('colour conversion properties (images generated here)', () => {
   it('grayscale gives three identical channels before normalization', async () => {
-    const gray = await sharp(pattern(64, 48), { raw: { width: 64, height: 48, channels: 3 } }).toColourspace('b-w').png().toBuffer();
+    const gray = await sharp(pattern(64, 48), { raw: { width: 64, height: 48, channels: 3 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer();
     expect((await sharp(gray).metadata()).channels).toBe(1);
     const { data, dims } = await preprocessImage(gray, RAW_BYTES);
     expectSameValues(channel(data, 1, dims), channel(data, 0, dims));
@@ -150,8 +179,12 @@ describe('colour conversion properties (images generated here)', () => {
     const rgb = pattern(80, 60);
     const rgba = Buffer.alloc(80 * 60 * 4);
     for (let i = 0; i < 80 * 60; i++) rgb.copy(rgba, i * 4, i * 3, i * 3 + 3); // alpha stays 0
-    const png = await sharp(rgba, { raw: { width: 80, height: 60, channels: 4 } }).png().toBuffer();
-    const plain = await sharp(rgb, { raw: { width: 80, height: 60, channels: 3 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: 80, height: 60, channels: 4 } })
+      .png()
+      .toBuffer();
+    const plain = await sharp(rgb, { raw: { width: 80, height: 60, channels: 3 } })
+      .png()
+      .toBuffer();
     expect((await sharp(png).metadata()).hasAlpha).toBe(true);
     const a = await preprocessImage(png);
     const b = await preprocessImage(plain);
@@ -164,9 +197,12 @@ describe('colour conversion properties (images generated here)', () => {
       la[2 * i] = (i * 7) % 256;
       la[2 * i + 1] = i % 3 === 0 ? 0 : 128;
     }
-    const png = await sharp(la, { raw: { width: 32, height: 32, channels: 2 } }).png().toBuffer();
+    const png = await sharp(la, { raw: { width: 32, height: 32, channels: 2 } })
+      .png()
+      .toBuffer();
     const { rgb } = await decodeToRgb8(png, 'la');
-    for (const i of [0, 1, 2, 500, 1023]) expect([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]]).toEqual([(i * 7) % 256, (i * 7) % 256, (i * 7) % 256]);
+    for (const i of [0, 1, 2, 500, 1023])
+      expect([rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]]).toEqual([(i * 7) % 256, (i * 7) % 256, (i * 7) % 256]);
   });
 
   it('16-bit: high byte of each sample, not clipped to white', async () => {
@@ -174,7 +210,10 @@ describe('colour conversion properties (images generated here)', () => {
     const h = 4;
     const g16 = new Uint16Array(w * h);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g16[y * w + x] = x * 256 + 100; // sharp infers 16-bit from the Uint16Array
-    const png = await sharp(g16, { raw: { width: w, height: h, channels: 1 } }).toColourspace('grey16').png().toBuffer();
+    const png = await sharp(g16, { raw: { width: w, height: h, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer();
     const meta = await sharp(png).metadata();
     expect(meta.depth).toBe('ushort');
     const { rgb } = await decodeToRgb8(png, 'gray16');
@@ -225,7 +264,10 @@ describe('resampleRgb8 (Pillow arithmetic)', () => {
   it('a constant image stays exactly constant, down and up, with every filter', () => {
     const flat = new Uint8Array(50 * 30 * 3).fill(173);
     for (const f of Object.values(PIL_RESAMPLE)) {
-      for (const [w, h] of [[17, 11], [200, 90]]) {
+      for (const [w, h] of [
+        [17, 11],
+        [200, 90],
+      ]) {
         const out = resampleRgb8(flat, 50, 30, w, h, f);
         expect(out.length).toBe(w * h * 3);
         expect(out.every((v) => v === 173)).toBe(true);
@@ -261,7 +303,9 @@ describe('resampleRgb8 (Pillow arithmetic)', () => {
 
   it('rejects impossible sizes and windows', () => {
     expect(() => resampleRgb8(src, 97, 61, 0, 10)).toThrow(/outWidth must be a positive integer/);
-    expect(() => resampleRgb8(src, 97, 61, 10, 10, 3, { left: 5, top: 0, width: 10, height: 10 })).toThrow(/does not fit/);
+    expect(() => resampleRgb8(src, 97, 61, 10, 10, 3, { left: 5, top: 0, width: 10, height: 10 })).toThrow(
+      /does not fit/,
+    );
     expect(() => resampleRgb8(src, 97, 61, 10, 10, 7)).toThrow(/unknown resample filter 7/);
     expect(() => resampleRgb8(src.subarray(0, 10), 97, 61, 10, 10)).toThrow(/needs 17751 bytes/);
   });

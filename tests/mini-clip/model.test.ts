@@ -30,9 +30,21 @@ beforeAll(async () => {
 
 describe('the shipped mini-CLIP', () => {
   test('has the transformers.js layout, model_type clip, the learned scale, and weighs at most 10 MB', () => {
-    const files = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/text_model.onnx', 'onnx/vision_model.onnx'];
+    const files = [
+      'config.json',
+      'preprocessor_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/model.onnx',
+      'onnx/text_model.onnx',
+      'onnx/vision_model.onnx',
+    ];
     for (const f of files) expect(fs.existsSync(path.join(dir, f))).toBe(true);
-    const total = fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile()).reduce((s, f) => s + fs.statSync(f).size, 0);
+    const total = fs
+      .readdirSync(dir, { recursive: true })
+      .map((f) => path.join(dir, String(f)))
+      .filter((f) => fs.statSync(f).isFile())
+      .reduce((s, f) => s + fs.statSync(f).size, 0);
     expect(total).toBeLessThanOrEqual(10 * 1000 * 1000);
     const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
     expect(config.model_type).toBe('clip');
@@ -42,7 +54,9 @@ describe('the shipped mini-CLIP', () => {
     expect(model.initializers.get('logit_scale')!.data[0]).toBeCloseTo(config.course_logit_scale, 6);
     expect(config.course_logit_scale).toBeGreaterThan(0);
     expect(config.course_logit_scale).toBeLessThanOrEqual(Math.log(100) + 1e-6);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(miniClipPreprocessorConfig(loadMiniClip(dir).model.config))));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(miniClipPreprocessorConfig(loadMiniClip(dir).model.config))),
+    );
   });
 
   test('preprocessing is rescale + normalize only: transformers.js, lib/image preprocessImage and toPixelValues agree', async () => {
@@ -64,7 +78,12 @@ describe('the shipped mini-CLIP', () => {
     const { model, tokenizer } = loadMiniClip(dir);
     const samples = await generateShapes({ seed: 32, count: 4, heldOut: 'only' });
     const { pixels } = await generateShapePixels({ seed: 32, count: 4, heldOut: 'only' });
-    const texts = ['a photo of a blue circle', 'This is a photo of green star', 'yellow', 'a small orange star in the corner'];
+    const texts = [
+      'a photo of a blue circle',
+      'This is a photo of green star',
+      'yellow',
+      'a small orange star in the corner',
+    ];
     const tfImage = model.encodeImage(tf.tensor4d(toPixelValues(pixels, 48), [4, 3, 48, 48]));
     const ids = tokenizer.batch(texts);
     const tfText = model.encodeText(ids.inputIds, ids.attentionMask);
@@ -87,18 +106,36 @@ describe('the shipped mini-CLIP', () => {
     expect(maxAbsDiff(out.text_embeds.data as Float32Array, unit(tfText))).toBeLessThan(1e-4);
     expect(maxAbsDiff(out.image_embeds.data as Float32Array, unit(tfImage))).toBeLessThan(1e-4);
     const scale = Math.exp(loadMiniClip(dir).config.course_logit_scale as number);
-    const cosines = tf.matMul(tf.tensor2d(unit(tfImage), [4, 64]), tf.tensor2d(unit(tfText), [4, 64]), false, true).dataSync();
-    expect(maxAbsDiff(out.logits_per_image.data as Float32Array, Array.from(cosines).map((c) => c * scale))).toBeLessThan(1e-4 * scale);
+    const cosines = tf
+      .matMul(tf.tensor2d(unit(tfImage), [4, 64]), tf.tensor2d(unit(tfText), [4, 64]), false, true)
+      .dataSync();
+    expect(
+      maxAbsDiff(
+        out.logits_per_image.data as Float32Array,
+        Array.from(cosines).map((c) => c * scale),
+      ),
+    ).toBeLessThan(1e-4 * scale);
     // padding invariance: a text alone gives the same embedding as in the padded batch
     const alone = await textModel(autoTok(['yellow'], { padding: true, truncation: true }));
-    expect(maxAbsDiff(alone.text_embeds.data as Float32Array, (text_embeds.data as Float32Array).subarray(2 * 64, 3 * 64))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(alone.text_embeds.data as Float32Array, (text_embeds.data as Float32Array).subarray(2 * 64, 3 * 64)),
+    ).toBeLessThan(1e-5);
   });
 
   test("pipeline('zero-shot-image-classification') names the colour and shape of a held-out pair", async () => {
     const pipe = await T.pipeline('zero-shot-image-classification', 'mini-clip', { dtype: 'fp32' });
     const [sample] = await generateShapes({ seed: 33, count: 1, heldOut: 'only' });
     const image = await T.RawImage.fromBlob(new Blob([new Uint8Array(sample.png)]));
-    const labels = ['red triangle', 'green star', 'blue circle', 'yellow square', 'purple circle', 'orange star', 'red circle', 'blue square'];
+    const labels = [
+      'red triangle',
+      'green star',
+      'blue circle',
+      'yellow square',
+      'purple circle',
+      'orange star',
+      'red circle',
+      'blue square',
+    ];
     const result = (await pipe(image, labels)) as Array<{ label: string; score: number }>;
     expect(result[0].label).toBe(`${sample.colour} ${sample.shape}`);
     expect(result.reduce((s, r) => s + r.score, 0)).toBeCloseTo(1, 5);

@@ -1,11 +1,19 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { initBackend, tf } from '../../lib/course/backend';
-import { MiniClip, MiniClipInputError, centreOn, defaultMiniClipConfig, toPixelValues } from '../../lib/mini-clip/model';
+import {
+  MiniClip,
+  MiniClipInputError,
+  centreOn,
+  defaultMiniClipConfig,
+  toPixelValues,
+} from '../../lib/mini-clip/model';
 import { trainMiniClip, zeroShotLabels } from '../../lib/mini-clip/train';
 import { MiniClipTokenizer } from '../../lib/mini-clip/tokenizer';
 import { Scene, makeObject, neutralBackground, renderScenes } from '../../lib/worlds/shapes';
 
-beforeAll(async () => { await initBackend(); });
+beforeAll(async () => {
+  await initBackend();
+});
 const tokenizer = MiniClipTokenizer.default();
 
 describe('mini-CLIP model and training', () => {
@@ -20,14 +28,25 @@ describe('mini-CLIP model and training', () => {
   });
 
   test('centreOn moves the object to the middle of the image', async () => {
-    const scene: Scene = { size: 48, background: neutralBackground(0.5), objects: [makeObject('square', 'red', 'small', 9, 38)] };
+    const scene: Scene = {
+      size: 48,
+      background: neutralBackground(0.5),
+      objects: [makeObject('square', 'red', 'small', 9, 38)],
+    };
     const pv = tf.tensor4d(toPixelValues(await renderScenes([scene]), 48), [1, 3, 48, 48]);
     const model = MiniClip.create(defaultMiniClipConfig({ vocabSize: tokenizer.vocabSize }), 1);
     const { mask } = model.foreground(pv);
     const centroid = (m: tfTypes.Tensor4D) => {
       const d = m.dataSync();
-      let sx = 0, sy = 0, s = 0;
-      for (let y = 0; y < 48; y++) for (let x = 0; x < 48; x++) { sx += d[y * 48 + x] * x; sy += d[y * 48 + x] * y; s += d[y * 48 + x]; }
+      let sx = 0,
+        sy = 0,
+        s = 0;
+      for (let y = 0; y < 48; y++)
+        for (let x = 0; x < 48; x++) {
+          sx += d[y * 48 + x] * x;
+          sy += d[y * 48 + x] * y;
+          s += d[y * 48 + x];
+        }
       return [sx / s, sy / s, s];
     };
     const [x0, y0, area0] = centroid(mask);
@@ -47,7 +66,9 @@ describe('mini-CLIP model and training', () => {
     const b = await trainMiniClip(options);
     expect(a.losses).toHaveLength(10);
     expect(a.losses).toEqual(b.losses);
-    expect(Array.from(a.model.weights()['vision.fc1.weight'].data)).toEqual(Array.from(b.model.weights()['vision.fc1.weight'].data));
+    expect(Array.from(a.model.weights()['vision.fc1.weight'].data)).toEqual(
+      Array.from(b.model.weights()['vision.fc1.weight'].data),
+    );
     expect(a.losses[9]).toBeLessThan(a.losses[0] - 0.2);
     expect(a.history[0].seen.n).toBe(24);
     expect(zeroShotLabels()).toHaveLength(24);
@@ -64,7 +85,9 @@ describe('mini-CLIP model and training', () => {
 
   test('bad inputs get a MiniClipInputError that names them', () => {
     expect(() => MiniClip.create(defaultMiniClipConfig({ vocabSize: 0 }), 1)).toThrow(/vocabSize is 0/);
-    expect(() => MiniClip.create(defaultMiniClipConfig({ vocabSize: 100, imageSize: 50 }), 1)).toThrow(/not a multiple of patchSize/);
+    expect(() => MiniClip.create(defaultMiniClipConfig({ vocabSize: 100, imageSize: 50 }), 1)).toThrow(
+      /not a multiple of patchSize/,
+    );
     const model = MiniClip.create(defaultMiniClipConfig({ vocabSize: tokenizer.vocabSize }), 1);
     expect(() => model.encodeImage(tf.zeros([1, 48, 48, 3]) as tfTypes.Tensor4D)).toThrow(MiniClipInputError);
     expect(() => model.encodeImage(tf.zeros([1, 48, 48, 3]) as tfTypes.Tensor4D)).toThrow(/needs \[B, 3, 48, 48\]/);
