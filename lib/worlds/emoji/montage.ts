@@ -31,16 +31,25 @@ function conceptName(key: string): string {
  * Renders `keys` (concept keys, e.g. 'catface') as drawn by each of `sets`, as one PNG.
  * Throws `EmojiWorldError` for an empty list or a size outside 16..256.
  */
-export async function styleMontage(keys: readonly string[], sets: readonly EmojiSetName[], options: MontageOptions = {}): Promise<Buffer> {
+export async function styleMontage(
+  keys: readonly string[],
+  sets: readonly EmojiSetName[],
+  options: MontageOptions = {},
+): Promise<Buffer> {
   const size = options.size ?? 64;
   const labelWidth = options.labelWidth ?? 150;
   if (keys.length === 0 || sets.length === 0) {
-    throw new EmojiWorldError(`styleMontage: got ${keys.length} concepts and ${sets.length} sets; both lists must be non-empty.`, {
-      fix: "Pass e.g. styleMontage(['catface', 'rocket'], ['noto', 'openmoji']).",
-    });
+    throw new EmojiWorldError(
+      `styleMontage: got ${keys.length} concepts and ${sets.length} sets; both lists must be non-empty.`,
+      {
+        fix: "Pass e.g. styleMontage(['catface', 'rocket'], ['noto', 'openmoji']).",
+      },
+    );
   }
   if (!Number.isInteger(size) || size < 16 || size > 256) {
-    throw new EmojiWorldError(`styleMontage: size ${size} is not a whole number of pixels in 16..256.`, { fix: 'Pass e.g. { size: 64 }.' });
+    throw new EmojiWorldError(`styleMontage: size ${size} is not a whole number of pixels in 16..256.`, {
+      fix: 'Pass e.g. { size: 64 }.',
+    });
   }
   const gap = 6;
   const header = 44;
@@ -53,12 +62,19 @@ export async function styleMontage(keys: readonly string[], sets: readonly Emoji
     for (let c = 0; c < keys.length; c++) {
       const icon = icons.get(keys[c]);
       if (!icon) continue;
-      composites.push({ input: await renderIconPng(icon, { size }), left: labelWidth + c * cell, top: header + r * cell });
+      composites.push({
+        input: await renderIconPng(icon, { size }),
+        left: labelWidth + c * cell,
+        top: header + r * cell,
+      });
     }
   }
   const font = 'font-family="DejaVu Sans, sans-serif" font-size="12" fill="#333"';
   const text = [
-    ...sets.map((s, r) => `<text x="${labelWidth - 8}" y="${header + r * cell + size / 2 + 4}" text-anchor="end" ${font}>${escapeXml(s)}</text>`),
+    ...sets.map(
+      (s, r) =>
+        `<text x="${labelWidth - 8}" y="${header + r * cell + size / 2 + 4}" text-anchor="end" ${font}>${escapeXml(s)}</text>`,
+    ),
     ...keys.flatMap((k, c) => {
       // Up to two lines of about a cell's width each, so neighbouring names never run into each other.
       const maxChars = Math.max(4, Math.floor(cell / 7.5));
@@ -68,13 +84,28 @@ export async function styleMontage(keys: readonly string[], sets: readonly Emoji
         if (last >= 0 && (lines[last] + ' ' + word).length <= maxChars) lines[last] += ' ' + word;
         else lines.push(word);
       }
-      if (lines.length > 2) lines.splice(1, lines.length - 1, `${lines.slice(1).join(' ').slice(0, maxChars - 1)}…`);
+      if (lines.length > 2)
+        lines.splice(
+          1,
+          lines.length - 1,
+          `${lines
+            .slice(1)
+            .join(' ')
+            .slice(0, maxChars - 1)}…`,
+        );
       const shown = lines.map((l) => (l.length > maxChars ? `${l.slice(0, maxChars - 1)}…` : l));
       const x = labelWidth + c * cell + size / 2;
-      return shown.map((l, i) => `<text x="${x}" y="${header - 8 - (shown.length - 1 - i) * 14}" text-anchor="middle" ${font}>${escapeXml(l)}</text>`);
+      return shown.map(
+        (l, i) =>
+          `<text x="${x}" y="${header - 8 - (shown.length - 1 - i) * 14}" text-anchor="middle" ${font}>${escapeXml(l)}</text>`,
+      );
     }),
   ].join('');
-  composites.push({ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${text}</svg>`), left: 0, top: 0 });
+  composites.push({
+    input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${text}</svg>`),
+    left: 0,
+    top: 0,
+  });
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite(composites)
     .png()

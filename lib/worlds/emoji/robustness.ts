@@ -60,14 +60,20 @@ export async function styleAccuracy(
 ): Promise<StyleAccuracy[]> {
   const template = options.template ?? DEFAULT_TEMPLATE;
   if (!template.includes('{}')) {
-    throw new EmojiWorldError(`styleAccuracy: the template "${template}" has no {} for the concept's name.`, { fix: "Pass e.g. 'a photo of a {}'." });
+    throw new EmojiWorldError(`styleAccuracy: the template "${template}" has no {} for the concept's name.`, {
+      fix: "Pass e.g. 'a photo of a {}'.",
+    });
   }
   const size = options.imageSize ?? 64;
   const keys = [...EVAL_CONCEPTS];
   const text = await clip.embedTexts(keys.map((k) => evalLabel(k, template)));
   const groups: Array<{ group: string; seen: boolean; items: EmojiItem[] }> = [
     { group: 'seen styles (held-out icons)', seen: true, items: evalItems('seen', options.seed) },
-    ...(options.styles ?? UNSEEN_EVAL_STYLES).map((s) => ({ group: s, seen: false, items: evalItems(s, options.seed) })),
+    ...(options.styles ?? UNSEEN_EVAL_STYLES).map((s) => ({
+      group: s,
+      seen: false,
+      items: evalItems(s, options.seed),
+    })),
   ];
   const out: StyleAccuracy[] = [];
   for (const g of groups) {
