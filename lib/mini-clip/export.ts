@@ -276,10 +276,16 @@ export function miniClipConfigJson(
   };
 }
 
-/** preprocessor_config.json: CLIP's processor at the model's input size, so resize and crop change nothing. */
-export function miniClipPreprocessorConfig(c: MiniClipConfig): Record<string, unknown> {
+/**
+ * preprocessor_config.json of a course model: CLIP's processor at the model's input size, so that an image of that
+ * size passes resize and crop unchanged. Shared by the mini-CLIP and the emoji-CLIP.
+ *
+ * @example
+ *   clipPreprocessorConfig(48).crop_size;   // { height: 48, width: 48 }
+ */
+export function clipPreprocessorConfig(imageSize: number): Record<string, unknown> {
   return {
-    crop_size: { height: c.imageSize, width: c.imageSize },
+    crop_size: { height: imageSize, width: imageSize },
     do_center_crop: true,
     do_convert_rgb: true,
     do_normalize: true,
@@ -290,8 +296,34 @@ export function miniClipPreprocessorConfig(c: MiniClipConfig): Record<string, un
     image_std: [...CLIP_IMAGE_STD],
     resample: 3,
     rescale_factor: 1 / 255,
-    size: { shortest_edge: c.imageSize },
+    size: { shortest_edge: imageSize },
   };
+}
+
+/** preprocessor_config.json of the mini-CLIP (`clipPreprocessorConfig` at its input size). */
+export function miniClipPreprocessorConfig(c: MiniClipConfig): Record<string, unknown> {
+  return clipPreprocessorConfig(c.imageSize);
+}
+
+/**
+ * Writes a course model's folder in the transformers.js layout: the given files, plus weight-only fp16 and q8
+ * copies of `onnx/text_model.onnx` and `onnx/vision_model.onnx` (named as transformers.js looks for them:
+ * `loadClip({ dtype })`; the arithmetic stays fp32, see ./quantize.ts). Returns each file's size in bytes.
+ */
+export function writeClipModelFolder(dir: string, files: Record<string, string | Uint8Array>): Record<string, number> {
+  const all = { ...files };
+  for (const part of ['text_model', 'vision_model'] as const) {
+    const fp32 = all[`onnx/${part}.onnx`] as Uint8Array;
+    for (const dtype of ['fp16', 'q8'] as const)
+      all[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
+  }
+  const sizes: Record<string, number> = {};
+  fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
+  for (const [name, content] of Object.entries(all)) {
+    fs.writeFileSync(path.join(dir, name), content);
+    sizes[name] = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+  }
+  return sizes;
 }
 
 /**
@@ -318,20 +350,7 @@ export function exportMiniClip(
     'onnx/text_model.onnx': textModelBytes(c, weights),
     'onnx/vision_model.onnx': visionModelBytes(c, weights),
   };
-  // Smaller copies of the two encoders, named as transformers.js looks for them (`loadClip({ dtype })`):
-  // weight-only fp16 and int8 (q8) versions; the arithmetic stays fp32 (see ./quantize.ts).
-  for (const part of ['text_model', 'vision_model'] as const) {
-    const fp32 = files[`onnx/${part}.onnx`] as Uint8Array;
-    for (const dtype of ['fp16', 'q8'] as const)
-      files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
-  }
-  const sizes: Record<string, number> = {};
-  fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    fs.writeFileSync(path.join(dir, name), content);
-    sizes[name] = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
-  }
-  return sizes;
+  return writeClipModelFolder(dir, files);
 }
 
 /** Raised when a model directory is missing or incomplete; the message names the file and the fix. */

@@ -13,8 +13,7 @@ import * as path from 'path';
 import { CLIP_LOGIT_SCALE_MAX } from '../../embeddings/contrastive';
 import { OnnxGraph, parseOnnxModel } from '../../mini-clip/onnx';
 import { MiniClipTokenizer } from '../../mini-clip/tokenizer';
-import { DTYPE_FILE_SUFFIX, reducedPrecisionModel } from '../../mini-clip/quantize';
-import { CLIP_IMAGE_MEAN, CLIP_IMAGE_STD } from '../../mini-clip/model';
+import { clipPreprocessorConfig, writeClipModelFolder } from '../../mini-clip/export';
 import { EmojiClip, EmojiClipConfig, Weights, emojiClipParameterShapes, grids } from './model';
 import { DEFAULT_TEMPLATE } from './captions';
 import { EmojiWorldError } from './errors';
@@ -226,20 +225,7 @@ export function emojiClipConfigJson(
 
 /** preprocessor_config.json: CLIP's processor at the model's input size (a 48×48 render passes unchanged). */
 export function emojiClipPreprocessorConfig(c: EmojiClipConfig): Record<string, unknown> {
-  return {
-    crop_size: { height: c.imageSize, width: c.imageSize },
-    do_center_crop: true,
-    do_convert_rgb: true,
-    do_normalize: true,
-    do_rescale: true,
-    do_resize: true,
-    image_mean: [...CLIP_IMAGE_MEAN],
-    image_processor_type: 'CLIPImageProcessor',
-    image_std: [...CLIP_IMAGE_STD],
-    resample: 3,
-    rescale_factor: 1 / 255,
-    size: { shortest_edge: c.imageSize },
-  };
+  return clipPreprocessorConfig(c.imageSize);
 }
 
 /**
@@ -264,18 +250,7 @@ export function exportEmojiClip(
     'onnx/vision_model.onnx': emojiVisionModelBytes(c, weights),
     ...extraFiles,
   };
-  for (const part of ['text_model', 'vision_model'] as const) {
-    const fp32 = files[`onnx/${part}.onnx`] as Uint8Array;
-    for (const dtype of ['fp16', 'q8'] as const)
-      files[`onnx/${part}${DTYPE_FILE_SUFFIX[dtype]}.onnx`] = reducedPrecisionModel(fp32, dtype);
-  }
-  const sizes: Record<string, number> = {};
-  fs.mkdirSync(path.join(dir, 'onnx'), { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    fs.writeFileSync(path.join(dir, name), content);
-    sizes[name] = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
-  }
-  return sizes;
+  return writeClipModelFolder(dir, files);
 }
 
 /**
