@@ -26,6 +26,7 @@ import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { seededRandom } from '../worlds/shapes';
 import { CourseError } from '../course/errors';
+import { ModelVariables, type Weights } from './variables';
 import { matMulLaidOut, oneHotTimes } from '../embeddings/xnnpack';
 
 /** CLIP's image normalization (per RGB channel), as in CLIPImageProcessor. */
@@ -80,7 +81,7 @@ export function defaultMiniClipConfig(overrides: Partial<MiniClipConfig> = {}): 
 /** Raised for inputs or weights the mini-CLIP cannot use; the message names the input, the cause and the fix. */
 export class MiniClipInputError extends CourseError {}
 
-export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+export type { Weights };
 
 /** The weight-free part of the image encoder (`MiniClip.prepareImage`): the patch-MLP's input, and the mean colour. */
 export interface PreparedImage {
@@ -154,31 +155,18 @@ export function initialWeights(c: MiniClipConfig, seed: number): Weights {
 }
 
 /** The mini-CLIP: TensorFlow.js variables and the two encoders. */
-export class MiniClip {
+export class MiniClip extends ModelVariables {
   readonly config: MiniClipConfig;
-  readonly variables: Record<string, tfTypes.Variable>;
 
   private constructor(config: MiniClipConfig, weights: Weights) {
     checkConfig(config);
+    super(
+      parameterShapes(config),
+      weights,
+      'miniclip',
+      (m) => new MiniClipInputError(`${m} (a ${config.variant} mini-CLIP)`),
+    );
     this.config = config;
-    this.variables = {};
-    for (const [name, shape] of Object.entries(parameterShapes(config))) {
-      const w = weights[name];
-      if (!w)
-        throw new MiniClipInputError(
-          `weights: "${name}" is missing; the weights do not belong to a ${config.variant} mini-CLIP with this config.`,
-        );
-      const n = shape.reduce((a, b) => a * b, 1);
-      if (w.data.length !== n)
-        throw new MiniClipInputError(
-          `weights: "${name}" has ${w.data.length} values, the config needs [${shape.join(', ')}] = ${n}; use the config.json saved with these weights.`,
-        );
-      this.variables[name] = tf.variable(
-        tf.tensor(w.data, shape),
-        true,
-        `miniclip/${name}/${Math.random().toString(36).slice(2)}`,
-      );
-    }
   }
 
   /** A fresh model, deterministic in `seed`. */
@@ -188,26 +176,6 @@ export class MiniClip {
 
   static fromWeights(config: MiniClipConfig, weights: Weights): MiniClip {
     return new MiniClip(config, weights);
-  }
-
-  /** The current weights as plain arrays (a copy). */
-  weights(): Weights {
-    const out: Weights = {};
-    for (const [name, v] of Object.entries(this.variables))
-      out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
-    return out;
-  }
-
-  trainableVariables(): tfTypes.Variable[] {
-    return Object.values(this.variables);
-  }
-
-  get logitScale(): tfTypes.Variable<tfTypes.Rank.R0> {
-    return this.variables['logit_scale'] as tfTypes.Variable<tfTypes.Rank.R0>;
-  }
-
-  dispose(): void {
-    for (const v of Object.values(this.variables)) v.dispose();
   }
 
   private linear(x: tfTypes.Tensor2D, weight: string, bias?: string): tfTypes.Tensor2D {

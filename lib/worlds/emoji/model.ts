@@ -21,6 +21,7 @@
 import { tf } from '../../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { seededRandom } from '../shapes';
+import { ModelVariables, type Weights } from '../../mini-clip/variables';
 import { EmojiWorldError } from './errors';
 
 export interface EmojiClipConfig {
@@ -54,7 +55,7 @@ export function defaultEmojiClipConfig(overrides: Partial<EmojiClipConfig> = {})
   };
 }
 
-export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+export type { Weights };
 
 /** Token grid sides per stage: [48/4 = 12, 6, 3]. */
 export function grids(c: EmojiClipConfig): [number, number, number] {
@@ -137,28 +138,13 @@ export const matMulFast = tf.customGrad(((...args: unknown[]) => {
   };
 }) as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tfTypes.Tensor2D, w: tfTypes.Tensor2D) => tfTypes.Tensor2D;
 
-export class EmojiClip {
+export class EmojiClip extends ModelVariables {
   readonly config: EmojiClipConfig;
-  readonly variables: Record<string, tfTypes.Variable>;
 
   private constructor(config: EmojiClipConfig, weights: Weights) {
     checkConfig(config);
+    super(emojiClipParameterShapes(config), weights, 'emojiclip', (m) => new EmojiWorldError(m));
     this.config = config;
-    this.variables = {};
-    for (const [name, shape] of Object.entries(emojiClipParameterShapes(config))) {
-      const w = weights[name];
-      const n = shape.reduce((a, b) => a * b, 1);
-      if (!w || w.data.length !== n)
-        throw new EmojiWorldError(
-          `weights: "${name}" is ${w ? `${w.data.length} values` : 'missing'}; the config needs [${shape.join(', ')}].`,
-          { fix: 'Load the weights with the config.json saved beside them.' },
-        );
-      this.variables[name] = tf.variable(
-        tf.tensor(w.data, shape),
-        true,
-        `emojiclip/${name}/${Math.random().toString(36).slice(2)}`,
-      );
-    }
   }
 
   static create(config: EmojiClipConfig, seed: number): EmojiClip {
@@ -167,25 +153,6 @@ export class EmojiClip {
 
   static fromWeights(config: EmojiClipConfig, weights: Weights): EmojiClip {
     return new EmojiClip(config, weights);
-  }
-
-  weights(): Weights {
-    const out: Weights = {};
-    for (const [name, v] of Object.entries(this.variables))
-      out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
-    return out;
-  }
-
-  trainableVariables(): tfTypes.Variable[] {
-    return Object.values(this.variables);
-  }
-
-  get logitScale(): tfTypes.Variable<tfTypes.Rank.R0> {
-    return this.variables['logit_scale'] as tfTypes.Variable<tfTypes.Rank.R0>;
-  }
-
-  dispose(): void {
-    for (const v of Object.values(this.variables)) v.dispose();
   }
 
   private linear(x: tfTypes.Tensor2D, weight: string, bias?: string): tfTypes.Tensor2D {

@@ -1,0 +1,66 @@
+/**
+ * A small CLIP's weights as TensorFlow.js variables, by name, checked against the shapes its config needs: the
+ * plumbing the mini-CLIP (lib/mini-clip/model.ts) and the emoji-CLIP (lib/worlds/emoji/model.ts) share.
+ *
+ * @example
+ *   class TinyModel extends ModelVariables {
+ *     constructor(weights: Weights) { super({ w: [2, 2], logit_scale: [] }, weights, 'tiny', (m) => new Error(m)); }
+ *   }
+ *   new TinyModel({ w: { shape: [2, 2], data: new Float32Array(4) }, logit_scale: { shape: [], data: Float32Array.of(2.66) } })
+ *     .weights().w.shape;   // [2, 2]
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { tf } from '../course/backend';
+
+export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+
+export class ModelVariables {
+  readonly variables: Record<string, tfTypes.Variable>;
+
+  /**
+   * `shapes`: every parameter the config needs; `weights`: their values; `prefix` names the variables;
+   * `problem` builds the model's own error for a missing or mis-sized weight.
+   */
+  protected constructor(
+    shapes: Record<string, number[]>,
+    weights: Weights,
+    prefix: string,
+    problem: (message: string) => Error,
+  ) {
+    this.variables = {};
+    for (const [name, shape] of Object.entries(shapes)) {
+      const w = weights[name];
+      const n = shape.reduce((a, b) => a * b, 1);
+      if (!w || w.data.length !== n)
+        throw problem(
+          `weights: "${name}" is ${w ? `${w.data.length} values` : 'missing'}; the config needs [${shape.join(', ')}] = ${n}. ` +
+            'Load the weights with the config.json saved beside them.',
+        );
+      this.variables[name] = tf.variable(
+        tf.tensor(w.data, shape),
+        true,
+        `${prefix}/${name}/${Math.random().toString(36).slice(2)}`,
+      );
+    }
+  }
+
+  /** The current weights as plain arrays (a copy). */
+  weights(): Weights {
+    const out: Weights = {};
+    for (const [name, v] of Object.entries(this.variables))
+      out[name] = { shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) };
+    return out;
+  }
+
+  trainableVariables(): tfTypes.Variable[] {
+    return Object.values(this.variables);
+  }
+
+  get logitScale(): tfTypes.Variable<tfTypes.Rank.R0> {
+    return this.variables['logit_scale'] as tfTypes.Variable<tfTypes.Rank.R0>;
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.variables)) v.dispose();
+  }
+}
