@@ -5,3 +5,4 @@ export * from './train';
 export * from './export';
 export * from './quantize';
 export * from './onnx';
+export * from './variables';
