@@ -5,9 +5,9 @@
  * embeds one image and the candidate labels, and prints the versions, the model, the labels, the embedding shapes,
  * a probability per label (softmax of logit scale × cosine) and the predicted label.
  *
- * Offline with nothing cached it falls back to the course's mini-CLIP (trained on the shapes world) and says so;
- * then, unless you name an image and labels yourself, it classifies a shapes-world image among shapes-world labels,
- * because a cat photo means nothing to a model that has only seen coloured shapes.
+ * Offline with nothing cached it falls back to the course's emoji-CLIP (trained on emoji drawn by six artists) and
+ * says so; then, unless you name an image and labels yourself, it classifies an emoji cat drawn in a style the model
+ * never saw, with the chapter's labels, because the emoji-CLIP has never seen a photo.
  *
  * Examples:
  *   npm run example
@@ -52,13 +52,13 @@ async function main(argv: string[]): Promise<number> {
   if (!clip.pretrained) {
     console.log(
       imageArg === undefined && labelArgs.length === 0
-        ? '(the mini-CLIP only knows coloured shapes: the demo uses a shapes-world image and labels instead of the cat photo)'
-        : '(warning: the mini-CLIP only knows coloured shapes; for a photo or everyday labels its answer is not meaningful)',
+        ? '(the emoji-CLIP knows everyday concepts only as emoji: the demo uses an emoji cat instead of the cat photo)'
+        : '(warning: the emoji-CLIP has never seen a photo; on photos its answers are close to guessing, see notebook 04)',
     );
   }
 
   console.log(
-    `model: ${clip.modelId} (${clip.pretrained ? 'pretrained CLIP' : "the course's mini-CLIP, not pretrained on photos"}; from ${clip.source.kind}: ${clip.source.dir})`,
+    `model: ${clip.modelId} (${clip.pretrained ? 'pretrained CLIP' : "the course's emoji-CLIP, not pretrained on photos"}; from ${clip.source.kind}: ${clip.source.dir})`,
   );
   console.log(
     `  dtype ${clip.dtype}, device ${clip.device}, logit scale ${clip.logitScale.toFixed(2)} (${clip.logitScaleSource})`,
