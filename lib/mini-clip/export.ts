@@ -176,14 +176,6 @@ export function addTextGraph(
   return { embeds: g.op('MatMul', [pooled, 'text_projection.weight'], {}, 'text_embeds_raw'), hidden: tokens };
 }
 
-const normalizeRows = (g: OnnxGraph, x: string, name: string) =>
-  g.op(
-    'Div',
-    [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])],
-    {},
-    name,
-  );
-
 const DOC =
   'The vlm-course-ts mini-CLIP, trained on the synthetic shapes world with clipLoss (lib/embeddings/contrastive.ts) and written by lib/mini-clip/onnx.ts.';
 
@@ -208,14 +200,39 @@ export function textModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array 
   return g.toModelBytes({ docString: DOC });
 }
 
-/** onnx/model.onnx: both encoders, normalized embeddings and the scaled similarity logits. */
-export function fullModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array {
-  const g = new OnnxGraph('mini_clip');
+/** Rows of `x` scaled to unit length, as ONNX nodes (`name` is the output). */
+const normalizeRows = (g: OnnxGraph, x: string, name: string) =>
+  g.op(
+    'Div',
+    [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])],
+    {},
+    name,
+  );
+
+/** The two encoders of a course CLIP, as functions that add their nodes to a graph. */
+export interface ClipEncoders {
+  text: (g: OnnxGraph, inputIds: string, attentionMask: string) => { embeds: string };
+  vision: (g: OnnxGraph, pixelValues: string) => { embeds: string };
+}
+
+/**
+ * onnx/model.onnx of a course CLIP (the mini-CLIP and the emoji-CLIP): both encoders, normalized embeddings, and
+ * the similarity logits scaled by exp(logit_scale) (capped at ln 100, as CLIP does), with CLIPModel's inputs and
+ * outputs.
+ */
+export function clipFullModelBytes(
+  graphName: string,
+  c: { imageSize: number; projectionDim: number },
+  weights: Weights,
+  encoders: ClipEncoders,
+  docString: string,
+): Uint8Array {
+  const g = new OnnxGraph(graphName);
   g.input('input_ids', 'int64', ['text_batch_size', 'sequence_length']);
   g.input('pixel_values', 'float', ['image_batch_size', 3, c.imageSize, c.imageSize]);
   g.input('attention_mask', 'int64', ['text_batch_size', 'sequence_length']);
-  const text = addTextGraph(g, c, weights, 'input_ids', 'attention_mask');
-  const vision = addVisionGraph(g, c, weights, 'pixel_values');
+  const text = encoders.text(g, 'input_ids', 'attention_mask');
+  const vision = encoders.vision(g, 'pixel_values');
   const textEmbeds = normalizeRows(g, text.embeds, 'text_embeds');
   const imageEmbeds = normalizeRows(g, vision.embeds, 'image_embeds');
   const scale = Math.min(weights['logit_scale'].data[0], CLIP_LOGIT_SCALE_MAX);
@@ -231,7 +248,21 @@ export function fullModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array 
   g.output(logitsPerText, 'float', ['text_batch_size', 'image_batch_size']);
   g.output(textEmbeds, 'float', ['text_batch_size', c.projectionDim]);
   g.output(imageEmbeds, 'float', ['image_batch_size', c.projectionDim]);
-  return g.toModelBytes({ docString: DOC });
+  return g.toModelBytes({ docString });
+}
+
+/** onnx/model.onnx: both encoders, normalized embeddings and the scaled similarity logits. */
+export function fullModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array {
+  return clipFullModelBytes(
+    'mini_clip',
+    c,
+    weights,
+    {
+      text: (g, ids, mask) => addTextGraph(g, c, weights, ids, mask),
+      vision: (g, pixels) => addVisionGraph(g, c, weights, pixels),
+    },
+    DOC,
+  );
 }
 
 /** config.json in the layout transformers.js reads for model_type "clip", plus the course's own fields. */

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { CLIP_LOGIT_SCALE_MAX } from '../../embeddings/contrastive';
 import { OnnxGraph, parseOnnxModel } from '../../mini-clip/onnx';
 import { MiniClipTokenizer } from '../../mini-clip/tokenizer';
-import { clipPreprocessorConfig, writeClipModelFolder } from '../../mini-clip/export';
+import { clipFullModelBytes, clipPreprocessorConfig, writeClipModelFolder } from '../../mini-clip/export';
 import { EmojiClip, EmojiClipConfig, Weights, emojiClipParameterShapes, grids } from './model';
 import { DEFAULT_TEMPLATE } from './captions';
 import { EmojiWorldError } from './errors';
@@ -126,14 +126,6 @@ export function addEmojiTextGraph(
   return { embeds, hidden: tokens };
 }
 
-const normalizeRows = (g: OnnxGraph, x: string, name: string) =>
-  g.op(
-    'Div',
-    [x, g.op('Max', [g.op('ReduceL2', [x], { axes: [-1], keepdims: 1 }), g.constFloat([1e-12], [])])],
-    {},
-    name,
-  );
-
 const DOC =
   'The vlm-course-ts emoji-CLIP: trained on emoji art styles (noto, noto-v1, twemoji, emojione, fxemoji, streamline-emojis) with a contrastive loss; written by lib/mini-clip/onnx.ts. See README.md.';
 
@@ -157,27 +149,16 @@ export function emojiTextModelBytes(c: EmojiClipConfig, weights: Weights): Uint8
 }
 
 export function emojiFullModelBytes(c: EmojiClipConfig, weights: Weights): Uint8Array {
-  const g = new OnnxGraph('emoji_clip');
-  g.input('input_ids', 'int64', ['text_batch_size', 'sequence_length']);
-  g.input('pixel_values', 'float', ['image_batch_size', 3, c.imageSize, c.imageSize]);
-  g.input('attention_mask', 'int64', ['text_batch_size', 'sequence_length']);
-  const text = addEmojiTextGraph(g, c, weights, 'input_ids', 'attention_mask');
-  const vision = addEmojiVisionGraph(g, c, weights, 'pixel_values');
-  const textEmbeds = normalizeRows(g, text.embeds, 'text_embeds');
-  const imageEmbeds = normalizeRows(g, vision.embeds, 'image_embeds');
-  g.initializer('logit_scale', Float32Array.of(Math.min(weights['logit_scale'].data[0], CLIP_LOGIT_SCALE_MAX)), []);
-  const logitsPerText = g.op(
-    'Mul',
-    [g.op('MatMul', [textEmbeds, g.op('Transpose', [imageEmbeds], { perm: [1, 0] })]), g.op('Exp', ['logit_scale'])],
-    {},
-    'logits_per_text',
+  return clipFullModelBytes(
+    'emoji_clip',
+    c,
+    weights,
+    {
+      text: (g, ids, mask) => addEmojiTextGraph(g, c, weights, ids, mask),
+      vision: (g, pixels) => addEmojiVisionGraph(g, c, weights, pixels),
+    },
+    DOC,
   );
-  const logitsPerImage = g.op('Transpose', [logitsPerText], { perm: [1, 0] }, 'logits_per_image');
-  g.output(logitsPerImage, 'float', ['image_batch_size', 'text_batch_size']);
-  g.output(logitsPerText, 'float', ['text_batch_size', 'image_batch_size']);
-  g.output(textEmbeds, 'float', ['text_batch_size', c.projectionDim]);
-  g.output(imageEmbeds, 'float', ['image_batch_size', c.projectionDim]);
-  return g.toModelBytes({ docString: DOC });
 }
 
 /** config.json: the fields transformers.js reads for model_type "clip", plus the course's own. */
