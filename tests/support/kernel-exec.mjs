@@ -2,6 +2,7 @@
 // Usage: node --experimental-websocket tests/support/kernel-exec.mjs BASE_URL TOKEN KERNEL_ID CODE
 // Prints {"status": "ok"|"error", "stdout": "...", "stderr": "..."}; exits 2 on a 60 s timeout.
 import { randomUUID } from 'node:crypto';
+import { executeRequest } from './jupyter-message.mjs';
 
 const [base, token, kernelId, code] = process.argv.slice(2);
 const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/kernels/${kernelId}/channels?token=${token}`);
@@ -21,29 +22,7 @@ const finish = () => {
   process.exit(0);
 };
 ws.onopen = () => {
-  ws.send(
-    JSON.stringify({
-      header: {
-        msg_id: msgId,
-        username: 'test',
-        session: randomUUID(),
-        msg_type: 'execute_request',
-        version: '5.3',
-        date: new Date().toISOString(),
-      },
-      parent_header: {},
-      metadata: {},
-      channel: 'shell',
-      content: {
-        code,
-        silent: false,
-        store_history: true,
-        user_expressions: {},
-        allow_stdin: false,
-        stop_on_error: true,
-      },
-    }),
-  );
+  ws.send(executeRequest(code, { msgId, session: randomUUID(), username: 'test' }));
 };
 ws.onmessage = (event) => {
   const msg = JSON.parse(event.data);

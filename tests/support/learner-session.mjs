@@ -4,6 +4,7 @@
 // Usage: node --experimental-websocket tests/support/learner-session.mjs BASE_URL TOKEN NOTEBOOK_PATH
 // Prints {"cells": N, "outputs": N, "errors": [...], "saved": "<last_modified>"} as the last line.
 import { randomUUID } from 'node:crypto';
+import { executeRequest } from './jupyter-message.mjs';
 
 const [base, token, nbPath] = process.argv.slice(2);
 const api = (p, init) => fetch(`${base}${p}${p.includes('?') ? '&' : '?'}token=${token}`, init);
@@ -83,29 +84,7 @@ function execute(code) {
   const p = { outputs: [], count: null, status: null, replied: false, idle: false };
   const done = new Promise((resolve) => (p.resolve = resolve));
   pending.set(msgId, p);
-  ws.send(
-    JSON.stringify({
-      header: {
-        msg_id: msgId,
-        username: 'learner',
-        session: session.id,
-        msg_type: 'execute_request',
-        version: '5.3',
-        date: new Date().toISOString(),
-      },
-      parent_header: {},
-      metadata: {},
-      channel: 'shell',
-      content: {
-        code,
-        silent: false,
-        store_history: true,
-        user_expressions: {},
-        allow_stdin: false,
-        stop_on_error: true,
-      },
-    }),
-  );
+  ws.send(executeRequest(code, { msgId, session: session.id, username: 'learner' }));
   return done.then(() => p);
 }
 
