@@ -21,6 +21,7 @@ import {
 } from '../../lib/plots/index';
 import { textWidth } from '../../lib/plots/text-metrics';
 import { sceneOf } from './scene';
+import { twoPairScatter } from './fixtures';
 
 /** The values of the data rows a layer (or the top level) of a Vega-Lite spec carries. */
 function specRows(chart: Chart): Array<Record<string, unknown>> {
@@ -53,21 +54,7 @@ const heatmap = () =>
     columnLabels: ['a photo of a cat', 'a rocket launch', 'a cup of coffee'],
   });
 const bars = () => probabilityBars({ labels: ['a dog', 'a cat', 'a rocket'], probabilities: [0.25, 0.7, 0.05] });
-const scatter = () =>
-  projectionScatter({
-    points: [
-      { x: 0.95, y: 0.31, label: 'cat photo', modality: 'image' },
-      { x: 0.8, y: 0.6, label: '"a cat"', modality: 'text' },
-      { x: -0.2, y: 0.98, label: 'rocket photo', modality: 'image' },
-      { x: -0.5, y: 0.87, label: '"a rocket"', modality: 'text' },
-    ],
-    pairs: [
-      [0, 1],
-      [2, 3],
-    ],
-    unitCircle: true,
-    showVectors: true,
-  });
+const scatter = twoPairScatter;
 const embedded = () =>
   embeddingScatter({
     imageEmbeddings: [

@@ -132,6 +132,23 @@ export function crowdedEmbeddingScatter(): Chart {
   });
 }
 
+/** Two image–caption pairs on the unit circle, with vectors: the plot tests' small scatter. */
+export const twoPairScatter = (): Chart =>
+  projectionScatter({
+    points: [
+      { x: 0.95, y: 0.31, label: 'cat photo', modality: 'image' },
+      { x: 0.8, y: 0.6, label: '"a cat"', modality: 'text' },
+      { x: -0.2, y: 0.98, label: 'rocket photo', modality: 'image' },
+      { x: -0.5, y: 0.87, label: '"a rocket"', modality: 'text' },
+    ],
+    pairs: [
+      [0, 1],
+      [2, 3],
+    ],
+    unitCircle: true,
+    showVectors: true,
+  });
+
 /** One chart of each builder, with more than one series wherever the chart has a legend. */
 export const everyBuilder: Array<[string, () => Chart]> = [
   [

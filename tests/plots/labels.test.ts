@@ -12,7 +12,7 @@ import * as vegaLite from 'vega-lite';
 import { projectionScatter } from '../../lib/plots/index';
 import { chartView } from '../../lib/plots/render';
 import type { Chart } from '../../lib/plots/index';
-import { crowdedEmbeddingScatter, notebook01Scatters } from './fixtures';
+import { crowdedEmbeddingScatter, notebook01Scatters, twoPairScatter } from './fixtures';
 import { overlapArea, sceneOf, sceneOfView } from './scene';
 import type { SceneItem } from './scene';
 
@@ -25,21 +25,7 @@ const edgeCase = () =>
     ],
     pairs: [[0, 1]],
   });
-const testScatter = () =>
-  projectionScatter({
-    points: [
-      { x: 0.95, y: 0.31, label: 'cat photo', modality: 'image' },
-      { x: 0.8, y: 0.6, label: '"a cat"', modality: 'text' },
-      { x: -0.2, y: 0.98, label: 'rocket photo', modality: 'image' },
-      { x: -0.5, y: 0.87, label: '"a rocket"', modality: 'text' },
-    ],
-    pairs: [
-      [0, 1],
-      [2, 3],
-    ],
-    unitCircle: true,
-    showVectors: true,
-  });
+const testScatter = twoPairScatter;
 
 const scatters: Array<[string, () => Chart]> = [
   ['two pairs with vectors and the unit circle', testScatter],
