@@ -21,7 +21,7 @@ import {
 } from '../../lib/plots/index';
 import { textWidth } from '../../lib/plots/text-metrics';
 import { sceneOf } from './scene';
-import { twoPairScatter } from './fixtures';
+import { smallBars, smallHeatmap, twoPairScatter } from './fixtures';
 
 /** The values of the data rows a layer (or the top level) of a Vega-Lite spec carries. */
 function specRows(chart: Chart): Array<Record<string, unknown>> {
@@ -43,17 +43,8 @@ async function pixelStats(png: Uint8Array, box: { left: number; top: number; wid
   return { colours: colours.size, inkShare: ink / (info.width * info.height) };
 }
 
-const heatmap = () =>
-  similarityHeatmap({
-    values: [
-      [0.31, 0.18, 0.22],
-      [0.12, 0.27, 0.2],
-      [0.15, 0.26, 0.21],
-    ],
-    rowLabels: ['chelsea.png', 'rocket.jpg', 'coffee.png'],
-    columnLabels: ['a photo of a cat', 'a rocket launch', 'a cup of coffee'],
-  });
-const bars = () => probabilityBars({ labels: ['a dog', 'a cat', 'a rocket'], probabilities: [0.25, 0.7, 0.05] });
+const heatmap = smallHeatmap;
+const bars = smallBars;
 const scatter = twoPairScatter;
 const embedded = () =>
   embeddingScatter({

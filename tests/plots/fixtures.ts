@@ -149,25 +149,26 @@ export const twoPairScatter = (): Chart =>
     showVectors: true,
   });
 
+/** Three images against three captions. */
+export const smallHeatmap = (): Chart =>
+  similarityHeatmap({
+    values: [
+      [0.31, 0.18, 0.22],
+      [0.12, 0.27, 0.2],
+      [0.15, 0.26, 0.21],
+    ],
+    rowLabels: ['chelsea.png', 'rocket.jpg', 'coffee.png'],
+    columnLabels: ['a photo of a cat', 'a rocket launch', 'a cup of coffee'],
+  });
+
+/** Three labels, one clear winner. */
+export const smallBars = (): Chart =>
+  probabilityBars({ labels: ['a dog', 'a cat', 'a rocket'], probabilities: [0.25, 0.7, 0.05] });
+
 /** One chart of each builder, with more than one series wherever the chart has a legend. */
 export const everyBuilder: Array<[string, () => Chart]> = [
-  [
-    'similarity heatmap',
-    () =>
-      similarityHeatmap({
-        values: [
-          [0.31, 0.18, 0.22],
-          [0.12, 0.27, 0.2],
-          [0.15, 0.26, 0.21],
-        ],
-        rowLabels: ['chelsea.png', 'rocket.jpg', 'coffee.png'],
-        columnLabels: ['a photo of a cat', 'a rocket launch', 'a cup of coffee'],
-      }),
-  ],
-  [
-    'probability bars',
-    () => probabilityBars({ labels: ['a dog', 'a cat', 'a rocket'], probabilities: [0.25, 0.7, 0.05] }),
-  ],
+  ['similarity heatmap', smallHeatmap],
+  ['probability bars', smallBars],
   ...notebook01Scatters,
   ['embedding scatter (PCA)', crowdedEmbeddingScatter],
   [
