@@ -26,7 +26,7 @@ import type { ProgressInfo } from '@huggingface/transformers';
 import { ModelUnavailableError } from './errors';
 import { checkFileBytes, recordInManifest } from './file-checks';
 import { logitScaleInModel, rememberLogitScale } from './logit-scale';
-import type { ProgressListener } from './progress';
+import { createProgressBar, type ProgressListener } from './progress';
 
 export interface DownloadOptions {
   /** Hub base URL without a trailing slash, e.g. https://huggingface.co. */
@@ -41,6 +41,26 @@ export interface DownloadOptions {
   onProgress?: ProgressListener;
   /** How often one file is resumed after a broken connection within one call (default 3). */
   retries?: number;
+}
+
+/**
+ * The download options of one model source under `loadClip`'s options (checked ones for the idle timeout): the
+ * hub, the model's cache folder, the signal, and the progress bar unless `onProgress: false`.
+ */
+export function downloadOptionsFor(
+  source: { modelId: string; dir: string },
+  hubUrl: string,
+  idleTimeoutMs: number,
+  options: { signal?: AbortSignal; onProgress?: ProgressListener | false },
+): DownloadOptions {
+  return {
+    hubUrl,
+    modelId: source.modelId,
+    dir: source.dir,
+    idleTimeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress === false ? undefined : (options.onProgress ?? createProgressBar()),
+  };
 }
 
 /** A read that brought nothing within the idle timeout. */

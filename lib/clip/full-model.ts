@@ -12,10 +12,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CLIPModel, pipeline } from '@huggingface/transformers';
 import type { PreTrainedModel, ZeroShotImageClassificationPipeline } from '@huggingface/transformers';
-import { downloadModelFiles } from './download';
+import { downloadModelFiles, downloadOptionsFor } from './download';
 import { ModelUnavailableError, wrapLoadError } from './errors';
 import { checkLoadClipOptions } from './options';
-import { createProgressBar } from './progress';
 import { hubUrlFor, onnxFile, probeHub } from './resolve';
 import type { Clip, LoadClipOptions } from './types';
 
@@ -52,14 +51,7 @@ async function fullModelLocation(
       'connect once to download it (it is then cached), or use clip.zeroShot, which needs only the text and vision models.',
     );
   }
-  await downloadModelFiles([file], {
-    hubUrl,
-    modelId: source.modelId,
-    dir: source.dir,
-    idleTimeoutMs: o.downloadIdleTimeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress === false ? undefined : (options.onProgress ?? createProgressBar()),
-  });
+  await downloadModelFiles([file], downloadOptionsFor(source, hubUrl, o.downloadIdleTimeoutMs, options));
   return { from: source.dir, loadOptions };
 }
 

@@ -25,13 +25,12 @@ import { AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjecti
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { PATHS } from '../course/paths';
 import { loadPreprocessorConfig } from '../image/preprocess';
-import { downloadModelFiles, type DownloadOptions } from './download';
+import { downloadModelFiles, downloadOptionsFor, type DownloadOptions } from './download';
 import { ModelUnavailableError, wrapLoadError } from './errors';
 import { checkFile, moveAside } from './file-checks';
 import { LoadedClip } from './loaded-clip';
 import { logitScaleFromConfig, logitScaleOf } from './logit-scale';
 import { checkLoadClipOptions } from './options';
-import { createProgressBar } from './progress';
 import { hubUrlFor, onnxFile, probeHub, requiredClipFiles, resolveClipSource, type ClipSource } from './resolve';
 import type { Clip, LoadClipOptions } from './types';
 
@@ -96,14 +95,7 @@ export async function loadClip(options: LoadClipOptions = {}): Promise<Clip> {
   const { dtype, device, warn } = o;
   const source = await resolveClipSource({ ...options, hubTimeoutMs: o.hubTimeoutMs, onWarning: warn });
   const hubUrl = hubUrlFor(options.hubUrl);
-  const dl: DownloadOptions = {
-    hubUrl,
-    modelId: source.modelId,
-    dir: source.dir,
-    idleTimeoutMs: o.downloadIdleTimeoutMs,
-    signal: options.signal,
-    onProgress: options.onProgress === false ? undefined : (options.onProgress ?? createProgressBar()),
-  };
+  const dl: DownloadOptions = downloadOptionsFor(source, hubUrl, o.downloadIdleTimeoutMs, options);
   const isHub = source.kind === 'hub' || source.kind === 'hub-cache';
   if (source.download) {
     await downloadModelFiles(['config.json'], dl);
