@@ -17,6 +17,7 @@ import { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from './eval-concepts';
 import { renderIconPng } from './render';
 import { EmojiSetName, loadEmojiSet } from './sets';
 import { emojiSplit, EmojiItem } from './split';
+import { zeroShotScores } from './evaluate';
 
 /** What `styleAccuracy` needs of a CLIP: unit-length embeddings of images (PNG buffers) and of texts. */
 export interface ImageTextEmbedder {
@@ -79,29 +80,20 @@ export async function styleAccuracy(
   for (const g of groups) {
     const pngs = await Promise.all(g.items.map((i) => renderIconPng(loadEmojiSet(i.set).icons.get(i.key)!, { size })));
     const images = await clip.embedImages(pngs);
-    const d = images.cols;
-    let top1 = 0;
-    let top5 = 0;
-    const hits: string[] = [];
-    const misses: StyleAccuracy['misses'] = [];
-    g.items.forEach((item, i) => {
-      const sims = keys.map((_, j) => {
-        let s = 0;
-        for (let t = 0; t < d; t++) s += images.data[i * d + t] * text.data[j * d + t];
-        return s;
-      });
-      const own = keys.indexOf(item.key);
-      const better = sims.filter((s, j) => s > sims[own] || (s === sims[own] && j < own)).length;
-      if (better === 0) {
-        top1++;
-        hits.push(item.key);
-      } else {
-        misses.push({ concept: item.key, predicted: keys[sims.indexOf(Math.max(...sims))] });
-      }
-      if (better < 5) top5++;
-    });
+    // The same scoring as training and the quality test: top-1 / top-5 with ties going to the lower label index.
+    const scores = zeroShotScores(
+      images.data,
+      text.data,
+      images.cols,
+      g.items.map((i) => keys.indexOf(i.key)),
+      keys,
+    );
+    const hits = g.items.filter((i) => scores.perConcept[i.key].top1 > 0).map((i) => i.key);
+    const misses = g.items
+      .filter((i) => scores.perConcept[i.key].top1 === 0)
+      .map((i) => ({ concept: i.key, predicted: scores.perConcept[i.key].predicted[0] }));
     const n = g.items.length;
-    out.push({ group: g.group, seen: g.seen, n, top1: n ? top1 / n : 0, top5: n ? top5 / n : 0, hits, misses });
+    out.push({ group: g.group, seen: g.seen, n, top1: scores.top1, top5: scores.top5, hits, misses });
   }
   return out;
 }
