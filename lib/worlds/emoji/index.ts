@@ -37,9 +37,18 @@ export {
 export { STYLE_SPLIT, emojiSplit, stableHash, HELD_OUT_FRACTION } from './split';
 export type { EmojiItem, EmojiSplit } from './split';
 export { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from './eval-concepts';
-export { loadItemPixels, toPixelValues, augmentInto, AUGMENT } from './dataset';
-export { EmojiClip, defaultEmojiClipConfig, emojiClipParameterShapes, bagOfWords, matMulFast } from './model';
-export type { EmojiClipConfig } from './model';
+export { loadItemPixels, toPixelValues, augmentInto, AUGMENT, type AugmentProbabilities } from './dataset';
+export {
+  EmojiClip,
+  defaultEmojiClipConfig,
+  emojiClipParameterShapes,
+  bagOfWords,
+  matMulFast,
+  constantInput,
+  patchRows,
+  addBias,
+} from './model';
+export type { EmojiClipConfig, ConstantInput } from './model';
 export { zeroShotScores, normalizeRows } from './evaluate';
 export type { ZeroShotScores, ConceptHits } from './evaluate';
 export {

@@ -138,6 +138,97 @@ export const matMulFast = tf.customGrad(((...args: unknown[]) => {
   };
 }) as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tfTypes.Tensor2D, w: tfTypes.Tensor2D) => tfTypes.Tensor2D;
 
+/**
+ * A training input that needs no gradient (the pixels' patch rows, the captions' bag of words), with its transpose
+ * made in plain JS: the weight gradient xᵀ · dy then needs no transpose on tfjs-wasm, and the input's own gradient
+ * is not computed.
+ */
+export interface ConstantInput {
+  x: tfTypes.Tensor2D;
+  xT: tfTypes.Tensor2D;
+}
+
+/**
+ * A constant input from row-major data [rows, cols].
+ *
+ * @example
+ *   constantInput(Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3).xT.arraySync();   // [[1, 4], [2, 5], [3, 6]]
+ */
+export function constantInput(data: Float32Array, rows: number, cols: number): ConstantInput {
+  const t = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = data[r * cols + c];
+  return { x: tf.tensor2d(data, [rows, cols]), xT: tf.tensor2d(t, [cols, rows]) };
+}
+
+const matMulConstantInput = tf.customGrad(((...args: unknown[]) => {
+  const [x, xT, w, save] = args as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.GradSaveFunc];
+  save([xT]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => [
+      tf.zerosLike(x),
+      tf.zerosLike(xT),
+      tf.matMul(saved[0] as tfTypes.Tensor2D, dy as tfTypes.Tensor2D),
+    ],
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  x: tfTypes.Tensor2D,
+  xT: tfTypes.Tensor2D,
+  w: tfTypes.Tensor2D,
+) => tfTypes.Tensor2D;
+
+const isConstant = (x: tfTypes.Tensor2D | ConstantInput): x is ConstantInput => 'xT' in x;
+
+/**
+ * x + bias (x [n, c], bias [c]) whose bias gradient is the product ones[1, n] · dy (an XNNPACK matMul on tfjs-wasm)
+ * instead of a column sum, which tfjs-wasm computes through a transpose (3–4× slower on the stem's 18,432 rows).
+ *
+ * @example
+ *   addBias(tf.zeros([2, 3]), tf.tensor1d([1, 2, 3])).arraySync();   // [[1, 2, 3], [1, 2, 3]]
+ */
+export const addBias = tf.customGrad(((...args: unknown[]) => {
+  const [x, bias, save] = args as [tfTypes.Tensor2D, tfTypes.Tensor1D, tfTypes.GradSaveFunc];
+  save([]);
+  const n = x.shape[0];
+  return {
+    value: tf.add(x, bias),
+    gradFunc: (dy: tfTypes.Tensor) => [
+      tf.clone(dy),
+      tf.reshape(tf.matMul(tf.ones([1, n]), dy as tfTypes.Tensor2D), bias.shape),
+    ],
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  x: tfTypes.Tensor2D,
+  bias: tfTypes.Tensor1D,
+) => tfTypes.Tensor2D;
+
+/**
+ * pixel_values [B, 3, S, S] (flat, CLIP-normalized, channels first) → patch rows [B · (S/p)², 3 · p · p] in the
+ * order the image encoder reads them (row (b, gy, gx), column (channel, py, px)) — the same reshuffle as
+ * `imageFeatures`'s first transpose, done in plain JS for training batches (tfjs-wasm's 6-D transpose took a fifth
+ * of a training step).
+ *
+ * @example
+ *   patchRows(new Float32Array(3 * 48 * 48), 1, 48, 4).length;   // 144 · 48
+ */
+export function patchRows(pixelValues: Float32Array, b: number, size: number, patch: number): Float32Array {
+  const g = size / patch;
+  const plane = size * size;
+  const out = new Float32Array(pixelValues.length);
+  let o = 0;
+  for (let i = 0; i < b; i++) {
+    const base = i * 3 * plane;
+    for (let gy = 0; gy < g; gy++)
+      for (let gx = 0; gx < g; gx++)
+        for (let c = 0; c < 3; c++)
+          for (let py = 0; py < patch; py++) {
+            const row = base + c * plane + (gy * patch + py) * size + gx * patch;
+            for (let px = 0; px < patch; px++) out[o++] = pixelValues[row + px];
+          }
+  }
+  return out;
+}
+
 export class EmojiClip extends ModelVariables {
   readonly config: EmojiClipConfig;
 
@@ -155,9 +246,10 @@ export class EmojiClip extends ModelVariables {
     return new EmojiClip(config, weights);
   }
 
-  private linear(x: tfTypes.Tensor2D, weight: string, bias?: string): tfTypes.Tensor2D {
-    const y = matMulFast(x, this.variables[weight] as tfTypes.Tensor2D);
-    return bias ? (tf.add(y, this.variables[bias]) as tfTypes.Tensor2D) : y;
+  private linear(x: tfTypes.Tensor2D | ConstantInput, weight: string, bias?: string): tfTypes.Tensor2D {
+    const w = this.variables[weight] as tfTypes.Tensor2D;
+    const y = isConstant(x) ? matMulConstantInput(x.x, x.xT, w) : matMulFast(x, w);
+    return bias ? addBias(y, this.variables[bias] as tfTypes.Tensor1D) : y;
   }
 
   /** Rows (b, y, x) of a g×g token grid with c channels → rows of the g/2 grid with 4c channels (2×2 neighbours). */
@@ -168,14 +260,21 @@ export class EmojiClip extends ModelVariables {
 
   /** Image features before the projection [B, visionHidden]. */
   imageFeatures(pixelValues: tfTypes.Tensor4D): tfTypes.Tensor2D {
-    const c = this.config;
-    const [g1, g2, g3] = grids(c);
-    const p = c.patchSize;
+    const [g1] = grids(this.config);
+    const p = this.config.patchSize;
     const b = pixelValues.shape[0];
     const six = tf.reshape(pixelValues, [b, 3, g1, p, g1, p]);
     const patches = tf.reshape(tf.transpose(six, [0, 2, 4, 1, 3, 5]), [b * g1 * g1, 3 * p * p]) as tfTypes.Tensor2D;
-    const stem = tf.reshape(this.linear(patches, 'vision.stem.weight', 'vision.stem.bias'), [b, g1 * g1, c.c1]);
-    const h1 = tf.relu(tf.add(stem, this.variables['vision.position'])) as tfTypes.Tensor3D;
+    return this.patchFeatures(patches, b);
+  }
+
+  /** Image features [B, visionHidden] from patch rows [B · g², 3 · p · p] (see `patchRows`). */
+  patchFeatures(patches: tfTypes.Tensor2D | ConstantInput, b: number): tfTypes.Tensor2D {
+    const c = this.config;
+    const [g1, g2, g3] = grids(c);
+    const stem = tf.reshape(this.linear(patches, 'vision.stem.weight', 'vision.stem.bias'), [b, g1 * g1 * c.c1]);
+    const position = tf.reshape(this.variables['vision.position'], [g1 * g1 * c.c1]) as tfTypes.Tensor1D;
+    const h1 = tf.reshape(tf.relu(addBias(stem as tfTypes.Tensor2D, position)), [b, g1 * g1, c.c1]) as tfTypes.Tensor3D;
     const h2 = tf.relu(
       this.linear(
         this.merge(tf.reshape(h1, [b * g1 * g1, c.c1]) as tfTypes.Tensor2D, b, g1, c.c1),
@@ -215,10 +314,23 @@ export class EmojiClip extends ModelVariables {
     return tf.tidy(() => this.linear(this.imageFeatures(pixelValues), 'visual_projection.weight'));
   }
 
+  /** Image embeddings [B, projectionDim] (not normalized) from patch rows (training's layout, see `patchRows`). */
+  encodePatches(patches: ConstantInput, b: number): tfTypes.Tensor2D {
+    const [g1] = grids(this.config);
+    const p = this.config.patchSize;
+    const shape = patches.x.shape;
+    if (shape[0] !== b * g1 * g1 || shape[1] !== 3 * p * p)
+      throw new EmojiWorldError(
+        `patches has shape [${shape.join(', ')}]; ${b} images need [${b * g1 * g1}, ${3 * p * p}].`,
+        { fix: 'Build them with constantInput(patchRows(pixelValues, b, imageSize, patchSize), b · g², 3 · p · p).' },
+      );
+    return tf.tidy(() => this.linear(this.patchFeatures(patches, b), 'visual_projection.weight'));
+  }
+
   /** Text embeddings from bag-of-words weights [B, vocab] (row b: count of each token / number of real tokens). */
-  encodeBagOfWords(bow: tfTypes.Tensor2D): tfTypes.Tensor2D {
+  encodeBagOfWords(bow: tfTypes.Tensor2D | ConstantInput): tfTypes.Tensor2D {
     return tf.tidy(() => {
-      const pooled = matMulFast(bow, this.variables['text.token_embedding'] as tfTypes.Tensor2D);
+      const pooled = this.linear(bow, 'text.token_embedding');
       const hidden = tf.relu(this.linear(pooled, 'text.fc.weight', 'text.fc.bias')) as tfTypes.Tensor2D;
       return tf.add(
         this.linear(hidden, 'text_projection.weight'),

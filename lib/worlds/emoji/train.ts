@@ -15,10 +15,18 @@ import { seededRandom } from '../shapes';
 import { MiniClipTokenizer } from '../../mini-clip/tokenizer';
 import { EmojiConcept, emojiConcepts } from './concepts';
 import { DEFAULT_TEMPLATE, emojiTokenizer, fillTemplate, sampleCaption } from './captions';
-import { augmentInto, loadItemPixels, toPixelValues, ItemPixels } from './dataset';
+import { AUGMENT, AugmentProbabilities, augmentInto, loadItemPixels, toPixelValues, ItemPixels } from './dataset';
 import { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from './eval-concepts';
 import { ZeroShotScores, normalizeRows, zeroShotScores } from './evaluate';
-import { EmojiClip, EmojiClipConfig, bagOfWords, defaultEmojiClipConfig, matMulFast } from './model';
+import {
+  EmojiClip,
+  EmojiClipConfig,
+  bagOfWords,
+  constantInput,
+  defaultEmojiClipConfig,
+  matMulFast,
+  patchRows,
+} from './model';
 import { EmojiItem, emojiSplit } from './split';
 import { EmojiWorldError } from './errors';
 
@@ -112,6 +120,8 @@ export interface TrainEmojiClipOptions {
   /** Steps between evaluations (default 50). */
   evalEvery?: number;
   config?: Partial<EmojiClipConfig>;
+  /** Augmentation probabilities to change (default: the shipped model's, `AUGMENT`). */
+  augment?: Partial<AugmentProbabilities>;
   log?: (line: string) => void;
   /** Called after every step (step, loss) — for a progress bar. */
   onStep?: (step: number, loss: number, evalLine: string) => void;
@@ -131,7 +141,9 @@ export interface TrainEmojiClipResult {
   tokenizer: MiniClipTokenizer;
   losses: number[];
   history: TrainReport[];
-  options: Required<Omit<TrainEmojiClipOptions, 'log' | 'onStep' | 'config'>>;
+  options: Required<Omit<TrainEmojiClipOptions, 'log' | 'onStep' | 'config' | 'augment'>> & {
+    augment: AugmentProbabilities;
+  };
   trainItems: number;
   trainConcepts: number;
 }
@@ -165,6 +177,7 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
     learningRate: options.learningRate ?? d.learningRate,
     evalEvery: options.evalEvery ?? d.evalEvery,
     minStyles: options.minStyles ?? d.minStyles,
+    augment: { ...AUGMENT, ...options.augment },
   };
   if (!(Number.isInteger(o.steps) && o.steps > 0))
     throw new EmojiWorldError(`steps = ${o.steps} is not a positive whole number.`, { fix: 'Pass e.g. steps: 400.' });
@@ -239,17 +252,18 @@ export async function trainEmojiClip(options: TrainEmojiClipOptions = {}): Promi
     }
     const B = batchItems.length;
     const px = new Float32Array(B * per);
-    batchItems.forEach((item, k) => augmentInto(data.pixels, item, s, px, k * per, rng));
+    batchItems.forEach((item, k) => augmentInto(data.pixels, item, s, px, k * per, rng, o.augment));
     const captions = batchConcepts.map((c) => sampleCaption(c, rng));
     const { inputIds, attentionMask } = tokenizer.batch(captions);
     const bow = bagOfWords(inputIds, attentionMask, V);
     (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(step, o.steps, o.learningRate);
     const lossValue = tf.tidy(() => {
-      const images = tf.tensor4d(px, [B, 3, s, s]);
-      const words = tf.tensor2d(bow, [B, V]);
+      const p = config.patchSize;
+      const images = constantInput(patchRows(px, B, s, p), (B * s * s) / (p * p), 3 * p * p);
+      const words = constantInput(bow, B, V);
       const loss = optimizer.minimize(
         () => {
-          const a = model.encodeImage(images);
+          const a = model.encodePatches(images, B);
           const b = model.encodeBagOfWords(words);
           const an = tf.div(a, tf.add(tf.norm(a, 'euclidean', 1, true), 1e-12)) as tfTypes.Tensor2D;
           const bn = tf.div(b, tf.add(tf.norm(b, 'euclidean', 1, true), 1e-12)) as tfTypes.Tensor2D;

@@ -17,6 +17,9 @@ import {
   loadEmojiClipWeights,
   matMulFast,
   learningRateAt,
+  addBias,
+  constantInput,
+  patchRows,
 } from '../../../lib/worlds/emoji';
 
 beforeAll(async () => {
@@ -58,6 +61,66 @@ describe('emoji-CLIP building blocks', () => {
     expect(learningRateAt(0, 100, 1)).toBeCloseTo(0.2);
     expect(learningRateAt(5, 100, 1)).toBeCloseTo(1);
     expect(learningRateAt(99, 100, 1)).toBeLessThan(0.06);
+  });
+
+  const maxDiff = (a: tfTypes.Tensor, b: tfTypes.Tensor) =>
+    Math.max(...Array.from(a.dataSync()).map((v, i) => Math.abs(v - b.dataSync()[i])));
+
+  test('addBias adds a bias and has the gradients of tf.add', () => {
+    const x = tf.randomNormal([6, 3], 0, 1, 'float32', 3) as tfTypes.Tensor2D;
+    const b = tf.tensor1d([1, -2, 0.5]);
+    expect(addBias(tf.zeros([2, 3]) as tfTypes.Tensor2D, b).arraySync()).toEqual([
+      [1, -2, 0.5],
+      [1, -2, 0.5],
+    ]);
+    const loss =
+      (f: (a: tfTypes.Tensor2D, c: tfTypes.Tensor1D) => tfTypes.Tensor) => (a: tfTypes.Tensor, c: tfTypes.Tensor) =>
+        tf.sum(tf.square(f(a as tfTypes.Tensor2D, c as tfTypes.Tensor1D)));
+    const [dx, db] = tf.grads(loss(addBias))([x, b]);
+    const [dxRef, dbRef] = tf.grads(loss((a, c) => tf.add(a, c)))([x, b]);
+    expect(maxDiff(dx, dxRef)).toBeLessThan(1e-5);
+    expect(maxDiff(db, dbRef)).toBeLessThan(1e-5);
+  });
+
+  test('constantInput holds the data and its transpose', () => {
+    const c = constantInput(Float32Array.of(1, 2, 3, 4, 5, 6), 2, 3);
+    expect(c.x.arraySync()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(c.xT.arraySync()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+  });
+
+  test('training on patch rows computes what encodeImage computes, with the same weight gradients', () => {
+    const config = defaultEmojiClipConfig({
+      imageSize: 16,
+      c1: 4,
+      c2: 6,
+      c3: 8,
+      visionHidden: 8,
+      vocabSize: 10,
+      textEmbed: 4,
+      textHidden: 4,
+      projectionDim: 4,
+    });
+    const model = EmojiClip.create(config, 2);
+    const b = 3;
+    const pixels = tf.randomNormal([b, 3, 16, 16], 0, 1, 'float32', 4) as tfTypes.Tensor4D;
+    const patches = constantInput(patchRows(pixels.dataSync() as Float32Array, b, 16, 4), b * 16, 48);
+    expect(maxDiff(model.encodePatches(patches, b), model.encodeImage(pixels))).toBeLessThan(1e-5);
+    const vars = model.trainableVariables();
+    const grads = (f: () => tfTypes.Tensor2D) => tf.variableGrads(() => tf.sum(tf.square(f())) as tfTypes.Scalar, vars);
+    const a = grads(() => model.encodePatches(patches, b)).grads;
+    const r = grads(() => model.encodeImage(pixels)).grads;
+    const names = Object.keys(r).filter((n) => n.includes('vision') || n.includes('visual'));
+    expect(names.length).toBeGreaterThan(8);
+    for (const n of names) expect([n, maxDiff(a[n], r[n]) < 1e-4]).toEqual([n, true]);
+    expect(() => model.encodePatches(patches, 2)).toThrow(/patches has shape \[48, 48\]; 2 images need \[32, 48\]/);
+    model.dispose();
   });
 
   test('wrong input shapes are EmojiWorldErrors', () => {
