@@ -1,5 +1,5 @@
 /**
- * npm run train:emoji-clip [-- --seed 1 --steps N --batch N --out assets/models/emoji-clip]
+ * npm run train:emoji-clip [-- --seed 1 --steps N --batch N --augment outline=0.5,flat=0.3 --out assets/models/emoji-clip]
  *
  * Trains the course's emoji-CLIP on the training styles of the emoji world (lib/worlds/emoji), with a progress bar
  * (step, loss, zero-shot top-1 on the eval list in the unseen styles and on held-out icons of the seen ones), then
@@ -11,6 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../lib/course/backend';
 import {
+  AUGMENT,
+  type AugmentProbabilities,
   EMOJI_CLIP_DIR,
   EMOJI_TRAINING_DEFAULTS,
   STYLE_SPLIT,
@@ -28,11 +30,12 @@ class TrainArgumentError extends Error {
 }
 
 function parseArgs(argv: string[]) {
-  const args: { seed: number; steps: number; batch: number; out: string } = {
+  const args: { seed: number; steps: number; batch: number; out: string; augment: Partial<AugmentProbabilities> } = {
     seed: EMOJI_TRAINING_DEFAULTS.seed,
     steps: EMOJI_TRAINING_DEFAULTS.steps,
     batch: EMOJI_TRAINING_DEFAULTS.batchSize,
     out: EMOJI_CLIP_DIR,
+    augment: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -50,7 +53,19 @@ function parseArgs(argv: string[]) {
     else if (a === '--steps') args.steps = int();
     else if (a === '--batch') args.batch = int();
     else if (a === '--out') args.out = value();
-    else throw new TrainArgumentError(`unknown argument ${a}; use --seed N, --steps N, --batch N, --out DIR.`);
+    else if (a === '--augment') {
+      for (const pair of value().split(',')) {
+        const [name, p] = pair.split('=');
+        if (!(name in AUGMENT) || !(Number(p) >= 0 && Number(p) <= 1))
+          throw new TrainArgumentError(
+            `--augment ${pair}: write name=probability (0–1) with a name from ${Object.keys(AUGMENT).join(', ')}.`,
+          );
+        args.augment[name as keyof AugmentProbabilities] = Number(p);
+      }
+    } else
+      throw new TrainArgumentError(
+        `unknown argument ${a}; use --seed N, --steps N, --batch N, --augment outline=0.5,… , --out DIR.`,
+      );
   }
   return args;
 }
@@ -84,6 +99,7 @@ async function main(): Promise<void> {
     seed: args.seed,
     steps: args.steps,
     batchSize: args.batch,
+    augment: args.augment,
     log: (line) => {
       if (tty) process.stderr.write('\r\x1b[K');
       console.log('  ' + line);

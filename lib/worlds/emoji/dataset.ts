@@ -81,6 +81,9 @@ function writeNormalized(rgb: ArrayLike<number>, from: number, size: number, out
 }
 
 /** Probabilities of each augmentation (per sample). */
+export type AugmentProbabilities = { -readonly [K in keyof typeof AUGMENT]: number };
+
+/** The shipped model's augmentation probabilities (per sample). */
 export const AUGMENT = {
   geometric: 0.85,
   flip: 0.5,
@@ -101,7 +104,9 @@ export function augmentInto(
   out: Float32Array,
   to: number,
   rng: () => number,
+  probabilities: AugmentProbabilities = AUGMENT,
 ): void {
+  const AUGMENT = probabilities;
   const per = size * size * 3;
   const src = index * per;
   const img = new Float32Array(per);
