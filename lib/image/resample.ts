@@ -13,7 +13,7 @@
  *   out.length; // 224 * 224 * 3
  */
 import { CourseError } from '../course/errors';
-import { simdResampler, type SimdResampler } from './simd';
+import { simdKernels, type SimdKernels } from './simd';
 
 /** Pillow's resampling filter codes, as written in preprocessor_config.json's `resample`. */
 export const PIL_RESAMPLE = { NEAREST: 0, LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
@@ -221,7 +221,7 @@ function resample(
   const horiz = needHorizontal ? axisWeights(width, outWidth, filter, left, winW) : undefined;
   if (useSimd) {
     const layout = simdLayout(width, nRows, winW, winH, horiz, vert);
-    const simd = simdResampler(layout.total);
+    const simd = simdKernels(layout.total);
     if (simd) return resampleSimd(simd, layout, src, width, rowFirst, nRows, left, winW, winH, horiz, vert);
   }
 
@@ -360,7 +360,7 @@ function simdLayout(
 }
 
 function resampleSimd(
-  k: SimdResampler,
+  k: SimdKernels,
   { srcAt, hAt, midAt, vAt, outAt }: SimdLayout,
   src: Uint8Array,
   width: number,

@@ -4,7 +4,7 @@
  * loops; only faster (about 5× on the reference images: i32x4 lanes hold R, G, B in the horizontal pass and 16
  * bytes per step in the vertical one). The module (under 1 KB) is not a binary blob: it is assembled here, from
  * the instruction listing below, by a small encoder of WebAssembly's binary format (a few dozen opcodes), and
- * compiled once, on first use. Where WebAssembly SIMD is missing (very old Node), `simdResampler()` returns null
+ * compiled once, on first use. Where WebAssembly SIMD is missing (very old Node), `simdKernels()` returns null
  * and the JS loops run instead.
  *
  * Memory layout is chosen by the caller (resample.ts): the source pixels, weight tables, the intermediate rows and
@@ -12,8 +12,8 @@
  * source and intermediate rows and write up to 16 bytes past the output, so those regions are followed by slack.
  *
  * @example
- *   const k = simdResampler(); // null without WebAssembly SIMD
- *   resamplerModuleBytes().length; // about 600 bytes
+ *   const k = simdKernels(); // null without WebAssembly SIMD
+ *   kernelModuleBytes().length; // about 600 bytes
  */
 
 // ---- A minimal WebAssembly binary encoder --------------------------------------------------------------------
@@ -62,7 +62,22 @@ const op = {
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   br: (depth: number) => [0x0c, ...uleb(depth)],
+  eq: [0x46],
+  eqz: [0x45],
+  load8U: (offset = 0) => [0x2d, 0, ...uleb(offset)],
+  if: [0x04, 0x40],
+  else: [0x05],
+  return: [0x0f],
   // SIMD (prefix 0xfd, then the opcode as LEB128)
+  i16x8Splat: [0xfd, ...uleb(0x10)],
+  i16x8LeS: [0xfd, ...uleb(0x33)],
+  v128And: [0xfd, ...uleb(0x4e)],
+  v128Bitselect: [0xfd, ...uleb(0x52)],
+  i8x16Add: [0xfd, ...uleb(0x6e)],
+  i16x8Abs: [0xfd, ...uleb(0x80)],
+  i16x8ShrU: [0xfd, ...uleb(0x8d)],
+  i16x8Add: [0xfd, ...uleb(0x8e)],
+  i16x8Sub: [0xfd, ...uleb(0x91)],
   v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 0, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 0, ...uleb(offset)],
   load32Zero: (offset = 0) => [0xfd, ...uleb(0x5c), 0, ...uleb(offset)],
@@ -98,14 +113,20 @@ function name(s: string): number[] {
 interface FuncDef {
   name: string;
   params: number;
+  /** 1 when the function returns an i32, else 0. */
+  results?: number;
   /** Extra locals beyond the parameters: [count, type] groups. */
   locals: [number, number][];
   body: Code;
 }
 
-/** A module with one exported memory ("mem") and the given exported functions (i32 params, no results). */
+/** A module with one exported memory ("mem") and the given exported functions (i32 params, at most one i32 result). */
 function assemble(funcs: FuncDef[]): Uint8Array {
-  const types = funcs.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), 0]);
+  const types = funcs.map((f) => [
+    0x60,
+    ...vec(Array.from({ length: f.params }, () => [I32])),
+    ...vec(Array.from({ length: f.results ?? 0 }, () => [I32])),
+  ]);
   const codes = funcs.map((f) => {
     const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...flat(f.body), 0x0b];
     return [...uleb(body.length), ...body];
@@ -467,9 +488,213 @@ function verticalKernel(): FuncDef {
   };
 }
 
+/** `for (i = 0; i < limit; i += step) body`, with i and limit locals; `step` is code that pushes the step. */
+function forUp(i: number, limit: number, step: Code, body: Code): Code {
+  return [
+    op.i32(0),
+    op.set(i),
+    op.block,
+    op.loop,
+    op.get(i),
+    op.get(limit),
+    op.ltS,
+    op.eqz,
+    op.brIf(1),
+    ...body,
+    op.get(i),
+    ...step,
+    op.add,
+    op.set(i),
+    op.br(0),
+    op.end,
+    op.end,
+  ];
+}
+
+/**
+ * unfilter(raw, out, height, stride, bpp) → 1, or 0 for an unknown filter type: undoes PNG's per-row filters.
+ * Row y of `raw` is a filter byte then `stride` bytes; row y of the result goes to out + y·stride. The `stride`
+ * bytes before `out` must be zero (the row above the first). None and Up run 16 bytes per step (i8x16 adds wrap
+ * modulo 256, PNG's arithmetic); Sub, Average and Paeth one pixel (bpp ≤ 4 bytes) per step in i16x8 lanes, each
+ * lane a channel, the prediction chosen branch-free with PNG's tie order (a, then b, then c).
+ */
+function unfilterKernel(): FuncDef {
+  const raw = 0,
+    out = 1,
+    height = 2,
+    stride = 3,
+    bpp = 4;
+  const y = 5,
+    i = 6,
+    s = 7,
+    d = 8,
+    u = 9,
+    ft = 10;
+  const a = 11,
+    b = 12,
+    c = 13,
+    pa = 14,
+    pb = 15,
+    pc = 16,
+    mask = 17;
+  const widen = (base: number): Code => [op.get(base), op.get(i), op.add, op.load32Zero(), op.i16x8ExtendLowU8];
+  /** a = (x + prediction) & 255 stored at d + i as 4 bytes (the bytes past the pixel are rewritten next). */
+  const finish = (prediction: Code): Code => [
+    op.get(d),
+    op.get(i),
+    op.add,
+    ...widen(s),
+    ...prediction,
+    op.i16x8Add,
+    op.get(mask),
+    op.v128And,
+    op.tee(a),
+    op.get(a),
+    op.i8x16NarrowI16U,
+    op.store32Lane(0),
+  ];
+  const perPixel = (prediction: Code): Code => [
+    op.i32(0),
+    op.i32x4Splat,
+    op.tee(a),
+    op.set(c),
+    ...forUp(i, stride, [op.get(bpp)], [...widen(u), op.set(b), ...finish(prediction), op.get(b), op.set(c)]),
+  ];
+  const abs = (code: Code, into: number): Code => [...code, op.i16x8Abs, op.set(into)];
+  const paeth: Code = [
+    // pa = |b − c|, pb = |a − c|, pc = |a + b − 2c|
+    ...abs([op.get(b), op.get(c), op.i16x8Sub], pa),
+    ...abs([op.get(a), op.get(c), op.i16x8Sub], pb),
+    ...abs([op.get(b), op.get(c), op.i16x8Sub, op.get(a), op.get(c), op.i16x8Sub, op.i16x8Add], pc),
+    // (pa ≤ pb && pa ≤ pc) ? a : (pb ≤ pc ? b : c)
+    op.get(a),
+    op.get(b),
+    op.get(c),
+    op.get(pb),
+    op.get(pc),
+    op.i16x8LeS,
+    op.v128Bitselect,
+    op.get(pa),
+    op.get(pb),
+    op.i16x8LeS,
+    op.get(pa),
+    op.get(pc),
+    op.i16x8LeS,
+    op.v128And,
+    op.v128Bitselect,
+  ];
+  const sixteen: Code = [op.i32(16)];
+  const body: Code = [
+    op.i32(255),
+    op.i16x8Splat,
+    op.set(mask),
+    ...forUp(
+      y,
+      height,
+      [op.i32(1)],
+      [
+        // s = raw + y·(stride + 1) + 1; ft = raw[s − 1]; d = out + y·stride; u = d − stride
+        op.get(raw),
+        op.get(y),
+        op.get(stride),
+        op.i32(1),
+        op.add,
+        op.mul,
+        op.add,
+        op.tee(s),
+        op.load8U(),
+        op.set(ft),
+        op.get(s),
+        op.i32(1),
+        op.add,
+        op.set(s),
+        op.get(out),
+        op.get(y),
+        op.get(stride),
+        op.mul,
+        op.add,
+        op.tee(d),
+        op.get(stride),
+        op.sub,
+        op.set(u),
+        op.get(ft),
+        op.eqz,
+        op.if,
+        ...forUp(i, stride, sixteen, [
+          op.get(d),
+          op.get(i),
+          op.add,
+          op.get(s),
+          op.get(i),
+          op.add,
+          op.v128Load(),
+          op.v128Store(),
+        ]),
+        op.else,
+        op.get(ft),
+        op.i32(2),
+        op.eq,
+        op.if,
+        ...forUp(i, stride, sixteen, [
+          op.get(d),
+          op.get(i),
+          op.add,
+          op.get(s),
+          op.get(i),
+          op.add,
+          op.v128Load(),
+          op.get(u),
+          op.get(i),
+          op.add,
+          op.v128Load(),
+          op.i8x16Add,
+          op.v128Store(),
+        ]),
+        op.else,
+        op.get(ft),
+        op.i32(1),
+        op.eq,
+        op.if,
+        ...perPixel([op.get(a)]),
+        op.else,
+        op.get(ft),
+        op.i32(3),
+        op.eq,
+        op.if,
+        ...perPixel([op.get(a), op.get(b), op.i16x8Add, op.i32(1), op.i16x8ShrU]),
+        op.else,
+        op.get(ft),
+        op.i32(4),
+        op.eq,
+        op.if,
+        ...perPixel(paeth),
+        op.else,
+        op.i32(0),
+        op.return,
+        op.end,
+        op.end,
+        op.end,
+        op.end,
+        op.end,
+      ],
+    ),
+    op.i32(1),
+  ];
+  return {
+    name: 'unfilter',
+    params: 5,
+    results: 1,
+    locals: [
+      [6, I32],
+      [7, V128],
+    ],
+    body,
+  };
+}
+
 /** Module bytes, exported for the tests (which check that they validate). */
-export function resamplerModuleBytes(): Uint8Array {
-  return assemble([horizontalKernel(), verticalKernel()]);
+export function kernelModuleBytes(): Uint8Array {
+  return assemble([horizontalKernel(), verticalKernel(), unfilterKernel()]);
 }
 
 /** The part of the WebAssembly API used here (tsconfig's lib is ES2022, which does not declare it). */
@@ -483,7 +708,7 @@ interface WasmApi {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
-export interface SimdResampler {
+export interface SimdKernels {
   memory: WasmMemory;
   horizontal(
     src: number,
@@ -506,17 +731,19 @@ export interface SimdResampler {
     weights: number,
     ksize: number,
   ): void;
+  /** 1 when done, 0 for an unknown filter type (see unfilterKernel). */
+  unfilter(raw: number, out: number, height: number, stride: number, bpp: number): number;
 }
 
 /** Working memory up to this size is kept between calls (one instance); larger jobs get their own instance. */
 export const SHARED_MEMORY_BYTES = 32 << 20;
 
 let compiled: { wasm: WasmApi; module: object } | null | undefined;
-let shared: SimdResampler | undefined;
+let shared: SimdKernels | undefined;
 
-function instantiate(c: { wasm: WasmApi; module: object }): SimdResampler {
-  const e = new c.wasm.Instance(c.module).exports as unknown as SimdResampler & { mem: WasmMemory };
-  return { memory: e.mem, horizontal: e.horizontal, vertical: e.vertical };
+function instantiate(c: { wasm: WasmApi; module: object }): SimdKernels {
+  const e = new c.wasm.Instance(c.module).exports as unknown as SimdKernels & { mem: WasmMemory };
+  return { memory: e.mem, horizontal: e.horizontal, vertical: e.vertical, unfilter: e.unfilter };
 }
 
 /**
@@ -525,11 +752,11 @@ function instantiate(c: { wasm: WasmApi; module: object }): SimdResampler {
  * SHARED_MEMORY_BYTES share one instance, a larger one gets a fresh instance that is garbage once it is done, so a
  * single huge image does not pin its memory for the life of the process.
  */
-export function simdResampler(bytes = 0): SimdResampler | null {
+export function simdKernels(bytes = 0): SimdKernels | null {
   if (compiled === undefined) {
     compiled = null;
     try {
-      const code = resamplerModuleBytes();
+      const code = kernelModuleBytes();
       const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
       if (wasm && wasm.validate(code)) compiled = { wasm, module: new wasm.Module(code) };
     } catch {

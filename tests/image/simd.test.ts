@@ -1,13 +1,14 @@
 /**
- * lib/image/simd.ts: the WebAssembly kernels of the resampler give exactly the bytes of the plain JS loops
- * (resampleRgb8Scalar), for every filter, up- and downscaling, windows, and pixels that clip; and the module that
- * simd.ts assembles is small and valid.
+ * lib/image/simd.ts: the WebAssembly kernels give exactly the bytes of the plain JS loops — the resampler's
+ * (resampleRgb8Scalar) for every filter, up- and downscaling, windows, and pixels that clip; PNG's row filters
+ * (unfilterPixels without SIMD) for 1–4 bytes per pixel — and the module that simd.ts assembles is small and valid.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodeToRgb8 } from '../../lib/image/decode';
+import { unfilterPixels } from '../../lib/image/png';
 import { PIL_RESAMPLE, resampleRgb8, resampleRgb8Scalar, type PixelWindow } from '../../lib/image/resample';
-import { resamplerModuleBytes, simdResampler, SHARED_MEMORY_BYTES } from '../../lib/image/simd';
+import { kernelModuleBytes, simdKernels, SHARED_MEMORY_BYTES } from '../../lib/image/simd';
 
 const IMAGES = path.join(__dirname, '..', '..', 'assets', 'images');
 
@@ -25,21 +26,21 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
 
 describe('WebAssembly resampler kernels', () => {
   it('assemble into a small valid module, which this Node runs', () => {
-    const bytes = resamplerModuleBytes();
-    expect(bytes.length).toBeLessThan(2048);
+    const bytes = kernelModuleBytes();
+    expect(bytes.length).toBeLessThan(4096);
     const wasm = (globalThis as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
     expect(wasm?.validate(bytes)).toBe(true);
-    expect(simdResampler()).not.toBeNull();
+    expect(simdKernels()).not.toBeNull();
   });
 
   it('share one instance for ordinary jobs and give a large job its own, with enough memory', () => {
-    const small = simdResampler(1 << 20)!;
-    expect(simdResampler(0)).toBe(small);
+    const small = simdKernels(1 << 20)!;
+    expect(simdKernels(0)).toBe(small);
     expect(small.memory.buffer.byteLength).toBeGreaterThanOrEqual(1 << 20);
-    const large = simdResampler(SHARED_MEMORY_BYTES + 1)!;
+    const large = simdKernels(SHARED_MEMORY_BYTES + 1)!;
     expect(large).not.toBe(small);
     expect(large.memory.buffer.byteLength).toBeGreaterThan(SHARED_MEMORY_BYTES);
-    expect(simdResampler(2 ** 33)).toBeNull(); // past WebAssembly's 4 GiB: the JS loops run instead
+    expect(simdKernels(2 ** 33)).toBeNull(); // past WebAssembly's 4 GiB: the JS loops run instead
   });
 
   it('give the same bytes as the JS loops on random images, sizes, windows and filters', () => {
@@ -74,5 +75,25 @@ describe('WebAssembly resampler kernels', () => {
       const got = resampleRgb8(rgb, width, height, rw, rh, PIL_RESAMPLE.BICUBIC, win);
       expect(firstDifference(got, resampleRgb8Scalar(rgb, width, height, rw, rh, PIL_RESAMPLE.BICUBIC, win))).toBe(-1);
     }
+  });
+
+  it('undo PNG row filters exactly like the JS loops, for 1–4 bytes per pixel and every filter type', () => {
+    const rnd = lcg(11);
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    for (let t = 0; t < 200; t++) {
+      const bpp = 1 + (t % 4);
+      const stride = bpp * int(1, 70);
+      const height = int(1, 12);
+      const raw = new Uint8Array((stride + 1) * height);
+      for (let i = 0; i < raw.length; i++) raw[i] = int(0, 255);
+      for (let y = 0; y < height; y++) raw[y * (stride + 1)] = int(0, 4);
+      const want = unfilterPixels(raw, height, stride, bpp, false)!;
+      const got = unfilterPixels(raw, height, stride, bpp)!;
+      if (firstDifference(got, want) !== -1) throw new Error(`differs: bpp ${bpp}, stride ${stride}, height ${height}`);
+    }
+    expect(unfilterPixels(Uint8Array.of(1, 10, 5, 0, 7, 7), 2, 2, 1)).toEqual(Uint8Array.of(10, 15, 7, 7));
+    const badFilter = Uint8Array.of(2, 1, 2, 5, 3, 4);
+    expect(unfilterPixels(badFilter, 2, 2, 1)).toBeNull();
+    expect(unfilterPixels(badFilter, 2, 2, 1, false)).toBeNull();
   });
 });
