@@ -13,8 +13,9 @@
  *   - Input: at least one finite number; `logitScale` is required (there is no default: pass 100 for
  *     OpenAI's CLIP) and must be a finite number > 0.
  *   - Returns: a new array p with pᵢ = exp(s·xᵢ) / Σⱼ exp(s·xⱼ) for s = logitScale; every pᵢ is a finite
- *     number in [0, 1] and Σ pᵢ = 1 within 1e-12, for ANY finite logits and scale (e.g. [1000, 1001] or
- *     [-1000, -1000]). A probability too small for float64 may be exactly 0.
+ *     number in [0, 1] and Σ pᵢ = 1 within 1e-12, for ANY finite logits and scale: logits anywhere in
+ *     float64's range (up to ±1.7e308), at any finite scale > 0, and any number of them (e.g. [1000, 1001],
+ *     [-1000, -1000], or 200,000 logits). A probability too small for float64 may be exactly 0.
  *   - Errors: an empty array, a non-finite logit, or a bad logitScale → LogitsInputError.
  *
  * topK(scores, k)

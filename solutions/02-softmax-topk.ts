@@ -16,8 +16,9 @@
  *   - Input: at least one finite number; `logitScale` is required (there is no default: pass 100 for
  *     OpenAI's CLIP) and must be a finite number > 0.
  *   - Returns: a new array p with pᵢ = exp(s·xᵢ) / Σⱼ exp(s·xⱼ) for s = logitScale; every pᵢ is a finite
- *     number in [0, 1] and Σ pᵢ = 1 within 1e-12, for ANY finite logits and scale (e.g. [1000, 1001] or
- *     [-1000, -1000]). A probability too small for float64 may be exactly 0.
+ *     number in [0, 1] and Σ pᵢ = 1 within 1e-12, for ANY finite logits and scale: logits anywhere in
+ *     float64's range (up to ±1.7e308), at any finite scale > 0, and any number of them (e.g. [1000, 1001],
+ *     [-1000, -1000], or 200,000 logits). A probability too small for float64 may be exactly 0.
  *   - Errors: an empty array, a non-finite logit, or a bad logitScale → LogitsInputError.
  *
  * topK(scores, k)
@@ -65,15 +66,19 @@ export function softmax(logits: readonly number[], logitScale: number): number[]
   if (logits.length === 0) {
     throw new LogitsInputError('softmax: logits is empty; pass at least one logit.');
   }
-  const scaled = logits.map((logit, i) => {
+  // The largest logit, found with a loop: Math.max(...logits) passes every logit as an argument, on the stack.
+  let largest = -Infinity;
+  logits.forEach((logit, i) => {
     if (!Number.isFinite(logit)) {
       throw new LogitsInputError(`softmax: logit ${i} is ${logit}, not a finite number; fix the input.`);
     }
-    return logit * logitScale;
+    if (logit > largest) largest = logit;
   });
-  const largest = Math.max(...scaled);
-  const exps = scaled.map((x) => Math.exp(x - largest));
-  const sum = exps.reduce((total, e) => total + e, 0);
+  // Shift, then scale: logitScale × logit alone can overflow (100 × 1e308 is Infinity, and Infinity − Infinity is
+  // NaN); logit − largest is ≤ 0, so every exponent is ≤ 0 (at worst −Infinity, whose exp is 0) and the largest is 0.
+  const exps = logits.map((logit) => Math.exp(logitScale * (logit - largest)));
+  let sum = 0;
+  for (const e of exps) sum += e;
   return exps.map((e) => e / sum);
   // END SOLUTION
 }

@@ -2,7 +2,8 @@
 // `npm test` runs these checks on solutions/ with jest; `npm run grade` runs them on exercises/ (lib/learner's runner
 // swaps the solution module imported below for the learner's, run in its own sandboxed process). Expected values come from Python's math module
 // (e.g. [math.exp(x) / sum(math.exp(y) for y in xs) for x in xs]), never from the code under test.
-import { expectCloseArray, expectEqual, expectThat, expectThrows, run, show } from './support/plain';
+import { types } from 'node:util';
+import { ExpectationError, expectCloseArray, expectEqual, expectThat, expectThrows, run, show } from './support/plain';
 import { LogitsInputError, softmax, TopKError, topK } from '../../solutions/02-softmax-topk';
 
 test('softmax: [1, 2, 3] at scale 1 gives [0.0900, 0.2447, 0.6652]', () => {
@@ -22,6 +23,34 @@ test('softmax: stays finite for any finite logits', () => {
   expectCloseArray('softmax([-1000, -1000], 1)', () => softmax([-1000, -1000], 1), [0.5, 0.5], 'two equal logits share equally (Math.exp(-1000) is 0, and 0 / 0 is NaN: see hint step 2 of 02)', 1e-12);
   // e^0 / (e^0 + e^1000) = e^-1000 underflows to exactly 0 in float64, and the other gets 1
   expectCloseArray('softmax([0, 1000], 1)', () => softmax([0, 1000], 1), [0, 1], 'the gap is 1000, so the first probability is e⁻¹⁰⁰⁰ ≈ 0 and the second 1', 1e-12);
+});
+
+test('softmax: logits as large as float64 allows, at a large scale', () => {
+  // shifted first, the exponents are 100 × (1e308 − 1e308) = 0 and 100 × (0 − 1e308) = −Infinity: [e⁰, e^−∞] / 1 = [1, 0]
+  expectCloseArray('softmax([1e308, 0], 100)', () => softmax([1e308, 0], 100), [1, 0], 'the first logit is by far the largest, and the contract holds for ANY finite logits and scale. Multiplying by the scale first overflows: 100 × 1e308 is Infinity in float64, and Infinity − Infinity is NaN. Subtract the largest logit before you multiply by the scale (see hint step 2 of 02)', 1e-12);
+  expectCloseArray('softmax([-1e308, 1e308], 1)', () => softmax([-1e308, 1e308], 1), [0, 1], 'the second logit is by far the largest (−1e308 − 1e308 is −Infinity in float64, and e^−∞ is 0)', 1e-12);
+});
+
+test('softmax: any number of logits, e.g. 200,000', () => {
+  const many = Array.from({ length: 200_000 }, (_, i) => i % 2); // 0, 1, 0, 1, …: 100,000 zeros and 100,000 ones
+  const what = 'softmax(200,000 logits 0, 1, 0, 1, …, 1)';
+  let p: number[];
+  try {
+    p = run(what, () => softmax(many, 1));
+  } catch (error) {
+    if (types.isNativeError(error) && error.name === 'RangeError' && /call stack/i.test(error.message)) {
+      throw new ExpectationError(
+        `${what} threw RangeError: ${error.message}. The contract holds for any number of logits, but spreading an array into a call (Math.max(...logits), or Math.max.apply(null, logits)) passes every entry as a separate argument on the call stack, and 200,000 of them do not fit. Find the largest logit with a loop instead (see hint step 3 of 02).`,
+      );
+    }
+    throw error;
+  }
+  expectThat((Array.isArray(p) || ArrayBuffer.isView(p)) && p.length === 200_000, `${what} should return 200,000 probabilities; it returned ${Array.isArray(p) || ArrayBuffer.isView(p) ? `${p.length}` : show(p)}.`);
+  // each 1 gets e / (100000 · (e + 1)) = 7.310585786300049e-6, each 0 gets 1 / (100000 · (e + 1)) = 2.689414213699951e-6
+  for (const i of [0, 1, 123_456, 199_999]) {
+    const expected = i % 2 === 1 ? 7.310585786300049e-6 : 2.689414213699951e-6;
+    expectThat(Math.abs(p[i] - expected) <= 1e-15, `${what}: probability ${i} should be ${expected} (±1e-15), because ${i % 2 === 1 ? 'each of the 100,000 ones gets e / (100000 · (e + 1))' : 'each of the 100,000 zeros gets 1 / (100000 · (e + 1))'}; it is ${show(p[i])}.`);
+  }
 });
 
 test('softmax: the logit scale multiplies the logits before the softmax', () => {
