@@ -54,6 +54,15 @@ test('zeroShotClassify: equal probabilities keep the order of the labels', () =>
   expectEqual('the labels, in order', () => labelsOf(three), ['a', 'b', 'c'], '"a" wins; "b" and "c" tie (cosine 0 each) and keep their input order, b before c — input order, not alphabetical');
 });
 
+test('zeroShotClassify: probabilities that are exactly equal tie, even when the cosines differ', () => {
+  // cosines 1, −1 and −0.98058; at scale 1000 the logits are 1000, −1000 and −980.58, and e^−2000 and e^−1980.58 are
+  // both exactly 0 in float64: "b" and "c" tie at probability 0, so they keep their input order, b before c
+  const what = 'zeroShotClassify([1, 0], [[1, 0], [-1, 0], [-1, 0.2]], ["a", "b", "c"], 1000)';
+  const result = run(what, () => zeroShotClassify([1, 0], [[1, 0], [-1, 0], [-1, 0.2]], ['a', 'b', 'c'], 1000));
+  expectEqual(`the labels of ${what}`, () => labelsOf(result), ['a', 'b', 'c'], '"b" (cosine −1) and "c" (cosine −0.98) both get probability exactly 0 at scale 1000, and the contract keeps labels whose computed probabilities are exactly equal in their input order. Sort by the probabilities, not by the cosines (see hint step 2 of 05)');
+  expectEqual(`the probabilities of ${what}`, () => result.map((entry) => entry.probability), [1, 0, 0], 'e^(1000 × (−1 − 1)) and e^(1000 × (−0.98 − 1)) are too small for float64, so they are exactly 0');
+});
+
 test('zeroShotClassify: bad labels are rejected with ZeroShotInputError', () => {
   expectThrows('zeroShotClassify([1, 0], [[1, 0]], ["cat"], 1)', () => zeroShotClassify([1, 0], [[1, 0]], ['cat'], 1), ZeroShotInputError, 'choosing among one label is not a classification; give at least 2');
   expectThrows('zeroShotClassify(2 labels, 3 embeddings)', () => zeroShotClassify([1, 0], [[1, 0], [0, 1], [1, 1]], ['cat', 'dog'], 1), ZeroShotInputError, 'every label needs exactly one embedding');
