@@ -23,7 +23,7 @@
  * ensembleEmbedding(promptEmbeddings) → number[]
  *   - Normalise every row, take the mean row (entry by entry), normalise that mean; the result has length 1.
  *   - When the normalised rows (nearly) cancel out — the mean's length is below 1e-9, which includes an exact 0
- *     and the rounding dust (≈1e-17) that cancellation leaves in float64 — there is no direction to return:
+ *     and the rounding dust (around 1e-16) that cancellation leaves in float64 — there is no direction to return:
  *     EnsembleError.
  *   - Errors → EnsembleError: no rows; a row whose length differs from row 0's; cancelling rows (above). A zero
  *     or non-finite row → the errors of l2Normalize (exercise 01), unchanged. The input is not changed.

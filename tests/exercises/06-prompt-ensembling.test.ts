@@ -73,9 +73,18 @@ test('ensembleEmbedding: empty, ragged, zero and cancelling embeddings are rejec
 });
 
 test('ensembleEmbedding: rows that cancel up to rounding are rejected too', () => {
-  // three unit vectors 120° apart: their exact mean is 0, in float64 it is about 1e-17 — dust, not a direction
-  const third = Math.sqrt(3) / 2;
-  expectThrows('ensembleEmbedding([[1, 0], [-0.5, √3/2], [-0.5, -√3/2]])', () => ensembleEmbedding([[1, 0], [-0.5, third], [-0.5, -third]]), EnsembleError, 'the three directions cancel; the contract says a mean shorter than 1e-9 has no direction (see hint step 2 of 06)');
+  // three unit vectors 120° apart, as Math.cos and Math.sin give them: on paper their mean is 0; in float64 it has
+  // length about 1e-16 (rounding dust, not a direction)
+  const rows = [0, 1, 2].map((i) => [Math.cos((2 * Math.PI * i) / 3), Math.sin((2 * Math.PI * i) / 3)]);
+  expectThrows(
+    `ensembleEmbedding(${show(rows)})`,
+    () => ensembleEmbedding(rows),
+    EnsembleError,
+    'these are three unit vectors 120° apart (cos and sin of 0°, 120° and 240°), which cancel: on paper their mean is the zero vector, and in float64 it is rounding dust of length about 1e-16, not a direction. The contract rejects a mean shorter than 1e-9, not only an exact 0 (see hint step 2 of 06)',
+  );
+  // the threshold itself: a mean of length 1e-10 is below it, one of length 1e-8 is not
+  expectThrows('ensembleEmbedding([[1, 0], [-1, 2e-10]])', () => ensembleEmbedding([[1, 0], [-1, 2e-10]]), EnsembleError, 'the unit rows are [1, 0] and about [−1, 2e-10], so the mean is [0, 1e-10], whose length is below the contract\'s 1e-9');
+  expectCloseArray('ensembleEmbedding([[1, 0], [-1, 2e-8]])', () => ensembleEmbedding([[1, 0], [-1, 2e-8]]), [0, 1], 'the mean is about [0, 1e-8]: short, but not below the contract\'s 1e-9, so it still has a direction', 1e-7);
 });
 
 test('ensembleEmbedding: leaves its input unchanged, and runs on your own l2Normalize (exercise 01)', () => {
