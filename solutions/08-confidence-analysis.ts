@@ -18,7 +18,8 @@
  *     with the lowest index. runnerUp: the label with the highest probability among the OTHER labels (lowest
  *     index on a tie), so a tie at the top gives margin 0 and runnerUp = the second of the tied labels.
  *   - margin = probability − the runner-up's probability; entropy = −Σ p·ln p in nats, where a term with p = 0
- *     counts 0; normalizedEntropy = entropy / ln(number of labels), in [0, 1].
+ *     counts 0; normalizedEntropy = entropy / ln(number of labels), in [0, 1] — never above 1, not even by a
+ *     rounding error (n equal probabilities give 1 within 1e-12, and never more).
  *   - confident: margin ≥ marginThreshold − 1e-9. The 1e-9 keeps rounding from deciding: [0.3, 0.1, 0.1, 0.1,
  *     0.1, 0.1, 0.1, 0.1] has margin 0.3 − 0.1 = 0.19999999999999998 in float64, and counts as confident at
  *     the default threshold 0.2; so does [0.7, 0.3] at threshold 0.4 (0.7 − 0.3 = 0.39999999999999997).
@@ -66,7 +67,7 @@ export interface PredictionAnalysis {
   margin: number;
   /** −Σ p·ln(p), in nats. */
   entropy: number;
-  /** entropy / ln(number of labels), in [0, 1]. */
+  /** entropy / ln(number of labels), in [0, 1] (never above 1, not even by rounding). */
   normalizedEntropy: number;
   /** margin ≥ marginThreshold − 1e-9. */
   confident: boolean;
@@ -163,7 +164,8 @@ export function analyzePrediction(
     runnerUp: labels[order[1]],
     margin,
     entropy,
-    normalizedEntropy: entropy / Math.log(probabilities.length),
+    // H and ln n are each rounded, so their quotient can be 1.0000000000000002 for equal probabilities (n = 5)
+    normalizedEntropy: Math.min(1, entropy / Math.log(probabilities.length)),
     confident: margin >= marginThreshold - 1e-9,
   };
   // END SOLUTION

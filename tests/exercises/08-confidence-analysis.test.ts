@@ -46,6 +46,18 @@ test('analyzePrediction: ties go to the lower index, and a tie at the top has ma
   expectClose('analyzePrediction([0.5, 0.5], …).normalizedEntropy', () => uniform.normalizedEntropy, 1, 'a tie between 2 labels is as uncertain as 2 labels can be', 1e-12);
 });
 
+test('analyzePrediction: normalizedEntropy never exceeds 1, not even by a rounding error', () => {
+  // n equal probabilities have entropy ln n exactly on paper; in float64, H / ln n is 1.0000000000000002 for n = 5
+  // and 1.000000000000001 for n = 40
+  for (const n of [5, 12, 40]) {
+    const p = new Array<number>(n).fill(1 / n);
+    const what = `analyzePrediction(${n} equal probabilities 1/${n}, labels).normalizedEntropy`;
+    const result = expectObject(`analyzePrediction(${n} equal probabilities 1/${n}, labels)`, () => analyzePrediction(p, p.map((_, i) => `l${i}`)), 'an object describing the prediction');
+    const h = result.normalizedEntropy;
+    expectThat(typeof h === 'number' && h <= 1 && h > 1 - 1e-12, `${what} should be 1 (${n} equal probabilities are as uncertain as ${n} labels can be) and never above it: the contract says it lies in [0, 1], and not above 1 even by a rounding error. It returned ${String(h)}. The entropy and ln ${n} are each rounded in float64, so their quotient can land just above 1 (see hint step 2 of 08).`);
+  }
+});
+
 test('analyzePrediction: the threshold is inclusive, and rounding does not decide', () => {
   const close = expectObject('analyzePrediction([0.4, 0.35, 0.25], ["a", "b", "c"])', () => analyzePrediction([0.4, 0.35, 0.25], ['a', 'b', 'c']), 'an object describing the prediction');
   expectEqual('analyzePrediction([0.4, 0.35, 0.25], …).confident', () => close.confident, false, 'the margin 0.05 is below the default threshold 0.2');
