@@ -76,7 +76,7 @@ test('contrastiveLoss: the logit scale multiplies the similarities, and lengths 
   // scale 10: logits [[10, 6], [0, 8]]; rows log1p(e⁻⁴), log1p(e⁻⁸); columns log1p(e⁻¹⁰), log1p(e⁻²)
   const expected = { imageToText: 0.009242667145352754, textToImage: 0.06348670497109468, loss: 0.03636468605822372 };
   expectLoss('contrastiveLoss([[1, 0], [0, 1]], [[1, 0], [0.6, 0.8]], 10)', () => contrastiveLoss([[1, 0], [0, 1]], [[1, 0], [0.6, 0.8]], 10), expected, 'scale 10 makes the logits [[10, 6], [0, 8]]');
-  expectLoss('contrastiveLoss([[3, 0], [0, 0.5]], [[7, 0], [6, 8]], 10)', () => contrastiveLoss([[3, 0], [0, 0.5]], [[7, 0], [6, 8]], 10), expected, 'the same directions with other lengths: every row is normalised first, so only directions count');
+  expectLoss('contrastiveLoss([[3, 0], [0, 0.5]], [[7, 0], [6, 8]], 10)', () => contrastiveLoss([[3, 0], [0, 0.5]], [[7, 0], [6, 8]], 10), expected, 'these rows point in the same directions as the images [[1, 0], [0, 1]] and the texts [[1, 0], [0.6, 0.8]], only with other lengths; every row is normalised first, so only the directions count and the loss is the same as for those');
 });
 
 test('contrastiveLoss: stays finite with a large scale', () => {

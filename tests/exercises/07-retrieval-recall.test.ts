@@ -13,19 +13,20 @@ jest.mock('../../solutions/01-cosine-similarity', () =>
   require('./support/earlier').withCourseFallback('01-cosine-similarity', jest.requireActual('../../solutions/01-cosine-similarity')),
 );
 
-// Four unit-length image embeddings.
+// Four unit-length image embeddings; messages write them out (FOUR), since a learner never sees this file.
 const IMAGES = [
   [1, 0], // 0
   [0.8, 0.6], // 1
   [0, 1], // 2
   [-1, 0], // 3
 ];
+const FOUR = '[[1, 0], [0.8, 0.6], [0, 1], [-1, 0]]';
 
 test('rankImages: images ranked by cosine similarity to the query, best first', () => {
   // query [0.6, 0.8]: cosines 0.6, 0.96, 0.8, −0.6 → order 1, 2, 0, 3
-  expectEqual('rankImages([0.6, 0.8], IMAGES)', () => rankImages([0.6, 0.8], IMAGES), [1, 2, 0, 3], 'the cosines with images 0–3 are 0.6, 0.96, 0.8 and −0.6');
+  expectEqual(`rankImages([0.6, 0.8], ${FOUR})`, () => rankImages([0.6, 0.8], IMAGES), [1, 2, 0, 3], 'the cosines with images 0–3 are 0.6, 0.96, 0.8 and −0.6');
   // query [1, 0]: cosines 1, 0.8, 0, −1 → 0, 1, 2, 3
-  expectEqual('rankImages([1, 0], IMAGES)', () => rankImages([1, 0], IMAGES), [0, 1, 2, 3], 'the cosines with images 0–3 are 1, 0.8, 0 and −1');
+  expectEqual(`rankImages([1, 0], ${FOUR})`, () => rankImages([1, 0], IMAGES), [0, 1, 2, 3], 'the cosines with images 0–3 are 1, 0.8, 0 and −1');
 });
 
 test('rankImages: uses cosine similarity, so image lengths do not matter', () => {
@@ -35,7 +36,7 @@ test('rankImages: uses cosine similarity, so image lengths do not matter', () =>
 
 test('rankImages: equal similarities keep the order of the images', () => {
   // query [0, −1]: cosines 0, −0.6, −1, 0 → images 0 and 3 tie at 0
-  expectEqual('rankImages([0, -1], IMAGES)', () => rankImages([0, -1], IMAGES), [0, 3, 1, 2], 'images 0 and 3 tie at cosine 0 (0 comes first), then image 1 (−0.6), then image 2 (−1)');
+  expectEqual(`rankImages([0, -1], ${FOUR})`, () => rankImages([0, -1], IMAGES), [0, 3, 1, 2], 'images 0 and 3 tie at cosine 0 (0 comes first), then image 1 (−0.6), then image 2 (−1)');
   const same = [[1, 1], [2, 0], [1, 1], [3, 3], [0, 1], [2, 2], [1, 1], [5, 5], [1, 1], [4, 4], [1, 1], [2, 2]];
   // every [t, t] has cosine exactly 1 with [1, 1]: images 0, 2, 3, 5, 6, 7, 8, 9, 10, 11 tie, then 1 and 4 tie at √½
   expectEqual('rankImages([1, 1], 12 images, ten of them along [1, 1])', () => rankImages([1, 1], same), [0, 2, 3, 5, 6, 7, 8, 9, 10, 11, 1, 4], 'the ten images along [1, 1] tie at cosine 1 and keep their index order, whatever the sort does (see hint step 3 of 07)');
@@ -45,26 +46,32 @@ test('recallAtK: the fraction of queries whose right image is in the top k', () 
   // queries and their right images: [0.6, 0.8] → image 0 (ranked 3rd), [1, 0] → image 0 (1st), [0, −1] → image 3 (2nd)
   const queries = [[0.6, 0.8], [1, 0], [0, -1]];
   const relevant = [0, 0, 3];
-  expectClose('recallAtK(queries, IMAGES, [0, 0, 3], 1)', () => recallAtK(queries, IMAGES, relevant, 1), 1 / 3, 'only the second query has its right image first', 1e-12);
-  expectClose('recallAtK(queries, IMAGES, [0, 0, 3], 2)', () => recallAtK(queries, IMAGES, relevant, 2), 2 / 3, 'the right images rank 3rd, 1st and 2nd, so two of three are in the top 2', 1e-12);
-  expectClose('recallAtK(queries, IMAGES, [0, 0, 3], 3)', () => recallAtK(queries, IMAGES, relevant, 3), 1, 'every right image ranks 3rd or better', 1e-12);
+  expectClose(`recallAtK([[0.6, 0.8], [1, 0], [0, -1]], ${FOUR}, [0, 0, 3], 1)`, () => recallAtK(queries, IMAGES, relevant, 1), 1 / 3, 'only the second query has its right image first', 1e-12);
+  expectClose(`recallAtK([[0.6, 0.8], [1, 0], [0, -1]], ${FOUR}, [0, 0, 3], 2)`, () => recallAtK(queries, IMAGES, relevant, 2), 2 / 3, 'the right images rank 3rd, 1st and 2nd, so two of three are in the top 2', 1e-12);
+  expectClose(`recallAtK([[0.6, 0.8], [1, 0], [0, -1]], ${FOUR}, [0, 0, 3], 3)`, () => recallAtK(queries, IMAGES, relevant, 3), 1, 'every right image ranks 3rd or better', 1e-12);
 });
 
 test('recallAtK: a perfect retriever has recall 1 at k = 1', () => {
-  expectClose('recallAtK(IMAGES, IMAGES, [0, 1, 2, 3], 1)', () => recallAtK(IMAGES, IMAGES, [0, 1, 2, 3], 1), 1, 'each query is identical to its own image, which has cosine 1 and ranks first');
+  expectClose(`recallAtK(${FOUR}, ${FOUR}, [0, 1, 2, 3], 1)`, () => recallAtK(IMAGES, IMAGES, [0, 1, 2, 3], 1), 1, 'each query is identical to its own image, which has cosine 1 and ranks first');
 });
 
 test('rankImages and recallAtK: bad inputs are rejected', () => {
   expectThrows('rankImages([1, 0], [])', () => rankImages([1, 0], []), RetrievalInputError, 'there are no images to rank');
-  expectThrows('rankImages([1, 0, 0], IMAGES)', () => rankImages([1, 0, 0], IMAGES), VectorShapeError, 'a 3-number query cannot be compared with 2-number images (exercise 01’s error)');
-  expectThrows('rankImages([0, 0], IMAGES)', () => rankImages([0, 0], IMAGES), ZeroVectorError, 'the zero vector has no direction (exercise 01’s error)');
-  expectThrows('recallAtK(2 queries, IMAGES, [0], 1)', () => recallAtK([[1, 0], [0, 1]], IMAGES, [0], 1), RetrievalInputError, 'every query needs its right image');
-  expectThrows('recallAtK([[1, 0]], IMAGES, [4], 1)', () => recallAtK([[1, 0]], IMAGES, [4], 1), RetrievalInputError, 'there is no image 4 (indices run from 0 to 3)');
-  expectThrows('recallAtK([[1, 0]], IMAGES, [1.5], 1)', () => recallAtK([[1, 0]], IMAGES, [1.5], 1), RetrievalInputError, 'an image index is a whole number');
-  expectThrows('recallAtK([[1, 0]], IMAGES, [0], 0)', () => recallAtK([[1, 0]], IMAGES, [0], 0), RetrievalInputError, 'k = 0 looks at no results');
-  expectThrows('recallAtK([[1, 0]], IMAGES, [0], 5)', () => recallAtK([[1, 0]], IMAGES, [0], 5), RetrievalInputError, 'there are only 4 images');
-  expectThrows('recallAtK([], IMAGES, [], 1)', () => recallAtK([], IMAGES, [], 1), RetrievalInputError, 'a recall over no queries is 0 / 0');
+  expectThrows(`rankImages([1, 0, 0], ${FOUR})`, () => rankImages([1, 0, 0], IMAGES), VectorShapeError, 'a 3-number query cannot be compared with 2-number images (exercise 01’s error)');
+  expectThrows(`rankImages([0, 0], ${FOUR})`, () => rankImages([0, 0], IMAGES), ZeroVectorError, 'the zero vector has no direction (exercise 01’s error)');
+  expectThrows(`recallAtK([[1, 0], [0, 1]], ${FOUR}, [0], 1)`, () => recallAtK([[1, 0], [0, 1]], IMAGES, [0], 1), RetrievalInputError, 'every query needs its right image');
+  expectThrows(`recallAtK([[1, 0]], ${FOUR}, [4], 1)`, () => recallAtK([[1, 0]], IMAGES, [4], 1), RetrievalInputError, 'there is no image 4 (indices run from 0 to 3)');
+  expectThrows(`recallAtK([[1, 0]], ${FOUR}, [1.5], 1)`, () => recallAtK([[1, 0]], IMAGES, [1.5], 1), RetrievalInputError, 'an image index is a whole number');
+  expectThrows(`recallAtK([[1, 0]], ${FOUR}, [0], 0)`, () => recallAtK([[1, 0]], IMAGES, [0], 0), RetrievalInputError, 'k = 0 looks at no results');
+  expectThrows(`recallAtK([[1, 0]], ${FOUR}, [0], 5)`, () => recallAtK([[1, 0]], IMAGES, [0], 5), RetrievalInputError, 'there are only 4 images');
+  expectThrows(`recallAtK([], ${FOUR}, [], 1)`, () => recallAtK([], IMAGES, [], 1), RetrievalInputError, 'a recall over no queries is 0 / 0');
   expectThrows('recallAtK([[1, 0]], [], [0], 1)', () => recallAtK([[1, 0]], [], [0], 1), RetrievalInputError, 'there are no images to retrieve');
+});
+
+test('recallAtK: every input is checked before any ranking', () => {
+  // query 0 is the zero vector, but relevantImage[1] = 4 (or k = 5) is wrong too: the contract checks those first
+  expectThrows(`recallAtK([[0, 0], [1, 0]], ${FOUR}, [0, 4], 1)`, () => recallAtK([[0, 0], [1, 0]], IMAGES, [0, 4], 1), RetrievalInputError, 'there is no image 4, and the contract checks every entry of relevantImage before any ranking, so this comes before the zero query\'s ZeroVectorError (exercise 01’s error, which ranking query 0 would throw)');
+  expectThrows(`recallAtK([[0, 0]], ${FOUR}, [0], 5)`, () => recallAtK([[0, 0]], IMAGES, [0], 5), RetrievalInputError, 'there are only 4 images, and the contract checks k before any ranking, so this comes before the zero query\'s ZeroVectorError');
 });
 
 describe('on the shapes world, embedded by the course’s mini-CLIP', () => {
@@ -111,6 +118,6 @@ describe('on the shapes world, embedded by the course’s mini-CLIP', () => {
 });
 
 test('rankImages and recallAtK: run on your own cosineSimilarity (exercise 01)', () => {
-  run('rankImages([0.6, 0.8], IMAGES)', () => rankImages([0.6, 0.8], IMAGES));
+  run(`rankImages([0.6, 0.8], ${FOUR})`, () => rankImages([0.6, 0.8], IMAGES));
   expectOwnEarlierExercises('07');
 });
