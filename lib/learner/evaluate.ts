@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { resetCommand } from './compile';
 import type { Exercise, Hint } from './catalog';
-import { runExerciseTests, type FileOutcome } from './harness';
+import { runExerciseTests, type FileOutcome, type TestOutcome } from './harness';
 import { ENV } from '../course/paths';
 import { typeCheck, type TypeProblem } from './typecheck';
 
@@ -48,9 +48,43 @@ function location(problem: TypeProblem): string {
   return `${displayPath(problem.file)}:${problem.line}:${problem.column}`;
 }
 
-function hintFor(exercise: Exercise, testTitle: string | undefined, failure: string | undefined): Hint | undefined {
-  const fromFailure = failure ? /^NotImplementedError: (\w+)/.exec(failure)?.[1] : undefined;
-  const topic = fromFailure ?? (testTitle ? /^(\w+)[:\s]/.exec(testTitle)?.[1] : undefined);
+/**
+ * The function of the exercise that a failed check is about, for the report's hint line: the one a stub's
+ * NotImplementedError names; else the first of the exercise's functions whose call the message writes out
+ * ("recallAtK([[1, 0]], …) should be …", though the check's title starts with rankImages); else the one the check
+ * called last; else the first word of the check's title.
+ *
+ * @example
+ * failingFunction(['accuracy', 'confusionMatrix'], { title: 'accuracy and confusionMatrix: counted by hand',
+ *   passed: false, failure: 'confusionMatrix([1], [1], 3) should be …' });   // 'confusionMatrix'
+ */
+export function failingFunction(functions: readonly string[], test: TestOutcome): string | undefined {
+  const failure = test.failure ?? '';
+  const notImplemented = /^NotImplementedError: (\w+)/.exec(failure)?.[1];
+  if (notImplemented) return notImplemented;
+  let first: { name: string; at: number } | undefined;
+  for (const name of functions) {
+    const at = failure.search(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\(`));
+    if (at >= 0 && (first === undefined || at < first.at)) first = { name, at };
+  }
+  if (first) return first.name;
+  if (test.lastCalled !== undefined && functions.includes(test.lastCalled)) return test.lastCalled;
+  return /^(\w+)[:\s]/.exec(test.title)?.[1];
+}
+
+function hintFor(exercise: Exercise, test: TestOutcome): Hint | undefined {
+  if (test.unfinishedEarlier && test.unfinishedEarlier.length > 0) {
+    // The only thing wrong is an unfinished earlier exercise: the next step is there, not in this one's hints.
+    const numbers = test.unfinishedEarlier;
+    const several = numbers.length > 1;
+    return {
+      text:
+        `finish exercise${several ? 's' : ''} ${numbers.join(' and ')} first: ${numbers.map((nn) => command('grade', nn)).join(', ')} ` +
+        `(${several ? 'their' : 'its'} hints: ${numbers.map((nn) => command('hint', nn)).join(', ')})`,
+    };
+  }
+  const functions = exercise.hints.flatMap((h) => (h.topic ? [h.topic] : []));
+  const topic = failingFunction(functions, test);
   return exercise.hints.find((h) => h.topic === topic) ?? exercise.hints[0];
 }
 
@@ -110,12 +144,12 @@ function judge(
       ],
     };
   }
-  const first = tests.find((t) => !t.passed);
-  const failure = first?.failure ?? 'failed';
-  const details = [`First failure (${first?.title}):`, ...failure.split('\n').map((line) => `  ${line}`)];
+  const first = tests.find((t) => !t.passed) ?? { title: '', passed: false };
+  const failure = first.failure ?? 'failed';
+  const details = [`First failure (${first.title}):`, ...failure.split('\n').map((line) => `  ${line}`)];
   if (problems.length > 0) details.push(...typeLines);
   details.push(...printed);
-  return { ...counts, status: 'failed', details, hint: hintFor(exercise, first?.title, failure) };
+  return { ...counts, status: 'failed', details, hint: hintFor(exercise, first) };
 }
 
 /** The first lines the learner's code printed, for a failed exercise's report. */
@@ -181,8 +215,9 @@ export function formatReport(results: readonly ExerciseResult[], dirLabel: strin
                 : 'failed';
     lines.push(`  ${MARK[r.status]} ${name}  ${summary}`);
     for (const detail of r.details) lines.push(`      ${detail}`);
+    // One line about hints: the hint (which names its command), or, when there is none, the command alone.
     if (r.hint) lines.push(`      Hint: ${r.hint.topic ? `${r.hint.topic}: ` : ''}${r.hint.text}`);
-    if (r.status === 'failed') lines.push(`      More hints: ${command('hint', r.exercise.name.slice(0, 2))}`);
+    else if (r.status === 'failed') lines.push(`      More hints: ${command('hint', r.exercise.name.slice(0, 2))}`);
   }
   const passed = results.filter((r) => r.status === 'passed').length;
   const next = results.find((r) => r.status !== 'passed');

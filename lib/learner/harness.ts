@@ -43,6 +43,18 @@ export interface TestOutcome {
   passed: boolean;
   /** The failure in plain words (`NotImplementedError: …` for a stub). */
   failure?: string;
+  /** The exercise's function the test called last before it failed (the report's hint names the failing function). */
+  lastCalled?: string;
+  /**
+   * Set when the failure only says that earlier exercises (e.g. ['01']) are unfinished: the course's versions stood
+   * in for them (tests/exercises/support/earlier.ts's expectOwnEarlierExercises throws an error carrying them).
+   */
+  unfinishedEarlier?: string[];
+}
+
+/** Which of the exercise's functions a test called last (reset before each test). */
+interface CallTracker {
+  last?: string;
 }
 
 /** What happened to one exercise's test file. */
@@ -159,7 +171,7 @@ interface Registered {
 }
 
 /** Collects the tests of one file through the jest-like globals, then runs them one after the other. */
-async function runTestFile(testFile: string): Promise<TestOutcome[]> {
+async function runTestFile(testFile: string, calls: CallTracker = {}): Promise<TestOutcome[]> {
   const tests: Registered[] = [];
   const hooks = {
     beforeAll: [] as (() => unknown)[],
@@ -206,13 +218,21 @@ async function runTestFile(testFile: string): Promise<TestOutcome[]> {
     require(testFile);
     for (const hook of hooks.beforeAll) await hook();
     for (const t of tests) {
+      calls.last = undefined;
       try {
         for (const hook of hooks.beforeEach) await hook();
         await t.fn();
         for (const hook of hooks.afterEach) await hook();
         outcomes.push({ title: t.title, passed: true });
       } catch (error) {
-        outcomes.push({ title: t.title, passed: false, failure: failureText(error) });
+        const earlier = (error as { unfinishedEarlier?: unknown } | null)?.unfinishedEarlier;
+        outcomes.push({
+          title: t.title,
+          passed: false,
+          failure: failureText(error),
+          ...(calls.last !== undefined ? { lastCalled: calls.last } : {}),
+          ...(Array.isArray(earlier) && earlier.length > 0 ? { unfinishedEarlier: earlier.map(String) } : {}),
+        });
       }
     }
     for (const hook of hooks.afterAll) await hook();
@@ -301,12 +321,14 @@ export async function runExerciseTests(
       }
       courseStandIns.clear();
       for (const entry of started.load.standIns) courseStandIns.add(entry);
+      const calls: CallTracker = {};
       const tests = await withStandIn(
         options.root,
         exercise,
         started.load.exports.values,
-        (solution) => makeStandIn(bridge, exercise, solution, context, left, options.stepMs),
+        (solution) => makeStandIn(bridge, exercise, solution, context, left, options.stepMs, calls),
         testFile,
+        calls,
       );
       const closed = bridge.request({ op: 'close', key: exercise }, Math.max(1000, Math.min(left(), 10_000)));
       outcomes.push({ ...base, tests, output: closed.output ?? '' });
@@ -329,6 +351,7 @@ async function withStandIn(
   learnerValues: Record<string, unknown>,
   make: (solution: Record<string, unknown>) => Record<string, unknown>,
   testFile: string,
+  calls: CallTracker,
 ): Promise<TestOutcome[]> {
   const solutionFile = require.resolve(path.join(root, 'solutions', exercise));
   const solution = require(solutionFile) as Record<string, unknown>; // the course's own module: classes, constants
@@ -345,7 +368,7 @@ async function withStandIn(
     paths: [],
   } as unknown as NodeJS.Module;
   try {
-    return await runTestFile(testFile);
+    return await runTestFile(testFile, calls);
   } catch (error) {
     return [{ title: 'loading the tests', passed: false, failure: failureText(error) }];
   } finally {
@@ -362,6 +385,7 @@ function makeStandIn(
   context: { exercise: string; dir: string },
   left: () => number,
   stepMs: number,
+  calls: CallTracker,
 ): Record<string, unknown> {
   let stopped: string | undefined;
   const standIn: Record<string, unknown> = {};
@@ -372,6 +396,7 @@ function makeStandIn(
       continue;
     }
     standIn[key] = (...args: unknown[]) => {
+      calls.last = key;
       const what = callText(key, args);
       if (stopped !== undefined) throw new ExerciseRunError(`Skipped: ${stopped}, so this check was not run.`);
       const wait = Math.min(left(), stepMs + 5000);
