@@ -14,8 +14,8 @@
  *
  * classifyImages(imageEmbeddings, classEmbeddings, logitScale) → { index, score }[]
  *   - One entry per image, in image order: `index` is the class with the highest probability under
- *     softmax(cosines of the image with every class, logitScale), `score` that probability. When classes tie
- *     for the highest probability, the lowest class index wins.
+ *     softmax(cosines of the image with every class, logitScale), `score` that probability. When the computed
+ *     probabilities of several classes are exactly equal and the highest, the lowest class index wins.
  *   - Errors: no images, or fewer than 2 classes → ClassifierInputError; bad embeddings → the errors of
  *     cosineSimilarity (exercise 01); a bad logitScale → the error of softmax (exercise 02), all unchanged.
  *

@@ -34,6 +34,13 @@ test('classifyImages: ties go to the lowest class index, and lengths do not matt
   expectEqual('classifyImages([[3, 4]], [[10, 0], [0, 0.1]], 1)[0].index', () => long[0].index, 1, 'the cosines are 0.6 and 0.8, so class 1 wins; a plain dot product (30 against 0.4) would pick the long class-0 embedding');
 });
 
+test('classifyImages: probabilities that are exactly equal tie, even when the cosines differ', () => {
+  // cosines 0 and 1 at scale 1e-20: the logits differ by 1e-20, e^−1e-20 is exactly 1 in float64, so both get 0.5
+  const what = 'classifyImages([[1, 0]], [[0, 1], [1, 0]], 1e-20)';
+  const result = run(what, () => classifyImages([[1, 0]], [[0, 1], [1, 0]], 1e-20));
+  expectEqual(`${what}[0]`, () => result[0], { index: 0, score: 0.5 }, 'class 1 has the higher cosine (1 against 0), but at scale 1e-20 the logits differ by 1e-20 and e^−1e-20 is exactly 1 in float64: both classes get probability exactly 0.5, they tie for the highest probability, and the lowest class index wins. Pick the class from the computed probabilities, not from the cosines (see hint step 2 of 09)');
+});
+
 test('classifyImages: bad inputs are rejected', () => {
   expectThrows('classifyImages([], [[1, 0], [0, 1]], 1)', () => classifyImages([], [[1, 0], [0, 1]], 1), ClassifierInputError, 'there are no images to classify');
   expectThrows('classifyImages([[1, 0]], [[1, 0]], 1)', () => classifyImages([[1, 0]], [[1, 0]], 1), ClassifierInputError, 'one class is no choice');

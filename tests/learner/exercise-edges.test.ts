@@ -139,7 +139,7 @@ test('each wrong answer fails its check in plain words, and the hint line names 
   }
 }, 180_000);
 
-test('softmax: spreading 200,000 logits into Math.max overflows the stack, and the message says why', () => {
+test('02 spreads 200,000 logits into Math.max, 09 picks the class by cosine: each check says why', () => {
   const dir = folder({
     '02-softmax-topk': wrong('02-softmax-topk', [
       `  let largest = -Infinity;
@@ -156,8 +156,23 @@ test('softmax: spreading 200,000 logits into Math.max overflows the stack, and t
   });
   const largest = Math.max(...logits);`,
     ]),
+    '09-shapes-zero-shot': wrong('09-shapes-zero-shot', [
+      `    const p = softmax(
+      classEmbeddings.map((c) => cosineSimilarity(image, c)),
+      logitScale,
+    );
+    let best = 0;
+    for (let j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;`,
+      `    const cosines = classEmbeddings.map((c) => cosineSimilarity(image, c));
+    const p = softmax(cosines, logitScale);
+    let best = 0;
+    for (let j = 1; j < p.length; j++) if (cosines[j] > cosines[best]) best = j;`,
+    ]),
   });
-  const report = grade(dir, '02');
+  const report = grade(dir, '02', '09');
+  expect(entry(report, '09-shapes-zero-shot')).toMatch(
+    /classifyImages\(\[\[1, 0\]\], \[\[0, 1\], \[1, 0\]\], 1e-20\)\[0\] should be \{ ?index: 0, score: 0\.5 ?\}, because class 1 has the higher cosine .*Pick the class from the computed probabilities, not from the cosines \(see hint step 2 of 09\)\. It returned \{ ?index: 1, score: 0\.5 ?\}/,
+  );
   expect(entry(report, '02-softmax-topk')).toMatch(
     /softmax\(200,000 logits 0, 1, 0, 1, …, 1\) threw RangeError: Maximum call stack size exceeded\. The contract holds for any number of logits, but spreading an array into a call .* Find the largest logit with a loop instead \(see hint step 3 of 02\)\./,
   );
