@@ -60,7 +60,7 @@ export function grade(name?: string, options: GradeOptions = {}): Promise<GradeS
  *
  * @example
  * await hint('02');
- * // prints "02-softmax-topk: A numerically stable softmax … 1. softmax: multiply every logit by logitScale first, …"
+ * // prints "02-softmax-topk · Softmax with a logit scale, and top-k — hint step 1 of 3 … Step 1 · the idea (new) …"
  */
 export async function hint(name: string): Promise<string> {
   return (await runGrader(['--hint', name], {})).report;
