@@ -274,18 +274,55 @@ function pixelsToTensor(img: Rgb8Image, cfg: ResolvedConfig): { data: Float32Arr
     data.fill(l1[0], plane, 2 * plane);
     data.fill(l2[0], 2 * plane, 3 * plane);
   }
-  const dy = win.top - offY;
-  const dx = win.left - offX;
-  for (let y = 0; y < win.height; y++) {
-    let p = y * win.width * 3;
-    let o = (y + dy) * outW + dx;
-    for (let x = 0; x < win.width; x++, p += 3, o++) {
-      data[o] = l0[resized[p]];
-      data[o + plane] = l1[resized[p + 1]];
-      data[o + 2 * plane] = l2[resized[p + 2]];
+  writeChannelsFirst(
+    resized,
+    win.width,
+    win.height,
+    data,
+    outW,
+    (win.top - offY) * outW + (win.left - offX),
+    l0,
+    l1,
+    l2,
+  );
+  return { data, dims: [3, outH, outW] };
+}
+
+/**
+ * Interleaved RGB bytes (winW × winH) → channels-first floats through the per-channel tables, pixel (x, y) landing
+ * at `first + y·outW + x` of each plane. A function of its own, with only typed arrays and numbers, so that V8
+ * optimises it once and keeps it (inlined in pixelsToTensor, the loop was compiled on stack replacement on every
+ * call and thrown away at the loop's exit: ~8 ns per pixel instead of ~1).
+ */
+function writeChannelsFirst(
+  rgb: Uint8Array,
+  winW: number,
+  winH: number,
+  data: Float32Array,
+  outW: number,
+  first: number,
+  l0f: Float32Array,
+  l1f: Float32Array,
+  l2f: Float32Array,
+): void {
+  // The float32 values are copied as their 32-bit patterns (Int32Array views), which spares V8 a float32 → float64
+  // → float32 round trip per value.
+  const out = new Int32Array(data.buffer, data.byteOffset, data.length);
+  const l0 = new Int32Array(l0f.buffer, l0f.byteOffset, 256);
+  const l1 = new Int32Array(l1f.buffer, l1f.byteOffset, 256);
+  const l2 = new Int32Array(l2f.buffer, l2f.byteOffset, 256);
+  const plane = data.length / 3;
+  const plane2 = 2 * plane;
+  let p = 0;
+  for (let y = 0; y < winH; y++) {
+    const o0 = first + y * outW;
+    const end = o0 + winW;
+    for (let o = o0; o < end; o++, p += 3) {
+      out[o] = l0[rgb[p]];
+      out[o + plane] = l1[rgb[p + 1]];
+      out[o + plane2] = l2[rgb[p + 2]];
     }
   }
-  return { data, dims: [3, outH, outW] };
 }
 
 function cropBytes(rgb: Uint8Array, width: number, win: PixelWindow): Uint8Array {
