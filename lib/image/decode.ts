@@ -1,6 +1,7 @@
 /**
- * Decodes encoded image bytes into 8-bit RGB the way Pillow's `Image.open(...).convert('RGB')` does, using sharp
- * (libvips) only as a decoder:
+ * Decodes encoded image bytes into 8-bit RGB the way Pillow's `Image.open(...).convert('RGB')` does: plain 8-bit
+ * PNGs up to 2048 × 2048 in JS (lib/image/png.ts: Node's zlib and a WebAssembly unfilter, the same bytes as sharp),
+ * everything else with sharp (libvips) used only as a decoder:
  * - embedded ICC profiles are ignored (Pillow does not colour-manage);
  * - grayscale is copied into R, G and B; alpha is dropped without compositing (RGBA, LA, palette with transparency);
  * - CMYK becomes RGB by Pillow's naive formula R = (255 − C)(255 − K)/255 (no profile);

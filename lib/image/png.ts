@@ -17,7 +17,7 @@
  *   img?.rgb.length; // 512 * 512 * 3
  */
 import * as zlib from 'zlib';
-import { simdKernels } from './simd';
+import { simdKernels, type SimdKernels } from './simd';
 
 export interface PlainPng {
   rgb: Uint8Array;
@@ -87,9 +87,18 @@ export function decodePlainPng(b: Uint8Array, maxPixels = Infinity): PlainPng | 
     return null;
   }
   if (raw.length !== expected) return null;
-  const pixels = unfilterPixels(raw, height, stride, channels);
-  if (!pixels) return null;
-  const rgb = colourType === 2 ? pixels.slice() : toRgb(pixels, width, height, channels, colourType, palette);
+  const k = simdKernels(kernelLayout(raw.length, width, height, channels).total);
+  let rgb: Uint8Array | null;
+  if (k) {
+    rgb = rowsToRgbOnKernels(k, raw, width, height, channels, colourType, palette);
+  } else {
+    const pixels = new Uint8Array(stride * height);
+    rgb = unfilter(raw, pixels, height, stride, channels)
+      ? colourType === 2
+        ? pixels
+        : toRgb(pixels, width, height, channels, colourType, palette)
+      : null;
+  }
   if (!rgb) return null;
   const space = colourType === 0 || colourType === 4 ? 'b-w' : 'srgb';
   return {
@@ -100,11 +109,51 @@ export function decodePlainPng(b: Uint8Array, maxPixels = Infinity): PlainPng | 
   };
 }
 
+/** Where the kernels' memory holds the filtered rows, the zero row above the first, the pixel rows and the RGB. */
+function kernelLayout(rawLength: number, width: number, height: number, channels: number) {
+  const stride = width * channels;
+  const SLACK = 48; // the kernels read and write up to 47 bytes past a region
+  const outAt = (rawLength + SLACK + stride + 15) & ~15; // the stride bytes before it are the zero row
+  const rgbAt = (outAt + stride * height + SLACK + 15) & ~15;
+  return { outAt, rgbAt, total: rgbAt + width * height * 3 + SLACK };
+}
+
+/**
+ * Unfilters `raw` on the kernels and converts the rows to RGB (grey, grey + alpha and RGBA by the toRgb kernels,
+ * palettes in JS); null for an unknown filter type or a palette index past the palette.
+ */
+function rowsToRgbOnKernels(
+  k: SimdKernels,
+  raw: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  colourType: number,
+  palette: Uint8Array | null,
+): Uint8Array | null {
+  const { outAt, rgbAt } = kernelLayout(raw.length, width, height, channels);
+  const stride = width * channels;
+  const n = width * height;
+  const mem = new Uint8Array(k.memory.buffer);
+  mem.set(raw, 0);
+  mem.fill(0, outAt - stride, outAt);
+  if (!k.unfilter(0, outAt, height, stride, channels)) return null;
+  if (colourType === 3) return toRgb(mem.subarray(outAt, outAt + n), width, height, 1, 3, palette);
+  if (channels === 1) k.toRgb1(outAt, rgbAt, n);
+  else if (channels === 2) k.toRgb2(outAt, rgbAt, n);
+  else if (channels === 4) k.toRgb4(outAt, rgbAt, n);
+  const from = channels === 3 ? outAt : rgbAt;
+  // A copy out of the kernels' memory (new + set: about half the CPU of slice() here).
+  const rgb = new Uint8Array(n * 3);
+  rgb.set(mem.subarray(from, from + n * 3));
+  return rgb;
+}
+
 /**
  * The unfiltered pixel rows of `raw` (each row a filter byte, then `stride` bytes; `bpp` bytes per pixel) as rows of
- * `stride` bytes, or null for an unknown filter type. Runs on the WebAssembly kernel (lib/image/simd.ts; 3–8× faster
- * than the JS loops, same bytes) where the runtime has it, and `useSimd` is not false: the result is then a view of
- * the kernels' memory, valid until their next use, so the caller copies it.
+ * `stride` bytes, or null for an unknown filter type: on the WebAssembly kernel (lib/image/simd.ts; 3–8× faster
+ * than the JS loops, same bytes) where the runtime has it, unless `useSimd` is false. decodePlainPng does the same
+ * inline; this is for the tests, which compare the two.
  *
  * @example
  *   unfilterPixels(Uint8Array.of(1, 10, 5, 0, 7, 7), 2, 2, 1); // [10, 15, 7, 7] (Sub, then None)
@@ -116,19 +165,17 @@ export function unfilterPixels(
   bpp: number,
   useSimd = true,
 ): Uint8Array | null {
-  // Layout: [filtered rows + 16 bytes slack][a zero row (the row above the first)][pixel rows + 16 bytes slack]
-  const zeroAt = (raw.length + 16 + 15) & ~15;
-  const outAt = zeroAt + stride;
-  const k = useSimd ? simdKernels(outAt + stride * height + 16) : null;
+  const { outAt, total } = kernelLayout(raw.length, stride / bpp, height, bpp);
+  const k = useSimd ? simdKernels(total) : null;
   if (!k) {
     const pixels = new Uint8Array(stride * height);
     return unfilter(raw, pixels, height, stride, bpp) ? pixels : null;
   }
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(raw, 0);
-  mem.fill(0, zeroAt, outAt);
+  mem.fill(0, outAt - stride, outAt);
   if (!k.unfilter(0, outAt, height, stride, bpp)) return null;
-  return mem.subarray(outAt, outAt + stride * height);
+  return mem.slice(outAt, outAt + stride * height);
 }
 
 /**

@@ -74,6 +74,8 @@ const op = {
   v128And: [0xfd, ...uleb(0x4e)],
   v128Bitselect: [0xfd, ...uleb(0x52)],
   i8x16Add: [0xfd, ...uleb(0x6e)],
+  /** i8x16.shuffle of two vectors, 16 lane indices (0–15 the first vector, 16–31 the second). */
+  i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
   i16x8Abs: [0xfd, ...uleb(0x80)],
   i16x8ShrU: [0xfd, ...uleb(0x8d)],
   i16x8Add: [0xfd, ...uleb(0x8e)],
@@ -730,9 +732,78 @@ function unfilterKernel(): FuncDef {
   };
 }
 
+/**
+ * toRgb{1,2,4}(src, dst, n): n pixels of `channels` bytes (grey, grey + alpha, RGBA) at src → n RGB pixels at dst,
+ * Pillow's convert('RGB'): grey copied into R, G and B, alpha dropped. 16 source bytes per step, shuffled into
+ * 48 / channels output bytes; reads up to 15 bytes past the source and writes up to 47 past the output.
+ */
+function toRgbKernel(channels: 1 | 2 | 4): FuncDef {
+  const src = 0,
+    dst = 1,
+    n = 2;
+  const end = 3;
+  const v = 4; // v128
+  const outBytes = 48 / channels;
+  const stores: Code = [];
+  for (let at = 0; at < outBytes; at += 16) {
+    const lanes = Array.from({ length: 16 }, (_, j) => {
+      const t = at + j; // output byte: pixel t / 3, channel t % 3
+      const byte = Math.floor(t / 3) * channels + (channels === 4 ? t % 3 : 0);
+      return byte < 16 ? byte : 0; // past this step's pixels: rewritten by the next step, or slack
+    });
+    stores.push(op.get(dst), op.get(v), op.get(v), op.i8x16Shuffle(lanes), op.v128Store(at));
+  }
+  const body: Code = [
+    op.get(src),
+    op.get(n),
+    op.i32(channels),
+    op.mul,
+    op.add,
+    op.set(end),
+    op.block,
+    op.loop,
+    op.get(src),
+    op.get(end),
+    op.ltU,
+    op.eqz,
+    op.brIf(1),
+    op.get(src),
+    op.v128Load(),
+    op.set(v),
+    ...stores,
+    op.get(src),
+    op.i32(16),
+    op.add,
+    op.set(src),
+    op.get(dst),
+    op.i32(outBytes),
+    op.add,
+    op.set(dst),
+    op.br(0),
+    op.end,
+    op.end,
+  ];
+  return {
+    name: `toRgb${channels}`,
+    params: 3,
+    locals: [
+      [1, I32],
+      [1, V128],
+    ],
+    body,
+  };
+}
+
 /** Module bytes, exported for the tests (which check that they validate). */
 export function kernelModuleBytes(): Uint8Array {
-  return assemble([horizontalKernel(), verticalKernel(), unfilterKernel()]);
+  return assemble([
+    horizontalKernel(),
+    verticalKernel(),
+    unfilterKernel(),
+    toRgbKernel(1),
+    toRgbKernel(2),
+    toRgbKernel(4),
+  ]);
 }
 
 /** The part of the WebAssembly API used here (tsconfig's lib is ES2022, which does not declare it). */
@@ -771,6 +842,10 @@ export interface SimdKernels {
   ): void;
   /** 1 when done, 0 for an unknown filter type (see unfilterKernel). */
   unfilter(raw: number, out: number, height: number, stride: number, bpp: number): number;
+  /** n grey (toRgb1), grey + alpha (toRgb2) or RGBA (toRgb4) pixels at src → RGB at dst (see toRgbKernel). */
+  toRgb1(src: number, dst: number, n: number): void;
+  toRgb2(src: number, dst: number, n: number): void;
+  toRgb4(src: number, dst: number, n: number): void;
 }
 
 /** Working memory up to this size is kept between calls (one instance); larger jobs get their own instance. */
@@ -781,7 +856,8 @@ let shared: SimdKernels | undefined;
 
 function instantiate(c: { wasm: WasmApi; module: object }): SimdKernels {
   const e = new c.wasm.Instance(c.module).exports as unknown as SimdKernels & { mem: WasmMemory };
-  return { memory: e.mem, horizontal: e.horizontal, vertical: e.vertical, unfilter: e.unfilter };
+  const { mem: memory, horizontal, vertical, unfilter, toRgb1, toRgb2, toRgb4 } = e;
+  return { memory, horizontal, vertical, unfilter, toRgb1, toRgb2, toRgb4 };
 }
 
 /**
