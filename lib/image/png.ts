@@ -151,7 +151,7 @@ function rowsToRgbOnKernels(
 
 /**
  * The unfiltered pixel rows of `raw` (each row a filter byte, then `stride` bytes; `bpp` bytes per pixel) as rows of
- * `stride` bytes, or null for an unknown filter type: on the WebAssembly kernel (lib/image/simd.ts; 3–8× faster
+ * `stride` bytes, or null for an unknown filter type: on the WebAssembly kernel (lib/image/simd.ts; 3–6× faster
  * than the JS loops, same bytes) where the runtime has it, unless `useSimd` is false. decodePlainPng does the same
  * inline; this is for the tests, which compare the two.
  *

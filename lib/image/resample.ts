@@ -4,7 +4,7 @@
  * by the scale factor when shrinking (that is the antialiasing); per output pixel the weights are normalised to sum
  * to 1, turned into 22-bit fixed-point integers, accumulated with a rounding offset and clipped to 0..255 after
  * each pass. Only the output pixels inside `window` are computed, so "resize then center-crop" costs only the crop.
- * The passes run on WebAssembly SIMD kernels (lib/image/simd.ts, about 5× faster, same bytes) where the runtime has
+ * The passes run on WebAssembly SIMD kernels (lib/image/simd.ts, about 6× faster, same bytes) where the runtime has
  * them, else on the JS loops below (`resampleRgb8Scalar`).
  *
  * @example

@@ -1,19 +1,23 @@
 /**
- * The two passes of lib/image/resample.ts for 8-bit RGB as WebAssembly SIMD kernels, with the same integer
- * arithmetic (32-bit accumulators that wrap, `>> 22`, clip to 0..255), so the result is bit-identical to the JS
- * loops; only faster (about 5× on the reference images: i32x4 lanes hold R, G, B in the horizontal pass and 16
- * bytes per step in the vertical one). The module (under 1 KB) is not a binary blob: it is assembled here, from
- * the instruction listing below, by a small encoder of WebAssembly's binary format (a few dozen opcodes), and
- * compiled once, on first use. Where WebAssembly SIMD is missing (very old Node), `simdKernels()` returns null
- * and the JS loops run instead.
+ * lib/image's hot loops as WebAssembly SIMD kernels, each with exactly the integer arithmetic of the JS code it
+ * replaces, so the bytes are the same (tests/image/simd.test.ts compares them):
+ * - `horizontal` and `vertical`: the two passes of lib/image/resample.ts for 8-bit RGB (32-bit accumulators that
+ *   wrap, `>> 22`, clip to 0..255); i32x4 lanes hold R, G, B in the horizontal pass, 16 bytes per step in the
+ *   vertical one; about 6× the JS loops on the reference images;
+ * - `unfilter`: PNG's row filters (lib/image/png.ts), 16 bytes per step for None and Up, one pixel per step in
+ *   i16x8 lanes for Sub, Average and Paeth (branch-free);
+ * - `toRgb1`, `toRgb2`, `toRgb4`: grey, grey + alpha and RGBA pixels to RGB by byte shuffles.
+ * The module (under 2 KB) is not a binary blob: it is assembled here, from the instruction listings below, by a
+ * small encoder of WebAssembly's binary format (a few dozen opcodes), and compiled once, on first use. Where
+ * WebAssembly SIMD is missing (very old Node), `simdKernels()` returns null and the JS loops run instead.
  *
- * Memory layout is chosen by the caller (resample.ts): the source pixels, weight tables, the intermediate rows and
- * the output, each a byte offset into the module's memory. The kernels read up to 16 bytes past the end of the
- * source and intermediate rows and write up to 16 bytes past the output, so those regions are followed by slack.
+ * Memory layout is chosen by the callers: every argument is a byte offset into the module's memory. Kernels read
+ * and write a little past the end of their regions (up to 16 bytes; the toRgb kernels up to 47), so callers leave
+ * slack after each region.
  *
  * @example
- *   const k = simdKernels(); // null without WebAssembly SIMD
- *   kernelModuleBytes().length; // about 600 bytes
+ *   const k = simdKernels(1 << 20); // kernels with at least 1 MiB of memory, or null without WebAssembly SIMD
+ *   kernelModuleBytes().length;     // about 1,700 bytes
  */
 
 // ---- A minimal WebAssembly binary encoder --------------------------------------------------------------------
