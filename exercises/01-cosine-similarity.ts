@@ -53,7 +53,7 @@ export function l2Normalize(vector: readonly number[]): number[] {
  *
  * @example
  * cosineSimilarity([1, 0], [0, 1]);        // 0
- * cosineSimilarity([1, 2, 3], [4, 5, 6]);  // 0.9746318461970762
+ * cosineSimilarity([1, 2, 3], [4, 5, 6]);  // ≈ 0.97463 (32 / √1078, rounded to 5 decimals)
  */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
   throw new NotImplementedError('01-cosine-similarity', 'cosineSimilarity');
