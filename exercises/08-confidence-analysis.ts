@@ -91,6 +91,7 @@ export interface ReliabilityBin {
  * analyzePrediction([0.7, 0.2, 0.1], ['cat', 'dog', 'car']);
  * // { label: 'cat', probability: 0.7, runnerUp: 'dog', margin: 0.5, entropy: 0.8018,
  * //   normalizedEntropy: 0.7298, confident: true }
+ * // (numbers rounded to 4 decimals: in float64 the margin 0.7 − 0.2 is 0.49999999999999994)
  */
 export function analyzePrediction(
   probabilities: readonly number[],
@@ -107,6 +108,7 @@ export function analyzePrediction(
  * reliabilityBins([0.9, 0.95, 0.6], [true, false, true], 2);
  * // [{ from: 0, to: 0.5, count: 0, meanConfidence: null, accuracy: null },
  * //  { from: 0.5, to: 1, count: 3, meanConfidence: 0.8167, accuracy: 0.6667 }]
+ * // (numbers rounded to 4 decimals)
  */
 export function reliabilityBins(
   confidences: readonly number[],
@@ -120,7 +122,8 @@ export function reliabilityBins(
  * The expected calibration error: the count-weighted mean gap between accuracy and confidence over the bins.
  *
  * @example
- * expectedCalibrationError([0.9, 0.95, 0.6], [true, false, true], 2);   // 0.15
+ * expectedCalibrationError([0.9, 0.95, 0.6], [true, false, true], 2);   // 0.15, rounded to 4 decimals
+ * // (in float64 it is 0.15000000000000013)
  */
 export function expectedCalibrationError(
   confidences: readonly number[],
