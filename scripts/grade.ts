@@ -4,6 +4,7 @@
  *   npm run grade                      grade every exercise in exercises/
  *   npm run grade -- cosine            one exercise, by a part of its name or its number (1, 01)
  *   npm run grade -- --hint 02         the next hint step of an exercise (idea, formula, shape of the code)
+ *   npm run grade -- --hint 02 --step 3   every hint step up to step 3 at once (remembered like the others)
  *   npm run grade -- --reset 02        back up exercises/02-….ts to exercises/.backup/, then restore the stub
  *   npm run grade -- --reset all       the same for every exercise
  * Options: --dir FOLDER (or GRADE_EXERCISES_DIR) grades another folder of exercise files (the grader's own
@@ -41,7 +42,7 @@ import { ENV, EXERCISE_TIME_LIMIT_MS } from '../lib/course/paths';
 import { CourseError } from '../lib/course/errors';
 import { ExerciseNameError, listExercises, matchExercise, type Exercise } from '../lib/learner/catalog';
 import { NOT_IMPLEMENTED_FILE, NOT_IMPLEMENTED_SOURCE, stubFor } from '../lib/learner/stubs';
-import { revealNextHint } from '../lib/learner/hints';
+import { HintStepError, revealHint } from '../lib/learner/hints';
 import { GRADE_DEADLINE_MS } from '../lib/learner/grade';
 import { RUN_DIR_ENV, killRegistered } from '../lib/learner/sandbox';
 
@@ -56,6 +57,8 @@ interface Command {
   dir: string;
   timeoutMs: number;
   deadlineMs: number;
+  /** --step N: reveal the hint steps up to N (with --hint). */
+  step?: number;
 }
 
 function parseArgs(argv: readonly string[]): Command {
@@ -65,12 +68,20 @@ function parseArgs(argv: readonly string[]): Command {
   let timeoutMs =
     Number(process.env[ENV.gradeTimeoutMs]) > 0 ? Number(process.env[ENV.gradeTimeoutMs]) : EXERCISE_TIME_LIMIT_MS;
   let deadlineMs = GRADE_DEADLINE_MS;
+  let step: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--hint') action = 'hint';
     else if (arg === '--reset') action = 'reset';
     else if (arg === '--help' || arg === '-h') action = 'help';
-    else if (arg === '--dir' || arg === '--timeout' || arg === '--deadline') {
+    else if (arg === '--step') {
+      const value = argv[++i];
+      if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1)
+        throw new ExerciseNameError(
+          `--step ${value ?? ''}`.trimEnd() + ': give a hint step number, e.g. npm run grade -- --hint 01 --step 3.',
+        );
+      step = Number(value);
+    } else if (arg === '--dir' || arg === '--timeout' || arg === '--deadline') {
       const value = argv[++i];
       const example = {
         '--dir': '--dir /tmp/my-exercises',
@@ -89,7 +100,9 @@ function parseArgs(argv: readonly string[]): Command {
       throw new ExerciseNameError(`Unknown option ${arg}. Try: npm run grade -- --help`);
     } else names.push(arg);
   }
-  return { action, names, dir: resolve(dir), timeoutMs, deadlineMs };
+  if (step !== undefined && action !== 'hint')
+    throw new ExerciseNameError(`--step goes with --hint, e.g. npm run grade -- --hint 01 --step ${step}.`);
+  return { action, names, dir: resolve(dir), timeoutMs, deadlineMs, step };
 }
 
 function label(dir: string): string {
@@ -136,9 +149,10 @@ function reset(exercise: Exercise, dir: string): string {
   return `Your ${exercise.name}.ts was copied to ${relative(process.cwd(), backup)}; ${label(dir)}${exercise.name}.ts is the untouched stub again.`;
 }
 
-// --hint (issue 18): one more hint step per call, remembered in <dir>/.progress.json; see lib/learner/hints.ts.
-function hints(exercise: Exercise, dir: string): string {
-  return revealNextHint(root, dir, exercise).text;
+// --hint (issue 18): one more hint step per call, or with --step N every step up to N, remembered in
+// <dir>/.progress.json; see lib/learner/hints.ts.
+function hints(exercise: Exercise, dir: string, step: number | undefined): string {
+  return revealHint(root, dir, exercise, step).text;
 }
 
 async function main(): Promise<number> {
@@ -170,7 +184,13 @@ async function main(): Promise<number> {
     throw error;
   }
   if (command.action === 'hint') {
-    console.log(exercises.map((exercise) => hints(exercise, command.dir)).join('\n\n'));
+    try {
+      console.log(exercises.map((exercise) => hints(exercise, command.dir, command.step)).join('\n\n'));
+    } catch (error) {
+      if (!(error instanceof HintStepError)) throw error;
+      console.error(error.message);
+      return 2;
+    }
     return 0;
   }
   if (command.action === 'reset') {

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CourseError } from '../course/errors';
-import { exportedFunctions, hintsPath, hintSteps, readProgress, reportHints } from './hints';
+import { exportedFunctions, hintsPath, hintSteps, readProgress, reportHints, type HintStep } from './hints';
 
 /** An exercise name, the learner's word for it, or a flag that the grader cannot use. */
 export class ExerciseNameError extends CourseError {}
@@ -26,6 +26,8 @@ export interface Exercise {
   title: string;
   /** What the grade report says about hints: the step reached and the next step, overall and per function. */
   hints: Hint[];
+  /** The exercise's hint steps and how many the learner has seen (for a check that names a step). */
+  hintProgress?: { steps: readonly HintStep[]; seen: number };
 }
 
 const EXERCISE_FILE = /^(\d\d-[a-z0-9-]+)\.ts$/;
@@ -67,10 +69,13 @@ export function listExercises(root: string, dir: string = join(root, 'exercises'
       const source = readFileSync(join(root, 'solutions', `${name}.ts`), 'utf8');
       const header = parseHeader(source);
       if (!existsSync(hintsPath(root, name))) return { name, ...header };
+      const steps = hintSteps(root, name);
+      const seen = progress[name] ?? 0;
       return {
         name,
         title: header.title,
-        hints: reportHints(hintSteps(root, name), progress[name] ?? 0, name, exportedFunctions(source)),
+        hints: reportHints(steps, seen, name, exportedFunctions(source)),
+        hintProgress: { steps, seen },
       };
     });
 }

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { resetCommand } from './compile';
 import type { Exercise, Hint } from './catalog';
 import { runExerciseTests, type FileOutcome, type TestOutcome } from './harness';
+import { namedStep, namedStepHint } from './hints';
 import { ENV } from '../course/paths';
 import { typeCheck, type TypeProblem } from './typecheck';
 
@@ -85,7 +86,13 @@ function hintFor(exercise: Exercise, test: TestOutcome): Hint | undefined {
   }
   const functions = exercise.hints.flatMap((h) => (h.topic ? [h.topic] : []));
   const topic = failingFunction(functions, test);
-  return exercise.hints.find((h) => h.topic === topic) ?? exercise.hints[0];
+  const hint = exercise.hints.find((h) => h.topic === topic) ?? exercise.hints[0];
+  // A check that names a step ("see hint step 3 of 01"): the hint line gives the command that shows that step.
+  const step = namedStep(test.failure ?? '', exercise.name);
+  const progress = exercise.hintProgress;
+  const named =
+    step !== undefined && progress ? namedStepHint(progress.steps, progress.seen, exercise.name, step) : undefined;
+  return named === undefined ? hint : { ...(hint?.topic ? { topic: hint.topic } : {}), text: named };
 }
 
 function judge(

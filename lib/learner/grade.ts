@@ -1,7 +1,8 @@
 /**
  * Grade the exercises from a notebook: `await grade('cosine')` prints the same report as
  * `npm run grade -- cosine` (it runs that grader, scripts/grade.ts, in a child process) and returns the score;
- * `await hint('cosine')` prints the exercise's hints (`npm run grade -- --hint cosine`).
+ * `await hint('cosine')` prints the exercise's hints (`npm run grade -- --hint cosine`), and `await hint('01', 3)`
+ * every step up to step 3 (`npm run grade -- --hint 01 --step 3`).
  * Neither ever throws: if the grader cannot run, the report says why and the score is 0.
  *
  * One deadline covers the whole run: the grader gets it (`--deadline`) and stops itself in time, ending every
@@ -56,14 +57,17 @@ export function grade(name?: string, options: GradeOptions = {}): Promise<GradeS
 }
 
 /**
- * Prints the hints of one exercise (a part of its name or its number) and returns them as text.
+ * Prints the hints of one exercise (a part of its name or its number) and returns them as text: the next step,
+ * or with `step` every step up to that one (the step a grade report's hint line names).
  *
  * @example
  * await hint('02');
  * // prints "02-softmax-topk · Softmax with a logit scale, and top-k — hint step 1 of 3 … Step 1 · the idea (new) …"
+ * await hint('01', 3);
+ * // prints "01-cosine-similarity · … — hint steps 1–3 of 3 … Step 3 · the shape of the code (new) …"
  */
-export async function hint(name: string): Promise<string> {
-  return (await runGrader(['--hint', name], {})).report;
+export async function hint(name: string, step?: number): Promise<string> {
+  return (await runGrader(['--hint', name, ...(step === undefined ? [] : ['--step', String(step)])], {})).report;
 }
 
 function runGrader(graderArgs: string[], options: GradeOptions): Promise<GradeSummary> {

@@ -1,8 +1,10 @@
 /**
  * Stepped hints: the hints of an exercise live in `solutions/NN-name.hints.md`, never in its stub, and are
  * revealed one step per `npm run grade -- --hint NN` (first the idea, then the formula, then the shape of the
- * code). The step a learner has reached is remembered per exercise in `<exercise folder>/.progress.json`
- * (git-ignored), so the grade report can say how far they are and which step would help next.
+ * code), or up to step N at once with `npm run grade -- --hint NN --step N`. The step a learner has reached is
+ * remembered per exercise in `<exercise folder>/.progress.json` (git-ignored), so the grade report can say how
+ * far they are and which step would help next; when a failing check names a step ("see hint step 3 of 01"),
+ * the report's hint line gives the command that shows exactly that step.
  *
  * The hints file:
  *
@@ -25,6 +27,9 @@ import { CourseError } from '../course/errors';
 
 /** A hints file that is missing or malformed (a course author's error). */
 export class HintFileError extends CourseError {}
+
+/** `--step N` names a step the exercise does not have (the learner's typo). */
+export class HintStepError extends CourseError {}
 
 /** One step of an exercise's hints. */
 export interface HintStep {
@@ -112,15 +117,24 @@ export function readProgress(dir: string): Record<string, number> {
 
 function writeProgress(dir: string, progress: Record<string, number>): void {
   const file = join(dir, PROGRESS_FILE);
-  const text = `${JSON.stringify({ note: 'Hint steps you have seen, per exercise (npm run grade -- --hint NN). Delete this file to start over.', hintSteps: progress }, null, 2)}\n`;
+  const text = `${JSON.stringify({ note: 'Hint steps you have seen, per exercise (npm run grade -- --hint NN, or --hint NN --step N). Delete this file to start over.', hintSteps: progress }, null, 2)}\n`;
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
 }
 
-/** How the learner asks for the next hint: from a terminal, or (GRADE_FROM=notebook) a notebook. */
-export function hintCommand(exercise: string): string {
+/**
+ * How the learner asks for the next hint, or (with `step`) for every step up to that one: from a terminal, or
+ * (GRADE_FROM=notebook) a notebook.
+ *
+ * @example
+ * hintCommand('01-cosine-similarity');      // 'npm run grade -- --hint 01'   (a notebook: "await hint('01')")
+ * hintCommand('01-cosine-similarity', 3);   // 'npm run grade -- --hint 01 --step 3'   ("await hint('01', 3)")
+ */
+export function hintCommand(exercise: string, step?: number): string {
   const nn = exercise.slice(0, 2);
-  return process.env[ENV.gradeFrom] === 'notebook' ? `await hint('${nn}')` : `npm run grade -- --hint ${nn}`;
+  if (process.env[ENV.gradeFrom] === 'notebook')
+    return step === undefined ? `await hint('${nn}')` : `await hint('${nn}', ${step})`;
+  return `npm run grade -- --hint ${nn}${step === undefined ? '' : ` --step ${step}`}`;
 }
 
 function gradeCommand(exercise: string): string {
@@ -147,10 +161,33 @@ export function revealNextHint(
   dir: string,
   exercise: { name: string; title: string },
 ): { seen: number; total: number; text: string } {
+  return revealHint(root, dir, exercise);
+}
+
+/**
+ * Reveals the hint steps of `exercise` up to step `upTo` (`--hint NN --step N`), or without it the next step,
+ * remembers how far the learner has got in `<dir>/.progress.json` (never less than before) and returns what to
+ * print: every step seen so far, the new ones marked. A step number the exercise lacks throws HintStepError.
+ *
+ * @example
+ * revealHint(root, 'exercises', { name: '01-cosine-similarity', title: '…' }, 3);
+ * // { seen: 3, total: 3, text: '01-cosine-similarity · … — hint steps 1–3 of 3\n\nStep 1 · the idea (new)\n …' }
+ */
+export function revealHint(
+  root: string,
+  dir: string,
+  exercise: { name: string; title: string },
+  upTo?: number,
+): { seen: number; total: number; text: string } {
   const steps = hintSteps(root, exercise.name);
+  if (upTo !== undefined && !(Number.isInteger(upTo) && upTo >= 1 && upTo <= steps.length)) {
+    throw new HintStepError(
+      `${exercise.name} has hint steps 1 to ${steps.length}; there is no step ${upTo}. E.g. ${hintCommand(exercise.name, steps.length)}`,
+    );
+  }
   const progress = readProgress(dir);
   const before = Math.min(progress[exercise.name] ?? 0, steps.length);
-  const seen = Math.min(before + 1, steps.length);
+  const seen = upTo === undefined ? Math.min(before + 1, steps.length) : Math.max(before, upTo);
   if (seen !== (progress[exercise.name] ?? 0) && existsSync(dir))
     writeProgress(dir, { ...progress, [exercise.name]: seen });
   const lines = [
@@ -158,7 +195,7 @@ export function revealNextHint(
     '',
   ];
   for (const step of steps.slice(0, seen)) {
-    const mark = step.number === seen && seen > before ? ' (new)' : '';
+    const mark = step.number > before ? ' (new)' : '';
     lines.push(`Step ${step.number} · ${step.kind}${mark}`, indent(step.text), '');
   }
   if (seen < steps.length) {
@@ -175,7 +212,8 @@ export function revealNextHint(
 
 /**
  * What the grade report says about hints for a failing exercise: one line per function (its topic) and a
- * general one, each naming the step reached and the next step that covers it.
+ * general one, each naming the step reached and the next step that covers it, with the command that shows it
+ * (`--step N` when that step is more than one call away).
  *
  * @example
  * reportHints(steps, 1, '02-softmax-topk', ['softmax', 'topK']);
@@ -199,9 +237,44 @@ export function reportHints(
     general,
     ...functions.map((topic) => {
       const next = steps.slice(seen).find((s) => s.topics.includes(topic)) ?? steps[seen];
-      const calls = next.number - seen;
-      const how = calls === 1 ? hintCommand(exercise) : `${hintCommand(exercise)} (${calls} times)`;
+      const how = next.number === seen + 1 ? hintCommand(exercise) : hintCommand(exercise, next.number);
       return { topic, text: `${reached}; step ${next.number} (${next.kind}) is about ${topic}: ${how}` };
     }),
   ];
+}
+
+/**
+ * The step a failing check's message names for this exercise ("… see hint step 3 of 01"), if any.
+ *
+ * @example
+ * namedStep('… Rounding can push a computed cosine just past 1: see hint step 3 of 01.', '01-cosine-similarity');   // 3
+ */
+export function namedStep(message: string, exercise: string): number | undefined {
+  for (const m of message.matchAll(/\bhint step (\d+) of (\d\d)\b/g)) {
+    if (m[2] === exercise.slice(0, 2)) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/**
+ * The report's hint line for a failing check whose message names hint step `step`: the step reached, and the
+ * exact command that shows the named step (undefined when the exercise has no such step).
+ *
+ * @example
+ * namedStepHint(steps, 0, '01-cosine-similarity', 3);
+ * // 'hint steps seen: 0 of 3; the check points to step 3 (the shape of the code): npm run grade -- --hint 01 --step 3'
+ */
+export function namedStepHint(
+  steps: readonly HintStep[],
+  seen: number,
+  exercise: string,
+  step: number,
+): string | undefined {
+  const named = steps[step - 1];
+  if (named === undefined) return undefined;
+  const reached = Math.min(seen, steps.length);
+  const head = `hint steps seen: ${reached} of ${steps.length}; the check points to step ${step} (${named.kind})`;
+  return step <= reached
+    ? `${head}, which you have seen: ${hintCommand(exercise, step)} shows it again`
+    : `${head}: ${hintCommand(exercise, step)}`;
 }

@@ -93,8 +93,9 @@ test('each wrong answer fails its check in plain words, and the hint line names 
   expect(entry(report, '02-softmax-topk')).toMatch(
     /softmax\(\[1e\+?308, 0\], 100\) should be \[1, 0\].*100 × 1e308 is Infinity in float64, and Infinity − Infinity is NaN\. Subtract the largest logit before you multiply by the scale \(see hint step 2 of 02\)\. It returned \[NaN, NaN\]/,
   );
-  expect(entry(report, '02-softmax-topk')).toMatch(
-    /Hint: softmax: hint steps seen: 0 of 3; step 1 \(the idea\) is about softmax/,
+  // the check names hint step 2, and the hint line gives the command that shows exactly that step
+  expect(entry(report, '02-softmax-topk')).toContain(
+    'Hint: softmax: hint steps seen: 0 of 3; the check points to step 2 (the formula): npm run grade -- --hint 02 --step 2',
   );
   // 04 is right; only its use of the unfinished 01 fails, and the hint points at 01
   expect(entry(report, '04-contrastive-loss')).toMatch(/✗ 04-contrastive-loss\s+failed \((\d+)\/(\d+) checks pass\)/);
@@ -122,6 +123,9 @@ test('each wrong answer fails its check in plain words, and the hint line names 
   // 08: H / ln n unclamped
   expect(entry(report, '08-confidence-analysis')).toMatch(
     /analyzePrediction\(5 equal probabilities 1\/5, labels\)\.normalizedEntropy should be 1 .*and not above 1 even by a rounding error\. It returned 1\.0000000000000002\. The entropy and ln 5 are each rounded in float64.*\(see hint step 2 of 08\)/,
+  );
+  expect(entry(report, '08-confidence-analysis')).toContain(
+    'Hint: analyzePrediction: hint steps seen: 0 of 3; the check points to step 2 (the formula): npm run grade -- --hint 08 --step 2',
   );
   // 09: the check's title starts with accuracy, but confusionMatrix failed
   expect(entry(report, '09-shapes-zero-shot')).toMatch(
@@ -175,6 +179,13 @@ test('02 spreads 200,000 logits into Math.max, 09 picks the class by cosine: eac
   );
   expect(entry(report, '02-softmax-topk')).toMatch(
     /softmax\(200,000 logits 0, 1, 0, 1, …, 1\) threw RangeError: Maximum call stack size exceeded\. The contract holds for any number of logits, but spreading an array into a call .* Find the largest logit with a loop instead \(see hint step 3 of 02\)\./,
+  );
+  // each check names a hint step; the hint line gives the command that shows it
+  expect(entry(report, '02-softmax-topk')).toContain(
+    'Hint: softmax: hint steps seen: 0 of 3; the check points to step 3 (the shape of the code): npm run grade -- --hint 02 --step 3',
+  );
+  expect(entry(report, '09-shapes-zero-shot')).toContain(
+    'the check points to step 2 (the formula): npm run grade -- --hint 09 --step 2',
   );
 }, 180_000);
 

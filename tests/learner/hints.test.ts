@@ -1,19 +1,26 @@
 // Stepped hints (lib/learner/hints.ts, issue 18): no hint text reaches a stub, and every hint step of every
-// exercise is reachable with `npm run grade -- --hint NN`, one step per call, remembered per exercise.
+// exercise is reachable with `npm run grade -- --hint NN`, one step per call, or up to a step with `--step N`,
+// remembered per exercise; a step a check names is one exact command away.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listExercises } from '../../lib/learner/catalog';
 import {
   exportedFunctions,
+  hintCommand,
   hintSteps,
+  HintStepError,
+  namedStep,
+  namedStepHint,
   parseHints,
   PROGRESS_FILE,
   readProgress,
   reportHints,
+  revealHint,
   revealNextHint,
 } from '../../lib/learner/hints';
+import { ENV } from '../../lib/course/paths';
 import { stubFor, StubMarkerError, stubFromSolution } from '../../lib/learner/stubs';
 
 const root = join(__dirname, '..', '..');
@@ -115,7 +122,7 @@ test('the grade report names the step reached and the next step that covers the 
     'hint steps seen: 1 of 3; step 2 (the formula) is about g: npm run grade -- --hint 07',
   );
   expect(hints.find((h) => h.topic === 'f')?.text).toBe(
-    'hint steps seen: 1 of 3; step 3 (the shape of the code) is about f: npm run grade -- --hint 07 (2 times)',
+    'hint steps seen: 1 of 3; step 3 (the shape of the code) is about f: npm run grade -- --hint 07 --step 3',
   );
   expect(reportHints(steps, 3, '07-x', ['f'])[1].text).toBe(
     'hint steps seen: 3 of 3; npm run grade -- --hint 07 shows them all again',
@@ -128,6 +135,74 @@ test('the grade report names the step reached and the next step that covers the 
   // a damaged progress file counts as no progress
   writeFileSync(join(dir, PROGRESS_FILE), '{ not json');
   expect(readProgress(dir)).toEqual({});
+});
+
+test('revealHint with a step shows every step up to it at once, remembered, and never moves progress back', () => {
+  const dir = tempDir();
+  const e01 = exercises.find((e) => e.name === '01-cosine-similarity')!;
+  const upTo2 = revealHint(root, dir, e01, 2);
+  expect(upTo2.seen).toBe(2);
+  expect(upTo2.text).toContain('hint steps 1–2 of 3');
+  expect(upTo2.text).toContain('Step 1 · the idea (new)');
+  expect(upTo2.text).toContain('Step 2 · the formula (new)');
+  expect(upTo2.text).not.toContain('Step 3 ·');
+  expect(readProgress(dir)['01-cosine-similarity']).toBe(2);
+  // asking for a step already seen shows what was seen, marks nothing new and keeps the progress
+  const back = revealHint(root, dir, e01, 1);
+  expect(back.seen).toBe(2);
+  expect(back.text).not.toContain('(new)');
+  expect(readProgress(dir)['01-cosine-similarity']).toBe(2);
+  // then the next one, as --hint alone would
+  const three = revealHint(root, dir, e01, 3);
+  expect(three.text).toContain('Step 3 · the shape of the code (new)');
+  expect(three.text).not.toContain('Step 2 · the formula (new)');
+  expect(readProgress(dir)['01-cosine-similarity']).toBe(3);
+  expect(() => revealHint(root, dir, e01, 4)).toThrow(HintStepError);
+  expect(() => revealHint(root, dir, e01, 0)).toThrow(HintStepError);
+});
+
+test('a check that names a hint step gets a hint line with the exact command that shows it (terminal and notebook)', () => {
+  expect(
+    namedStep('Rounding can push a computed cosine just past 1: see hint step 3 of 01.', '01-cosine-similarity'),
+  ).toBe(3);
+  expect(namedStep('… (see hint step 2 of 02)', '01-cosine-similarity')).toBeUndefined();
+  expect(namedStep('no step named here', '01-cosine-similarity')).toBeUndefined();
+  const steps = hintSteps(root, '01-cosine-similarity');
+  expect(namedStepHint(steps, 0, '01-cosine-similarity', 3)).toBe(
+    'hint steps seen: 0 of 3; the check points to step 3 (the shape of the code): npm run grade -- --hint 01 --step 3',
+  );
+  expect(namedStepHint(steps, 3, '01-cosine-similarity', 2)).toBe(
+    'hint steps seen: 3 of 3; the check points to step 2 (the formula), which you have seen: npm run grade -- --hint 01 --step 2 shows it again',
+  );
+  expect(namedStepHint(steps, 0, '01-cosine-similarity', 9)).toBeUndefined();
+  // every step a check message names exists in that exercise's hints
+  for (const file of readdirSync(join(root, 'tests', 'exercises')).filter((f) => f.endsWith('.test.ts'))) {
+    const text = readFileSync(join(root, 'tests', 'exercises', file), 'utf8');
+    for (const m of text.matchAll(/hint step (\d+) of (\d\d)\b/g)) {
+      const exercise = exercises.find((e) => e.name.startsWith(m[2]));
+      expect({
+        file,
+        named: m[0],
+        exists: exercise !== undefined && Number(m[1]) <= hintSteps(root, exercise.name).length,
+      }).toEqual({
+        file,
+        named: m[0],
+        exists: true,
+      });
+    }
+  }
+  const saved = process.env[ENV.gradeFrom];
+  process.env[ENV.gradeFrom] = 'notebook';
+  try {
+    expect(hintCommand('01-cosine-similarity')).toBe("await hint('01')");
+    expect(hintCommand('01-cosine-similarity', 3)).toBe("await hint('01', 3)");
+    expect(namedStepHint(steps, 1, '01-cosine-similarity', 3)).toBe(
+      "hint steps seen: 1 of 3; the check points to step 3 (the shape of the code): await hint('01', 3)",
+    );
+  } finally {
+    if (saved === undefined) delete process.env[ENV.gradeFrom];
+    else process.env[ENV.gradeFrom] = saved;
+  }
 });
 
 test('npm run grade -- --hint NN reveals the steps one call at a time and keeps them in .progress.json', () => {
@@ -152,4 +227,17 @@ test('npm run grade -- --hint NN reveals the steps one call at a time and keeps 
   expect(second.stdout).toContain('Step 2 · the formula (new)');
   expect(existsSync(join(dir, PROGRESS_FILE))).toBe(true);
   expect(readProgress(dir)).toEqual({ '04-contrastive-loss': 2 });
+  // --step N: every step up to N in one call, remembered like the others
+  const upTo = cli(['--hint', '01', '--step', '3']);
+  expect(upTo.status).toBe(0);
+  expect(upTo.stdout).toContain('01-cosine-similarity · ');
+  expect(upTo.stdout).toContain('hint steps 1–3 of 3');
+  expect(upTo.stdout).toContain('Step 3 · the shape of the code (new)');
+  expect(readProgress(dir)).toEqual({ '04-contrastive-loss': 2, '01-cosine-similarity': 3 });
+  const tooFar = cli(['--hint', '01', '--step', '4']);
+  expect(tooFar.status).toBe(2);
+  expect(tooFar.stderr).toContain('01-cosine-similarity has hint steps 1 to 3; there is no step 4');
+  const notHint = cli(['01', '--step', '2']);
+  expect(notHint.status).toBe(2);
+  expect(notHint.stderr).toContain('--step goes with --hint');
 }, 120_000);
