@@ -18,7 +18,7 @@ import sharp from 'sharp';
 import type { Metadata, OutputInfo, Sharp } from 'sharp';
 import { ImageInputError } from './errors';
 import { decodePlainPng } from './png';
-import { simdKernels } from './simd';
+import { simdKernels } from './wasm/instance';
 
 /** Decoding limits and choices. */
 export interface ImageDecodeOptions {

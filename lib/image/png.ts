@@ -1,10 +1,10 @@
 /**
  * A fast path for the commonest input, a plain 8-bit PNG: parse the chunks, inflate the IDAT stream with Node's
- * zlib (synchronously, on the calling thread), undo the per-row filters (on a WebAssembly SIMD kernel from
- * lib/image/simd.ts where the runtime has one, else in JS), and convert to 8-bit RGB with Pillow's
- * `convert('RGB')` rules (grey copied into R, G and B; alpha dropped without compositing; palette looked up, its
- * transparency ignored). No round trip through sharp's thread pool, whose fixed cost (~0.5 ms CPU per call) is most
- * of the time on small images.
+ * zlib (synchronously, on the calling thread), undo the per-row filters (on a WebAssembly SIMD kernel,
+ * lib/image/wasm/unfilter-kernel.ts, where the runtime has one, else in JS), and convert to 8-bit RGB (by the
+ * kernels of lib/image/wasm/rgb-kernels.ts, or in JS) with Pillow's `convert('RGB')` rules (grey copied into R, G
+ * and B; alpha dropped without compositing; palette looked up, its transparency ignored). No round trip through
+ * sharp's thread pool, whose fixed cost (~0.5 ms CPU per call) is most of the time on small images.
  *
  * Handled: bit depth 8, colour types 0 (grey), 2 (RGB), 3 (palette), 4 (grey + alpha), 6 (RGBA), not interlaced.
  * Anything else — 16-bit, 1/2/4-bit, interlaced, a damaged file (bad CRC, truncated or over-long data) — returns
@@ -17,7 +17,7 @@
  *   img?.rgb.length; // 512 * 512 * 3
  */
 import * as zlib from 'zlib';
-import { simdKernels, type SimdKernels } from './simd';
+import { simdKernels, type SimdKernels } from './wasm/instance';
 
 export interface PlainPng {
   rgb: Uint8Array;
@@ -151,9 +151,9 @@ function rowsToRgbOnKernels(
 
 /**
  * The unfiltered pixel rows of `raw` (each row a filter byte, then `stride` bytes; `bpp` bytes per pixel) as rows of
- * `stride` bytes, or null for an unknown filter type: on the WebAssembly kernel (lib/image/simd.ts; 3–6× faster
- * than the JS loops, same bytes) where the runtime has it, unless `useSimd` is false. decodePlainPng does the same
- * inline; this is for the tests, which compare the two.
+ * `stride` bytes, or null for an unknown filter type: on the WebAssembly kernel (wasm/unfilter-kernel.ts; 3–6×
+ * faster than the JS loops, same bytes) where the runtime has it, unless `useSimd` is false. decodePlainPng does
+ * the same inline; this is for the tests, which compare the two.
  *
  * @example
  *   unfilterPixels(Uint8Array.of(1, 10, 5, 0, 7, 7), 2, 2, 1); // [10, 15, 7, 7] (Sub, then None)

@@ -4,8 +4,8 @@
  * by the scale factor when shrinking (that is the antialiasing); per output pixel the weights are normalised to sum
  * to 1, turned into 22-bit fixed-point integers, accumulated with a rounding offset and clipped to 0..255 after
  * each pass. Only the output pixels inside `window` are computed, so "resize then center-crop" costs only the crop.
- * The passes run on WebAssembly SIMD kernels (lib/image/simd.ts, about 6× faster, same bytes) where the runtime has
- * them, else on the JS loops below (`resampleRgb8Scalar`).
+ * The passes run on WebAssembly SIMD kernels (lib/image/wasm/resample-kernels.ts, about 6× faster, same bytes)
+ * where the runtime has them, else on the JS loops below (`resampleRgb8Scalar`).
  *
  * @example
  *   // 640×427 RGB → 335×224 with bicubic, but compute only the centered 224×224
@@ -13,7 +13,7 @@
  *   out.length; // 224 * 224 * 3
  */
 import { CourseError } from '../course/errors';
-import { simdKernels, type SimdKernels } from './simd';
+import { simdKernels, type SimdKernels } from './wasm/instance';
 
 /** Pillow's resampling filter codes, as written in preprocessor_config.json's `resample`. */
 export const PIL_RESAMPLE = { NEAREST: 0, LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
@@ -326,11 +326,6 @@ function align16(at: number): number {
   return (at + 15) & ~15;
 }
 
-/**
- * The two passes on the WebAssembly kernels (lib/image/simd.ts): the rows the vertical pass needs are copied into
- * the module's memory with the weight tables, then the horizontal pass writes the intermediate rows and the
- * vertical pass the window, which is copied out. Same arithmetic as the JS loops above, so the same bytes.
- */
 /** Where `resampleSimd` puts things in the module's memory (byte offsets, 16-byte aligned), and how much it needs. */
 interface SimdLayout {
   srcAt: number;
@@ -359,6 +354,11 @@ function simdLayout(
   return { srcAt, hAt, midAt, vAt, outAt, total: outAt + winH * winW * 3 + SLACK };
 }
 
+/**
+ * The two passes on the WebAssembly kernels (wasm/resample-kernels.ts): the rows the vertical pass needs are copied into
+ * the module's memory with the weight tables, then the horizontal pass writes the intermediate rows and the
+ * vertical pass the window, which is copied out. Same arithmetic as the JS loops above, so the same bytes.
+ */
 function resampleSimd(
   k: SimdKernels,
   { srcAt, hAt, midAt, vAt, outAt }: SimdLayout,
