@@ -5,8 +5,8 @@
  *
  * @example
  *   const q = await measureEmojiClip(tfEmbedder(model, tokenizer), { seed: 1 });
- *   q.evalList.openmoji.top1;              // 0.5 (the shipped model)
- *   q.shared6['fluent-emoji-flat'].top5;   // 0.575
+ *   q.evalList.openmoji.top1;              // 0.66 (the shipped model)
+ *   q.shared6['fluent-emoji-flat'].top5;   // 0.615
  */
 import { MiniClipTokenizer } from '../../mini-clip/tokenizer';
 import { conceptsInAtLeast } from './concepts';
@@ -125,7 +125,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  * The quality numbers as printable lines.
  *
  * @example
- *   formatQuality(q)[0];   // 'eval list (50 labels, template "an emoji of a {}"): openmoji top-1 60.0% top-5 92.0% (n 50) · …'
+ *   formatQuality(q)[0];   // 'eval list (50 labels, template "an emoji of a {}"): openmoji top-1 66.0% top-5 92.0% (n 50) · …'
  */
 export function formatQuality(q: EmojiClipQuality): string[] {
   const fmt = (r: Record<string, ZeroShotScores>) =>

@@ -2,8 +2,8 @@
  * Quality of the SHIPPED emoji-CLIP (assets/models/emoji-clip), through transformers.js, on icons rendered now
  * (no cache): zero-shot among the 50 labels of the eval list, written with the model's default template, in the two
  * styles it never saw. The issue's targets (top-1 ≥ 50 % openmoji, ≥ 65 % fluent-emoji-flat, top-5 ≥ 90 % on both) are
- * printed with a met / NOT MET verdict; the assertions are the floors the shipped model must keep (it measures 54 % /
- * 82 % on openmoji and 64 % / 94 % on fluent-emoji-flat: two of the four targets are not met yet — see the model card).
+ * printed with a met / NOT MET verdict and asserted (the shipped model measures 66 % / 92 % on openmoji and
+ * 68 % / 96 % on fluent-emoji-flat).
  * Also printed: the seen-style number (held-out icons of the training styles), the hits per concept, and
  * top-1 / top-5 among all concepts drawn by ≥ 6 sets.
  */
@@ -68,7 +68,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ISSUE_TARGETS = { openmojiTop1: 0.5, fluentTop1: 0.65, top5: 0.9 };
 
 describe('shipped emoji-CLIP zero-shot quality (icons rendered now, styles never seen in training)', () => {
-  test('eval list: top-1 ≥ 50 % openmoji, ≥ 60 % fluent-emoji-flat; top-5 ≥ 80 % openmoji, ≥ 90 % fluent-emoji-flat', async () => {
+  test('eval list: top-1 ≥ 50 % openmoji, ≥ 65 % fluent-emoji-flat; top-5 ≥ 90 % on both (the targets of issue 12)', async () => {
     const embedder = await shippedEmbedder();
     expect(embedder.template).toBe('an emoji of a {}');
     const q = await measureEmojiClip(embedder, { seed: 1, template: embedder.template, render: { cacheDir: '' } });
@@ -86,10 +86,10 @@ describe('shipped emoji-CLIP zero-shot quality (icons rendered now, styles never
     process.stdout.write(
       `issue 12 targets: ${targets.map(([name, v, t]) => `${name} ${pct(v)} (target ${pct(t)}: ${v >= t ? 'met' : 'NOT MET'})`).join(', ')}\n`,
     );
-    expect(om.top1).toBeGreaterThanOrEqual(0.5);
-    expect(ff.top1).toBeGreaterThanOrEqual(0.6);
-    expect(om.top5).toBeGreaterThanOrEqual(0.8);
-    expect(ff.top5).toBeGreaterThanOrEqual(0.9);
+    expect(om.top1).toBeGreaterThanOrEqual(ISSUE_TARGETS.openmojiTop1);
+    expect(ff.top1).toBeGreaterThanOrEqual(ISSUE_TARGETS.fluentTop1);
+    expect(om.top5).toBeGreaterThanOrEqual(ISSUE_TARGETS.top5);
+    expect(ff.top5).toBeGreaterThanOrEqual(ISSUE_TARGETS.top5);
     // the seen-style number, and the harder all-concepts task, are measured and far above chance
     const seen = q.evalList[SEEN_STYLES];
     expect(seen.n).toBe(50);
@@ -104,6 +104,28 @@ describe('shipped emoji-CLIP zero-shot quality (icons rendered now, styles never
     );
     expect(Math.abs(log.final.eval_list.openmoji.top1 - om.top1)).toBeLessThanOrEqual(0.04);
     expect(Math.abs(log.final.eval_list['fluent-emoji-flat'].top1 - ff.top1)).toBeLessThanOrEqual(0.04);
+  }, 120000);
+
+  test("the model card's template table: eval-list top-1 / top-5 with each training template", async () => {
+    const embedder = await shippedEmbedder();
+    const rows: string[] = [];
+    const top1: number[] = [];
+    for (const template of [
+      'an emoji of a {}',
+      'a photo of a {}',
+      'a drawing of a {}',
+      'an icon of a {}',
+      'a cartoon of a {}',
+      '{}',
+    ]) {
+      const q = await measureEmojiClip(embedder, { seed: 1, template, shared6: false });
+      const cell = (k: string) => `${Math.round(100 * q.evalList[k].top1)} / ${Math.round(100 * q.evalList[k].top5)}`;
+      rows.push(`| \`${template}\` | ${cell('openmoji')} | ${cell('fluent-emoji-flat')} | ${cell(SEEN_STYLES)} |`);
+      top1.push(q.evalList.openmoji.top1);
+    }
+    process.stdout.write(`template table (model card):\n${rows.join('\n')}\n`);
+    // every template is a usable prompt (far above the 2 % chance), and the default is among the ones it was trained on
+    for (const t of top1) expect(t).toBeGreaterThan(0.3);
   }, 120000);
 
   test('the shipped folder is ≤ 20 MB, has the model card and loads in the zero-shot pipeline', async () => {
