@@ -1,6 +1,7 @@
 /**
- * lib/image and lib/image/resample.ts: config shapes, sizes, and properties of the conversions on images generated
- * here with sharp (grayscale, RGBA, 16-bit, extreme aspect ratios), plus unit checks of the resampler.
+ * lib/image (preprocess.ts, preprocessor-config.ts) and resample.ts: config shapes, sizes, and properties of the
+ * conversions on images generated here with sharp (grayscale, RGBA, 16-bit, extreme aspect ratios), plus unit checks
+ * of the resampler.
  */
 import * as fs from 'fs';
 import * as os from 'os';
