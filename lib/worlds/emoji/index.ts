@@ -65,7 +65,7 @@ export type { EmojiEmbedder, EmojiClipQuality } from './quality';
 export { EMOJI_CLIP_DIR, exportEmojiClip, loadEmojiClipWeights, emojiClipConfigJson } from './export';
 export { styleMontage } from './montage';
 export type { MontageOptions } from './montage';
-export { styleAccuracy, evalItems, evalLabel } from './robustness';
+export { styleAccuracy, templateAccuracy, evalItems, evalLabel, type TemplateAccuracy } from './robustness';
 export type { StyleAccuracy, ImageTextEmbedder } from './robustness';
 export { emojiDemoInputs, EMOJI_DEMO_LABELS } from './demo';
 export type { EmojiDemoInputs } from './demo';

@@ -97,3 +97,71 @@ export async function styleAccuracy(
   }
   return out;
 }
+
+export interface TemplateAccuracy {
+  /** The template, or 'ensemble of all' (the normalised mean of the templates' label embeddings). */
+  template: string;
+  top1: number;
+  top5: number;
+  /** The predicted concept of each icon, in `items` order. */
+  predicted: string[];
+}
+
+/**
+ * Prompt templates measured over a whole style instead of one image: zero-shot top-1 / top-5 among the eval list's
+ * labels for every eval-list icon of `style`, with each template, and with all of them ensembled (CLIP's prompt
+ * ensembling: normalise each template's label embedding, average, normalise again).
+ *
+ * @example
+ *   const r = await templateAccuracy(clip, { templates: ['a photo of a {}', 'a drawing of a {}'], style: 'openmoji' });
+ *   r.rows.map((t) => `${t.template}: ${(100 * t.top1).toFixed(0)} %`);
+ *   // [ 'a photo of a {}: 6x %', 'a drawing of a {}: 6x %', 'ensemble of all: 6x %' ]
+ *   r.changed;   // icons whose predicted label differs between some two rows
+ */
+export async function templateAccuracy(
+  clip: ImageTextEmbedder,
+  options: { templates: readonly string[]; style: 'seen' | EmojiSetName; imageSize?: number; seed?: number },
+): Promise<{ items: EmojiItem[]; rows: TemplateAccuracy[]; changed: number }> {
+  const templates = options.templates;
+  if (templates.length === 0)
+    throw new EmojiWorldError('templateAccuracy: no templates were given.', {
+      fix: "Pass e.g. templates: ['a photo of a {}', 'a drawing of a {}'].",
+    });
+  const bad = templates.find((t) => !t.includes('{}'));
+  if (bad !== undefined)
+    throw new EmojiWorldError(`templateAccuracy: the template "${bad}" has no {} for the concept's name.`, {
+      fix: "Write the template with {}, e.g. 'a photo of a {}'.",
+    });
+  const keys = [...EVAL_CONCEPTS];
+  const items = evalItems(options.style, options.seed);
+  const size = options.imageSize ?? 64;
+  const pngs = await Promise.all(items.map((i) => renderIconPng(loadEmojiSet(i.set).icons.get(i.key)!, { size })));
+  const images = await clip.embedImages(pngs);
+  const d = images.cols;
+  const truth = items.map((i) => keys.indexOf(i.key));
+  const ensemble = new Float32Array(keys.length * d);
+  const rows: TemplateAccuracy[] = [];
+  const score = (template: string, text: Float32Array) => {
+    const s = zeroShotScores(images.data, text, d, truth, keys);
+    rows.push({ template, top1: s.top1, top5: s.top5, predicted: items.map((i) => s.perConcept[i.key].predicted[0]) });
+  };
+  for (const template of templates) {
+    const text = (await clip.embedTexts(keys.map((k) => evalLabel(k, template)))).data;
+    for (let i = 0; i < keys.length; i++) {
+      let norm = 0;
+      for (let j = 0; j < d; j++) norm += text[i * d + j] ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < d; j++) ensemble[i * d + j] += text[i * d + j] / norm;
+    }
+    score(template, text);
+  }
+  for (let i = 0; i < keys.length; i++) {
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += ensemble[i * d + j] ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < d; j++) ensemble[i * d + j] /= norm;
+  }
+  if (templates.length > 1) score('ensemble of all', ensemble);
+  const changed = items.filter((_, k) => new Set(rows.map((r) => r.predicted[k])).size > 1).length;
+  return { items, rows, changed };
+}

@@ -1,5 +1,11 @@
 import { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from '../../../lib/worlds/emoji/eval-concepts';
-import { evalItems, evalLabel, styleAccuracy, type ImageTextEmbedder } from '../../../lib/worlds/emoji/robustness';
+import {
+  evalItems,
+  evalLabel,
+  styleAccuracy,
+  templateAccuracy,
+  type ImageTextEmbedder,
+} from '../../../lib/worlds/emoji/robustness';
 import { EmojiWorldError } from '../../../lib/worlds/emoji/errors';
 
 const d = EVAL_CONCEPTS.length;
@@ -69,5 +75,49 @@ describe('styleAccuracy', () => {
         { template: 'an emoji' },
       ),
     ).rejects.toThrow(/Fix: Pass e.g. 'a photo of a \{\}'/);
+  });
+});
+
+describe('templateAccuracy', () => {
+  // Images embed as their concept's axis; labels too, except that "a drawing of a {}" swaps the first two labels'
+  // axes, so the cat face and dog face icons are misnamed under it.
+  const items = evalItems('openmoji');
+  const standIn: ImageTextEmbedder = {
+    embedImages: async (images) => {
+      expect(images).toHaveLength(items.length);
+      return oneHot(items.map((it) => EVAL_CONCEPTS.indexOf(it.key)));
+    },
+    embedTexts: async (texts) => {
+      const swap = texts[0].startsWith('a drawing of');
+      return oneHot(texts.map((_, k) => (swap && k < 2 ? 1 - k : k)));
+    },
+  };
+
+  test('each template and their ensemble, scored over every icon of the style; icons whose label changes are counted', async () => {
+    const r = await templateAccuracy(standIn, {
+      templates: ['a photo of a {}', 'a drawing of a {}'],
+      style: 'openmoji',
+      imageSize: 16,
+    });
+    expect(r.items).toEqual(items);
+    expect(r.rows.map((x) => x.template)).toEqual(['a photo of a {}', 'a drawing of a {}', 'ensemble of all']);
+    const n = items.length;
+    expect(r.rows[0].top1).toBe(1);
+    expect(r.rows[1].top1).toBeCloseTo((n - 2) / n, 12);
+    expect(r.rows[1].top5).toBe(1);
+    expect(r.rows[1].predicted.slice(0, 2)).toEqual([EVAL_CONCEPTS[1], EVAL_CONCEPTS[0]]);
+    // the ensemble of the two: labels 0 and 1 each point half along both axes, a tie that goes to the lower index
+    expect(r.rows[2].predicted.slice(0, 2)).toEqual([EVAL_CONCEPTS[0], EVAL_CONCEPTS[0]]);
+    expect(r.rows[2].top1).toBeCloseTo((n - 1) / n, 12);
+    expect(r.changed).toBe(2);
+  });
+
+  test('one template gives one row and nothing changes; bad templates are EmojiWorldErrors that say how to write one', async () => {
+    const r = await templateAccuracy(standIn, { templates: ['a photo of a {}'], style: 'openmoji', imageSize: 16 });
+    expect([r.rows.length, r.changed]).toEqual([1, 0]);
+    await expect(templateAccuracy(standIn, { templates: [], style: 'openmoji' })).rejects.toThrow(EmojiWorldError);
+    await expect(templateAccuracy(standIn, { templates: ['a photo'], style: 'openmoji' })).rejects.toThrow(
+      /"a photo" has no \{\}.*Fix: Write the template with \{\}/,
+    );
   });
 });
