@@ -12,6 +12,9 @@
  *
  * Training layout: tfjs-wasm runs matMul through XNNPACK only for plain 2-D products without transpose flags, and
  * tfjs's own matMul gradient uses those flags; `linear` therefore has its own gradient with explicit transposes.
+ * Training goes further (`encodePatches`, `ConstantInput`): the pixels' patch rows and the captions' bag of words
+ * come with their transposes made in JS, so no product needs a transpose and no gradient is computed for the
+ * inputs; biases are added by `addBias`, whose gradient is a product too.
  *
  * @example
  *   const model = EmojiClip.create(defaultEmojiClipConfig({ vocabSize: emojiTokenizer().vocabSize }), 1);
