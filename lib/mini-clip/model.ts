@@ -24,9 +24,8 @@
  */
 import { tf } from '../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { seededRandom } from '../worlds/shapes';
 import { CourseError } from '../course/errors';
-import { ModelVariables, type Weights } from './variables';
+import { ModelVariables, initialWeightsFor, type Weights } from './variables';
 import { matMulLaidOut, oneHotTimes } from '../embeddings/xnnpack';
 
 /** CLIP's image normalization (per RGB channel), as in CLIPImageProcessor. */
@@ -134,24 +133,14 @@ function checkConfig(c: MiniClipConfig): void {
 /** Deterministic initial weights: He-normal for layers followed by ReLU, 1/√fan_in for linear ones, zero biases. */
 export function initialWeights(c: MiniClipConfig, seed: number): Weights {
   checkConfig(c);
-  const r = seededRandom(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const out: Weights = {};
-  for (const [name, shape] of Object.entries(parameterShapes(c))) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(n);
-    let std = 0;
-    if (name === 'logit_scale') data[0] = c.logitScaleInit;
-    else if (name.endsWith('.bias')) std = 0;
-    else if (name === 'vision.position') std = 0.1;
-    else if (name === 'text.token_embedding') std = 0.5;
-    else if (name.includes('projection') || name === 'vision.fc2.weight' || name === 'vision.colour2.weight')
-      std = 1 / Math.sqrt(shape[0]);
-    else std = Math.sqrt(2 / shape[0]);
-    if (std > 0) for (let i = 0; i < n; i++) data[i] = normal() * std;
-    out[name] = { shape, data };
-  }
-  return out;
+  return initialWeightsFor(parameterShapes(c), seed, c.logitScaleInit, (name, shape) => {
+    if (name.endsWith('.bias')) return 0;
+    if (name === 'vision.position') return 0.1;
+    if (name === 'text.token_embedding') return 0.5;
+    if (name.includes('projection') || name === 'vision.fc2.weight' || name === 'vision.colour2.weight')
+      return 1 / Math.sqrt(shape[0]);
+    return Math.sqrt(2 / shape[0]);
+  });
 }
 
 /** The mini-CLIP: TensorFlow.js variables and the two encoders. */

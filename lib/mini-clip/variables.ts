@@ -11,8 +11,38 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { tf } from '../course/backend';
+import { seededRandom } from '../course/random';
 
 export type Weights = Record<string, { shape: number[]; data: Float32Array }>;
+
+/**
+ * Deterministic initial weights for named shapes: `logit_scale` is `logitScaleInit`; every other parameter, in the
+ * order of `shapes`, gets normal draws (Box–Muller on one seeded stream) times `std(name, shape)`, or zeros when
+ * that is 0 (no draws are spent on it). The mini-CLIP and the emoji-CLIP differ only in their `std`.
+ *
+ * @example
+ *   initialWeightsFor({ w: [2, 3], b: [3], logit_scale: [] }, 1, 2.66, (name, shape) =>
+ *     name === 'b' ? 0 : Math.sqrt(2 / shape[0])).b.data;   // Float32Array [0, 0, 0]
+ */
+export function initialWeightsFor(
+  shapes: Record<string, number[]>,
+  seed: number,
+  logitScaleInit: number,
+  std: (name: string, shape: number[]) => number,
+): Weights {
+  const r = seededRandom(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+  const out: Weights = {};
+  for (const [name, shape] of Object.entries(shapes)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(n);
+    const s = name === 'logit_scale' ? 0 : std(name, shape);
+    if (name === 'logit_scale') data[0] = logitScaleInit;
+    else if (s > 0) for (let i = 0; i < n; i++) data[i] = normal() * s;
+    out[name] = { shape, data };
+  }
+  return out;
+}
 
 export class ModelVariables {
   readonly variables: Record<string, tfTypes.Variable>;

@@ -23,8 +23,7 @@
  */
 import { tf } from '../../course/backend';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { seededRandom } from '../shapes';
-import { ModelVariables, type Weights } from '../../mini-clip/variables';
+import { ModelVariables, initialWeightsFor, type Weights } from '../../mini-clip/variables';
 import { EmojiWorldError } from './errors';
 
 export interface EmojiClipConfig {
@@ -104,23 +103,13 @@ function checkConfig(c: EmojiClipConfig): void {
 /** Deterministic initial weights (He-normal before ReLU, 1/√fan_in for linear layers, zero biases). */
 export function initialEmojiClipWeights(c: EmojiClipConfig, seed: number): Weights {
   checkConfig(c);
-  const r = seededRandom(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const out: Weights = {};
-  for (const [name, shape] of Object.entries(emojiClipParameterShapes(c))) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(n);
-    let std = 0;
-    if (name === 'logit_scale') data[0] = c.logitScaleInit;
-    else if (name.endsWith('.bias')) std = 0;
-    else if (name === 'vision.position') std = 0.1;
-    else if (name === 'text.token_embedding') std = 1;
-    else if (name.includes('projection') || name === 'text.skip.weight') std = 1 / Math.sqrt(shape[0]);
-    else std = Math.sqrt(2 / shape[0]);
-    if (std > 0) for (let i = 0; i < n; i++) data[i] = normal() * std;
-    out[name] = { shape, data };
-  }
-  return out;
+  return initialWeightsFor(emojiClipParameterShapes(c), seed, c.logitScaleInit, (name, shape) => {
+    if (name.endsWith('.bias')) return 0;
+    if (name === 'vision.position') return 0.1;
+    if (name === 'text.token_embedding') return 1;
+    if (name.includes('projection') || name === 'text.skip.weight') return 1 / Math.sqrt(shape[0]);
+    return Math.sqrt(2 / shape[0]);
+  });
 }
 
 /**
