@@ -152,22 +152,24 @@ export function constantInput(data: Float32Array, rows: number, cols: number): C
   return { x: tf.tensor2d(data, [rows, cols]), xT: tf.tensor2d(t, [cols, rows]) };
 }
 
-const matMulConstantInput = tf.customGrad(((...args: unknown[]) => {
-  const [x, xT, w, save] = args as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.GradSaveFunc];
-  save([xT]);
-  return {
-    value: tf.matMul(x, w),
-    gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => [
-      tf.zerosLike(x),
-      tf.zerosLike(xT),
-      tf.matMul(saved[0] as tfTypes.Tensor2D, dy as tfTypes.Tensor2D),
-    ],
-  };
-}) as Parameters<typeof tf.customGrad>[0]) as unknown as (
-  x: tfTypes.Tensor2D,
-  xT: tfTypes.Tensor2D,
-  w: tfTypes.Tensor2D,
-) => tfTypes.Tensor2D;
+/**
+ * x · w where only w needs a gradient: w is the custom gradient's one input, so tfjs forms no gradient for x, and
+ * dw = xᵀ · dy uses the transpose made in JS. (lib/embeddings/xnnpack's matMulConstantInput transposes x on the
+ * backend and sums in tfjs-wasm's slow-path order, which the mini-CLIP needs for its bits; this model does not.)
+ */
+function matMulConstantInput(x: tfTypes.Tensor2D, xT: tfTypes.Tensor2D, w: tfTypes.Tensor2D): tfTypes.Tensor2D {
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const [b, save] = args as [tfTypes.Tensor2D, tfTypes.GradSaveFunc];
+    save([xT]); // kept for the gradient (an enclosing tidy would dispose it otherwise)
+    return {
+      value: tf.matMul(x, b),
+      gradFunc: (dy: tfTypes.Tensor, saved: tfTypes.Tensor[]) => [
+        tf.matMul(saved[0] as tfTypes.Tensor2D, dy as tfTypes.Tensor2D),
+      ],
+    };
+  }) as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tfTypes.Tensor2D) => tfTypes.Tensor2D;
+  return f(w);
+}
 
 const isConstant = (x: tfTypes.Tensor2D | ConstantInput): x is ConstantInput => 'xT' in x;
 
