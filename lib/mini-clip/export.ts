@@ -265,12 +265,32 @@ export function fullModelBytes(c: MiniClipConfig, weights: Weights): Uint8Array 
   );
 }
 
-/** config.json in the layout transformers.js reads for model_type "clip", plus the course's own fields. */
-export function miniClipConfigJson(
-  c: MiniClipConfig,
+/** The sizes of a course CLIP that config.json reports. */
+export interface ClipConfigSizes {
+  projectionDim: number;
+  logitScaleInit: number;
+  imageSize: number;
+  patchSize: number;
+  /** text_config.hidden_size: the width the text tower projects from. */
+  textHidden: number;
+  /** vision_config.hidden_size: the width the vision tower projects from. */
+  visionHidden: number;
+}
+
+/**
+ * config.json of a course model, in the layout transformers.js reads for model_type "clip": `courseFields` follow
+ * `course_logit_scale`, `trailing` (the model's own config block and any extra fields) follow vision_config.
+ * Shared by the mini-CLIP and the emoji-CLIP.
+ *
+ * @example
+ *   clipConfigJson(sizes, tokenizer, 3.3, {}, { mini_clip: { ...config } }).model_type;   // 'clip'
+ */
+export function clipConfigJson(
+  c: ClipConfigSizes,
   tokenizer: MiniClipTokenizer,
   learnedLogitScale: number,
-  extra: Record<string, unknown> = {},
+  courseFields: Record<string, unknown>,
+  trailing: Record<string, unknown>,
 ): Record<string, unknown> {
   return {
     architectures: ['CLIPModel'],
@@ -278,6 +298,7 @@ export function miniClipConfigJson(
     projection_dim: c.projectionDim,
     logit_scale_init_value: Math.round(c.logitScaleInit * 1e4) / 1e4,
     course_logit_scale: Math.min(learnedLogitScale, CLIP_LOGIT_SCALE_MAX),
+    ...courseFields,
     initializer_factor: 1.0,
     torch_dtype: 'float32',
     text_config: {
@@ -297,14 +318,29 @@ export function miniClipConfigJson(
       image_size: c.imageSize,
       patch_size: c.patchSize,
       num_channels: 3,
-      hidden_size: c.patchHidden,
+      hidden_size: c.visionHidden,
       projection_dim: c.projectionDim,
       num_hidden_layers: 0,
       num_attention_heads: 1,
     },
-    mini_clip: { ...c },
-    ...extra,
+    ...trailing,
   };
+}
+
+/** config.json in the layout transformers.js reads for model_type "clip", plus the course's own fields. */
+export function miniClipConfigJson(
+  c: MiniClipConfig,
+  tokenizer: MiniClipTokenizer,
+  learnedLogitScale: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return clipConfigJson(
+    { ...c, visionHidden: c.patchHidden },
+    tokenizer,
+    learnedLogitScale,
+    {},
+    { mini_clip: { ...c }, ...extra },
+  );
 }
 
 /**

@@ -10,10 +10,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLIP_LOGIT_SCALE_MAX } from '../../embeddings/contrastive';
 import { OnnxGraph, parseOnnxModel } from '../../mini-clip/onnx';
 import { MiniClipTokenizer } from '../../mini-clip/tokenizer';
-import { clipFullModelBytes, clipPreprocessorConfig, writeClipModelFolder } from '../../mini-clip/export';
+import {
+  clipConfigJson,
+  clipFullModelBytes,
+  clipPreprocessorConfig,
+  writeClipModelFolder,
+} from '../../mini-clip/export';
 import { EmojiClip, EmojiClipConfig, Weights, emojiClipParameterShapes, grids } from './model';
 import { DEFAULT_TEMPLATE } from './captions';
 import { EmojiWorldError } from './errors';
@@ -168,40 +172,13 @@ export function emojiClipConfigJson(
   learnedLogitScale: number,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  return {
-    architectures: ['CLIPModel'],
-    model_type: 'clip',
-    projection_dim: c.projectionDim,
-    logit_scale_init_value: Math.round(c.logitScaleInit * 1e4) / 1e4,
-    course_logit_scale: Math.min(learnedLogitScale, CLIP_LOGIT_SCALE_MAX),
-    course_default_template: DEFAULT_TEMPLATE,
-    initializer_factor: 1.0,
-    torch_dtype: 'float32',
-    text_config: {
-      model_type: 'clip_text_model',
-      vocab_size: tokenizer.vocabSize,
-      hidden_size: c.textEmbed,
-      projection_dim: c.projectionDim,
-      max_position_embeddings: tokenizer.maxLength,
-      num_hidden_layers: 0,
-      num_attention_heads: 1,
-      pad_token_id: tokenizer.idOf('[PAD]'),
-      bos_token_id: tokenizer.idOf('[CLS]'),
-      eos_token_id: tokenizer.idOf('[SEP]'),
-    },
-    vision_config: {
-      model_type: 'clip_vision_model',
-      image_size: c.imageSize,
-      patch_size: c.patchSize,
-      num_channels: 3,
-      hidden_size: c.c3,
-      projection_dim: c.projectionDim,
-      num_hidden_layers: 0,
-      num_attention_heads: 1,
-    },
-    emoji_clip: { ...c },
-    ...extra,
-  };
+  return clipConfigJson(
+    { ...c, textHidden: c.textEmbed, visionHidden: c.c3 },
+    tokenizer,
+    learnedLogitScale,
+    { course_default_template: DEFAULT_TEMPLATE },
+    { emoji_clip: { ...c }, ...extra },
+  );
 }
 
 /** preprocessor_config.json: CLIP's processor at the model's input size (a 48×48 render passes unchanged). */
