@@ -17,7 +17,7 @@ import { EVAL_CONCEPTS, UNSEEN_EVAL_STYLES } from './eval-concepts';
 import { renderIconPng } from './render';
 import { EmojiSetName, loadEmojiSet } from './sets';
 import { emojiSplit, EmojiItem } from './split';
-import { zeroShotScores } from './evaluate';
+import { normalizeRows, zeroShotScores } from './evaluate';
 
 /** What `styleAccuracy` needs of a CLIP: unit-length embeddings of images (PNG buffers) and of texts. */
 export interface ImageTextEmbedder {
@@ -147,20 +147,11 @@ export async function templateAccuracy(
   };
   for (const template of templates) {
     const text = (await clip.embedTexts(keys.map((k) => evalLabel(k, template)))).data;
-    for (let i = 0; i < keys.length; i++) {
-      let norm = 0;
-      for (let j = 0; j < d; j++) norm += text[i * d + j] ** 2;
-      norm = Math.sqrt(norm) || 1;
-      for (let j = 0; j < d; j++) ensemble[i * d + j] += text[i * d + j] / norm;
-    }
+    const unit = normalizeRows(Float32Array.from(text), d);
+    for (let i = 0; i < unit.length; i++) ensemble[i] += unit[i];
     score(template, text);
   }
-  for (let i = 0; i < keys.length; i++) {
-    let norm = 0;
-    for (let j = 0; j < d; j++) norm += ensemble[i * d + j] ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (let j = 0; j < d; j++) ensemble[i * d + j] /= norm;
-  }
+  normalizeRows(ensemble, d);
   if (templates.length > 1) score('ensemble of all', ensemble);
   const changed = items.filter((_, k) => new Set(rows.map((r) => r.predicted[k])).size > 1).length;
   return { items, rows, changed };
